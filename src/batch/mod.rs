@@ -1,0 +1,4 @@
+//! Batches, replicates and parameter sweeps.
+
+pub mod design;
+pub mod sensitivity;

@@ -1,0 +1,235 @@
+//! Clusters: cooperation links among related co-located firms, and their detection.
+//!
+//! Each month every live firm tries to link with a few random firms of its town or of
+//! towns within commuting reach (the agglomeration); a link forms with a probability that
+//! rises with sector relatedness (above a threshold), industrial parks and cluster
+//! policies, and links break at a small rate or when a firm exits. A cluster is a
+//! connected component of the link graph with at least `clusters.min_cluster_size`
+//! firms (found with union-find). Members get productivity spillovers growing with the
+//! log of cluster size (agglomeration economies; Rosenthal & Strange 2004) and cheaper
+//! capital through shared equipment pools (seed 000).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::firms::{Firm, FirmKind, relatedness};
+use crate::policy::TownLevers;
+use crate::rng::{Process, Stream};
+use crate::scenario::Clusters;
+
+/// Partner tries per firm per month.
+const TRIES_PER_FIRM: usize = 2;
+
+/// A detected cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// Stable id: the smallest firm id among members.
+    pub id: u32,
+    /// Member firm indices (sorted).
+    pub members: Vec<u32>,
+    /// Town of most members.
+    pub town: usize,
+}
+
+/// Links and clusters.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterState {
+    /// Links as ordered pairs of firm indices (a < b).
+    pub links: BTreeSet<(u32, u32)>,
+    /// Clusters found last.
+    pub clusters: Vec<Cluster>,
+}
+
+/// Changes in the set of clusters.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterChanges {
+    /// Newly formed (id, town, size).
+    pub formed: Vec<(u32, usize, usize)>,
+    /// Dissolved (id, town).
+    pub dissolved: Vec<(u32, usize)>,
+}
+
+impl ClusterState {
+    /// One month of link dynamics and detection. `reach[a * n + b]` tells whether towns
+    /// are in one agglomeration. Updates each firm's `cluster` and returns the sizes by
+    /// firm and the changes.
+    pub fn step(
+        &mut self,
+        firms: &mut [Firm],
+        reach: &[bool],
+        n_towns: usize,
+        levers: &[TownLevers],
+        p: &Clusters,
+        seed: u64,
+        step: u32,
+    ) -> (Vec<u32>, ClusterChanges) {
+        let eligible = |f: &Firm| f.alive && f.kind != FirmKind::Hub;
+        // Break links.
+        let mut rng = Stream::new(seed, Process::ClusterLinks, u64::MAX, step);
+        self.links.retain(|&(a, b)| eligible(&firms[a as usize]) && eligible(&firms[b as usize]) && !rng.bernoulli(p.link_break_probability));
+
+        // Candidates per agglomeration: firms by town.
+        let mut by_town: Vec<Vec<u32>> = vec![Vec::new(); n_towns];
+        for (i, f) in firms.iter().enumerate() {
+            if eligible(f) {
+                by_town[f.town.index()].push(i as u32);
+            }
+        }
+        for (i, f) in firms.iter().enumerate() {
+            if !eligible(f) {
+                continue;
+            }
+            let t = f.town.index();
+            let mut rng = Stream::new(seed, Process::ClusterLinks, i as u64, step);
+            let reachable: Vec<usize> = (0..n_towns).filter(|&u| reach[t * n_towns + u] && !by_town[u].is_empty()).collect();
+            if reachable.is_empty() {
+                continue;
+            }
+            for _ in 0..TRIES_PER_FIRM {
+                let u = reachable[rng.below(reachable.len() as u64) as usize];
+                let j = by_town[u][rng.below(by_town[u].len() as u64) as usize];
+                if j as usize == i {
+                    continue;
+                }
+                let g = &firms[j as usize];
+                let r = relatedness(f.sector, g.sector);
+                if r < p.relatedness_threshold {
+                    continue;
+                }
+                let seeded = levers[t].sector_link_multiplier[f.sector.index()].max(levers[t].sector_link_multiplier[g.sector.index()]);
+                let prob = (p.link_probability * r * levers[t].link_multiplier * seeded).min(1.0);
+                if rng.bernoulli(prob) {
+                    let pair = if (i as u32) < j { (i as u32, j) } else { (j, i as u32) };
+                    self.links.insert(pair);
+                }
+            }
+        }
+
+        // Union-find over links.
+        let n = firms.len();
+        let mut parent: Vec<u32> = (0..n as u32).collect();
+        fn find(parent: &mut [u32], mut x: u32) -> u32 {
+            while parent[x as usize] != x {
+                parent[x as usize] = parent[parent[x as usize] as usize];
+                x = parent[x as usize];
+            }
+            x
+        }
+        for &(a, b) in &self.links {
+            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+            if ra != rb {
+                let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+                parent[hi as usize] = lo;
+            }
+        }
+        let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for &(a, b) in &self.links {
+            for x in [a, b] {
+                let r = find(&mut parent, x);
+                groups.entry(r).or_default().push(x);
+            }
+        }
+        let mut clusters = Vec::new();
+        for (root, mut members) in groups {
+            members.sort_unstable();
+            members.dedup();
+            if members.len() >= p.min_cluster_size as usize {
+                let mut count = vec![0usize; n_towns];
+                for &m in &members {
+                    count[firms[m as usize].town.index()] += 1;
+                }
+                let town = (0..n_towns).max_by_key(|&t| (count[t], std::cmp::Reverse(t))).unwrap_or(0);
+                clusters.push(Cluster { id: root + 1, members, town });
+            }
+        }
+        let mut sizes = vec![0u32; n];
+        for f in firms.iter_mut() {
+            f.cluster = None;
+        }
+        for c in &clusters {
+            for &m in &c.members {
+                firms[m as usize].cluster = Some(c.id);
+                sizes[m as usize] = c.members.len() as u32;
+            }
+        }
+        let old: BTreeMap<u32, usize> = self.clusters.iter().map(|c| (c.id, c.town)).collect();
+        let new: BTreeMap<u32, usize> = clusters.iter().map(|c| (c.id, c.town)).collect();
+        let mut changes = ClusterChanges::default();
+        for c in &clusters {
+            if !old.contains_key(&c.id) {
+                changes.formed.push((c.id, c.town, c.members.len()));
+            }
+        }
+        for (&id, &town) in &old {
+            if !new.contains_key(&id) {
+                changes.dissolved.push((id, town));
+            }
+        }
+        self.clusters = clusters;
+        (sizes, changes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::firms::{Owner, Sector};
+    use crate::ids::TownId;
+
+    fn firm(sector: Sector) -> Firm {
+        crate::firms::entry::make_firm(
+            crate::firms::entry::NewFirm {
+                town: TownId(0),
+                sector,
+                kind: FirmKind::Sme,
+                size: 10.0,
+                productivity: 30.0,
+                base_wage: 10.0,
+                demand_index: 1.0,
+                cash_months: 2.0,
+                weight: 1.0,
+                month: 0,
+                name: "x".into(),
+            },
+            &crate::scenario::Firms::default(),
+        )
+    }
+
+    #[test]
+    fn related_firms_form_a_cluster_and_unrelated_do_not() {
+        let mut firms: Vec<Firm> = (0..12).map(|_| firm(Sector::PharmaBiotech)).collect();
+        firms.extend((0..12).map(|_| firm(Sector::PublicSector)));
+        let _ = Owner::Local;
+        let p = Clusters { link_probability: 0.5, ..Clusters::default() };
+        let levers = vec![TownLevers::default()];
+        let mut state = ClusterState::default();
+        let mut formed = 0;
+        for step in 0..24 {
+            let (_, ch) = state.step(&mut firms, &[true], 1, &levers, &p, 3, step);
+            formed += ch.formed.len();
+        }
+        assert!(formed >= 1);
+        assert!(!state.clusters.is_empty());
+        for c in &state.clusters {
+            assert!(c.members.iter().all(|&m| firms[m as usize].sector == Sector::PharmaBiotech));
+        }
+        assert!(firms[12..].iter().all(|f| f.cluster.is_none()));
+    }
+
+    #[test]
+    fn exits_dissolve_links() {
+        let mut firms: Vec<Firm> = (0..8).map(|_| firm(Sector::Chemicals)).collect();
+        let p = Clusters { link_probability: 1.0, min_cluster_size: 3.0, ..Clusters::default() };
+        let levers = vec![TownLevers::default()];
+        let mut state = ClusterState::default();
+        for step in 0..12 {
+            state.step(&mut firms, &[true], 1, &levers, &p, 5, step);
+        }
+        assert!(!state.clusters.is_empty());
+        for f in firms.iter_mut() {
+            f.alive = false;
+        }
+        let (_, ch) = state.step(&mut firms, &[true], 1, &levers, &p, 5, 12);
+        assert!(state.links.is_empty() && state.clusters.is_empty());
+        assert!(!ch.dissolved.is_empty());
+    }
+}

@@ -1,0 +1,302 @@
+//! Firms: sectors, kinds, owners and the firm table.
+//!
+//! Firms are few (thousands) next to people (millions), so they are a plain `Vec<Firm>`
+//! indexed by [`FirmId`]; ids are append-only and a closed firm keeps its slot with
+//! `alive = false`. Production and decisions are in [`production`], entry, spin-offs,
+//! relocation and restructuring in [`entry`].
+
+pub mod entry;
+pub mod production;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{FirmId, TownId};
+
+/// Sectors of the local economy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum Sector {
+    Metallurgy,
+    MachineryDefence,
+    Mining,
+    Chemicals,
+    PharmaBiotech,
+    CompositesMaterials,
+    It,
+    Tourism,
+    LocalServices,
+    PublicSector,
+}
+
+impl Sector {
+    /// All sectors, in output-column order.
+    pub const ALL: [Sector; 10] = [
+        Sector::Metallurgy,
+        Sector::MachineryDefence,
+        Sector::Mining,
+        Sector::Chemicals,
+        Sector::PharmaBiotech,
+        Sector::CompositesMaterials,
+        Sector::It,
+        Sector::Tourism,
+        Sector::LocalServices,
+        Sector::PublicSector,
+    ];
+
+    /// Name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sector::Metallurgy => "metallurgy",
+            Sector::MachineryDefence => "machinery_defence",
+            Sector::Mining => "mining",
+            Sector::Chemicals => "chemicals",
+            Sector::PharmaBiotech => "pharma_biotech",
+            Sector::CompositesMaterials => "composites_materials",
+            Sector::It => "it",
+            Sector::Tourism => "tourism",
+            Sector::LocalServices => "local_services",
+            Sector::PublicSector => "public_sector",
+        }
+    }
+
+    /// Position in [`Sector::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Mining or manufacturing (not oil and gas): the sectors that can make a town a
+    /// monotown under the 2014 criteria.
+    pub fn is_industrial(self) -> bool {
+        matches!(
+            self,
+            Sector::Metallurgy
+                | Sector::MachineryDefence
+                | Sector::Mining
+                | Sector::Chemicals
+                | Sector::PharmaBiotech
+                | Sector::CompositesMaterials
+        )
+    }
+
+    /// Innovative sectors (tax breaks, incubator start-ups).
+    pub fn is_innovative(self) -> bool {
+        matches!(self, Sector::PharmaBiotech | Sector::CompositesMaterials | Sector::It)
+    }
+
+    /// Market shares (export, state orders, local) of generated firms of this sector;
+    /// the rest is sold nationally.
+    pub fn default_markets(self) -> (f64, f64, f64) {
+        match self {
+            Sector::Metallurgy => (0.5, 0.0, 0.0),
+            Sector::MachineryDefence => (0.1, 0.3, 0.0),
+            Sector::Mining => (0.45, 0.0, 0.0),
+            Sector::Chemicals => (0.25, 0.1, 0.0),
+            Sector::PharmaBiotech => (0.15, 0.1, 0.1),
+            Sector::CompositesMaterials => (0.2, 0.1, 0.0),
+            Sector::It => (0.2, 0.0, 0.2),
+            Sector::Tourism => (0.1, 0.0, 0.3),
+            Sector::LocalServices => (0.0, 0.0, 1.0),
+            Sector::PublicSector => (0.0, 0.0, 1.0),
+        }
+    }
+
+    /// Imported-input share of generated firms (seed 004: Biysk strongly import-dependent).
+    pub fn default_import_share(self) -> f64 {
+        match self {
+            Sector::PharmaBiotech | Sector::CompositesMaterials => 0.35,
+            Sector::Chemicals | Sector::MachineryDefence | Sector::It => 0.2,
+            Sector::Metallurgy | Sector::Mining => 0.1,
+            _ => 0.05,
+        }
+    }
+}
+
+/// Sector relatedness in [0, 1]: how readily firms of two sectors cooperate (supplier
+/// links, shared skills). Symmetric; a structural assumption in the spirit of the product
+/// space (Hidalgo et al. 2007) and of seed 002 (clusters around a base production whose
+/// by-products feed related firms).
+pub fn relatedness(a: Sector, b: Sector) -> f64 {
+    use Sector::*;
+    if a == b {
+        return 1.0;
+    }
+    let pair = if a.index() < b.index() { (a, b) } else { (b, a) };
+    match pair {
+        (Metallurgy, MachineryDefence) => 0.7,
+        (Metallurgy, Mining) => 0.8,
+        (Metallurgy, Chemicals) => 0.4,
+        (Metallurgy, CompositesMaterials) => 0.5,
+        (MachineryDefence, Chemicals) => 0.4,
+        (MachineryDefence, CompositesMaterials) => 0.6,
+        (MachineryDefence, It) => 0.5,
+        (Mining, Chemicals) => 0.5,
+        (Chemicals, PharmaBiotech) => 0.7,
+        (Chemicals, CompositesMaterials) => 0.8,
+        (PharmaBiotech, CompositesMaterials) => 0.4,
+        (PharmaBiotech, It) => 0.5,
+        (CompositesMaterials, It) => 0.4,
+        (It, LocalServices) => 0.3,
+        (Tourism, LocalServices) => 0.6,
+        _ => 0.1,
+    }
+}
+
+/// Kinds of firm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirmKind {
+    /// City-forming enterprise.
+    Giant,
+    /// Other large employer.
+    Large,
+    /// Small or medium firm.
+    Sme,
+    /// Spin-off of a large firm or unit of a split giant.
+    Spinoff,
+    /// The job pool a hub city offers commuters (created by the model).
+    Hub,
+}
+
+impl FirmKind {
+    /// Name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            FirmKind::Giant => "giant",
+            FirmKind::Large => "large",
+            FirmKind::Sme => "sme",
+            FirmKind::Spinoff => "spinoff",
+            FirmKind::Hub => "hub",
+        }
+    }
+}
+
+/// Who owns a firm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Owner {
+    /// A holding company headquartered outside the town.
+    Holding,
+    /// The state.
+    State,
+    /// Local owners.
+    Local,
+}
+
+impl Owner {
+    /// Name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Owner::Holding => "holding",
+            Owner::State => "state",
+            Owner::Local => "local",
+        }
+    }
+}
+
+/// One firm.
+#[derive(Debug, Clone)]
+pub struct Firm {
+    /// Name (generated firms get `<town> <sector> #<id>`).
+    pub name: String,
+    /// Location.
+    pub town: TownId,
+    /// Sector.
+    pub sector: Sector,
+    /// Kind.
+    pub kind: FirmKind,
+    /// Owner.
+    pub owner: Owner,
+    /// Holding index, when owned by a holding.
+    pub holding: Option<u16>,
+    /// How many real firms this firm stands for (1 for named firms, 1/scale for generated ones).
+    pub weight: f64,
+    /// Still operating.
+    pub alive: bool,
+    /// Month index of entry.
+    pub born_month: i32,
+    /// Agents employed (recounted every month from the people).
+    pub workforce: u32,
+    /// Workforce wanted (agents).
+    pub target: f64,
+    /// Vacancies posted this month (agents).
+    pub vacancies: u32,
+    /// Hires made last month.
+    pub hires: u32,
+    /// Probability that each worker is laid off this month.
+    pub layoff_probability: f32,
+    /// Base wage (thousand RUB/month), scaled by each worker's skill multiplier.
+    pub base_wage: f64,
+    /// Output per worker-month at base prices (thousand RUB).
+    pub productivity: f64,
+    /// Demand at base indices (thousand RUB/month).
+    pub base_demand: f64,
+    /// Idiosyncratic demand factor (log random walk).
+    pub demand_shock: f64,
+    /// Market shares.
+    pub export_share: f64,
+    /// State-order share.
+    pub state_order_share: f64,
+    /// Local share.
+    pub local_share: f64,
+    /// Imported-input share of intermediate inputs.
+    pub import_share: f64,
+    /// Keeps jobs through losses.
+    pub social_role: bool,
+    /// Capital stock (thousand RUB).
+    pub capital: f64,
+    /// Accumulated cash (thousand RUB); negative is debt.
+    pub cash: f64,
+    /// Last month's output (thousand RUB).
+    pub output: f64,
+    /// Last month's profit after tax (thousand RUB).
+    pub profit: f64,
+    /// Profit over the last 12 months (for holding reviews), updated monthly with decay.
+    pub profit_year: f64,
+    /// Modernisation stage reached: 0 none, 1 organisational, 2 digital, 3 capital.
+    pub modernisation: u8,
+    /// Cluster the firm belongs to.
+    pub cluster: Option<u32>,
+    /// Lay-offs this calendar year (agents).
+    pub layoffs_year: u32,
+    /// Workforce at the start of the calendar year.
+    pub workforce_year_start: u32,
+    /// Multiplier on target from closure shocks.
+    pub capacity: f64,
+}
+
+impl Firm {
+    /// Workforce in real persons represented by the whole firm (all firms it stands for).
+    pub fn real_workforce(&self, scale: f64) -> f64 {
+        self.workforce as f64 / scale
+    }
+
+    /// Id of the firm at position `index`.
+    pub fn id(index: usize) -> FirmId {
+        FirmId::from_index(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relatedness_is_symmetric_and_one_on_the_diagonal() {
+        for a in Sector::ALL {
+            assert_eq!(relatedness(a, a), 1.0);
+            for b in Sector::ALL {
+                assert_eq!(relatedness(a, b), relatedness(b, a));
+                assert!((0.0..=1.0).contains(&relatedness(a, b)));
+            }
+        }
+    }
+
+    #[test]
+    fn default_markets_leave_a_non_negative_national_share() {
+        for s in Sector::ALL {
+            let (e, g, l) = s.default_markets();
+            assert!(e + g + l <= 1.0 + 1e-12, "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! Production, accounts and decisions of firms, once a month.
+//!
+//! Demand is the sum of the firm's markets: export volume at world prices, state orders,
+//! the national market and the local market (driven by the town's income, which gives the
+//! local multiplier of Moretti 2010), times an idiosyncratic demand factor that follows a
+//! log random walk (Gibrat's law, which with entry and exit yields a Zipf-like size
+//! distribution; Axtell 2001). Firms produce with labour at their productivity, pay
+//! wages, inputs (imports cost more under sanctions) and capital, and then:
+//! - set a target workforce to meet demand, post vacancies or lay off towards it;
+//! - raise wages when vacancies stay unfilled, cut them while losing money;
+//! - climb the modernisation ladder (organisational, digital, capital; seed 000) when
+//!   profitable and liquid;
+//! - exit after sustained losses. City-forming giants with a social role keep jobs
+//!   through losses up to a limit (seed 004) and shed labour slowly.
+
+use rand_distr::{Distribution, StandardNormal};
+
+use super::{Firm, FirmKind, Sector};
+use crate::policy::{NationalLevers, TownLevers};
+use crate::rng::{Process, Stream};
+use crate::scenario::{Clusters, Firms};
+
+/// Demand indices of this month.
+#[derive(Debug, Clone)]
+pub struct Markets {
+    /// World price by sector, shocks included.
+    pub world_price: [f64; 10],
+    /// World (export) volume index.
+    pub export_volume: f64,
+    /// National demand index.
+    pub national: f64,
+    /// State orders index.
+    pub state_orders: f64,
+    /// Income index by town (local market).
+    pub local: Vec<f64>,
+    /// Population index by town times national demand (public sector).
+    pub public: Vec<f64>,
+    /// Commuter jobs wanted by hub town (agents) and hub wage.
+    pub hub_jobs: Vec<f64>,
+    /// Hub wage by town.
+    pub hub_wage: Vec<f64>,
+}
+
+impl Markets {
+    /// Demand index of a firm's market mix.
+    pub fn demand_index(&self, f: &Firm) -> f64 {
+        let national_share = (1.0 - f.export_share - f.state_order_share - f.local_share).max(0.0);
+        let local = if f.sector == Sector::PublicSector { self.public[f.town.index()] } else { self.local[f.town.index()] };
+        f.export_share * self.export_volume + f.state_order_share * self.state_orders + f.local_share * local + national_share * self.national
+    }
+
+    /// Price of a firm's output relative to the start.
+    pub fn price(&self, f: &Firm) -> f64 {
+        f.export_share * self.world_price[f.sector.index()] + (1.0 - f.export_share)
+    }
+}
+
+/// What a firm did this month that goes into the event log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirmOutcome {
+    /// Nothing special.
+    Continue,
+    /// Exited after sustained losses.
+    Exited,
+}
+
+/// Everything a firm's monthly decision reads.
+pub struct FirmContext<'a> {
+    /// Master seed.
+    pub seed: u64,
+    /// Month since start.
+    pub step: u32,
+    /// Absolute month.
+    pub month: i32,
+    /// Firm parameters.
+    pub params: &'a Firms,
+    /// Cluster parameters.
+    pub clusters: &'a Clusters,
+    /// Demand.
+    pub markets: &'a Markets,
+    /// National levers.
+    pub national: &'a NationalLevers,
+    /// Town levers.
+    pub towns: &'a [TownLevers],
+}
+
+/// Monthly wage bill including payroll taxes.
+#[inline]
+pub fn wage_bill(f: &Firm, p: &Firms) -> f64 {
+    f.workforce as f64 * f.base_wage * (1.0 + p.payroll_tax)
+}
+
+/// Effective productivity including cluster spillovers.
+#[inline]
+pub fn effective_productivity(f: &Firm, cluster_size: u32, c: &Clusters) -> f64 {
+    if f.cluster.is_some() && cluster_size > 1 {
+        f.productivity * (1.0 + c.spillover * (cluster_size as f64).ln())
+    } else {
+        f.productivity
+    }
+}
+
+/// One firm's month. `index` keys its random stream.
+pub fn step_firm(f: &mut Firm, index: usize, cluster_size: u32, ctx: &FirmContext<'_>) -> FirmOutcome {
+    let p = ctx.params;
+    if !f.alive {
+        f.vacancies = 0;
+        f.layoff_probability = 1.0;
+        return FirmOutcome::Continue;
+    }
+    if f.kind == FirmKind::Hub {
+        step_hub_firm(f, ctx);
+        return FirmOutcome::Continue;
+    }
+    let levers = &ctx.towns[f.town.index()];
+    let mut rng = Stream::new(ctx.seed, Process::FirmDecision, index as u64, ctx.step);
+
+    // Demand: market mix times the idiosyncratic factor.
+    let vol = if matches!(f.kind, FirmKind::Giant) || f.weight <= 1.0 { p.giant_volatility } else { p.idiosyncratic_volatility };
+    let e: f64 = StandardNormal.sample(&mut rng);
+    f.demand_shock = 0.998 * f.demand_shock + vol * e;
+    let demand = f.base_demand * ctx.markets.demand_index(f) * f.demand_shock.exp() * f.capacity;
+    let price = ctx.markets.price(f);
+    let a = effective_productivity(f, cluster_size, ctx.clusters);
+
+    // Accounts.
+    let labour = f.workforce as f64;
+    let sold = (a * labour).min(demand);
+    let revenue = price * sold;
+    let wages = labour * f.base_wage;
+    let inputs = p.domestic_input_share * sold * (1.0 - f.import_share + f.import_share * ctx.national.import_cost);
+    let pool = if f.cluster.is_some() { 1.0 - ctx.clusters.pool_capital_discount } else { 1.0 };
+    let capital_cost = f.capital * (p.capital_cost - levers.rate_cut).max(0.0) / 12.0 * pool;
+    let support = levers.wage_subsidy * wages + levers.grant_per_worker[f.sector.index()] * labour;
+    let profit_before_tax = revenue - wages * (1.0 + p.payroll_tax) - inputs - capital_cost + support;
+    let age_months = (ctx.month - f.born_month) as f64;
+    let tax_break = if age_months <= levers.tax_break_max_age_months || f.sector.is_innovative() { levers.tax_break } else { 0.0 };
+    let mut profit = profit_before_tax - p.profit_tax * profit_before_tax.max(0.0) * (1.0 - tax_break);
+    if profit < 0.0 {
+        profit *= 1.0 - levers.ppp_loss_share;
+    }
+    f.cash += profit;
+    f.profit = profit;
+    f.profit_year = f.profit_year * (11.0 / 12.0) + profit;
+    f.output = revenue;
+    let margin = if revenue > 0.0 { profit_before_tax / revenue } else { 0.0 };
+
+    // Technology trend.
+    f.productivity *= (1.0 + p.productivity_growth).powf(1.0 / 12.0);
+
+    // Wages: productivity pass-through, tightness, losses.
+    if margin > 0.0 {
+        f.base_wage *= (1.0 + p.productivity_growth * p.wage_passthrough).powf(1.0 / 12.0);
+        if f.vacancies > 0 && (f.hires as f64) < 0.5 * f.vacancies as f64 {
+            f.base_wage *= 1.0 + p.wage_up;
+        }
+    } else if profit < 0.0 {
+        f.base_wage = (f.base_wage * (1.0 - p.wage_down)).max(p.wage_floor_krub);
+    }
+
+    // Target workforce and adjustment.
+    let monthly_bill = (labour.max(f.target) * f.base_wage * (1.0 + p.payroll_tax)).max(1.0);
+    let protected = f.social_role && f.cash > -p.social_loss_limit_months * monthly_bill;
+    let expansion = 1.0 + p.expansion_elasticity * margin.clamp(-0.2, 0.3);
+    f.target = (demand / a * expansion).max(0.0);
+    f.layoff_probability = 0.0;
+    f.vacancies = 0;
+    if labour > f.target {
+        let mut share = p.firing_speed * (labour - f.target) / labour;
+        if protected {
+            share = share.min(p.social_max_layoff_per_year / 12.0);
+        }
+        f.layoff_probability = share as f32;
+    } else {
+        let gap = (f.target - labour) * p.hiring_speed;
+        // Round stochastically so small firms still hire.
+        f.vacancies = (gap.floor() + if rng.uniform() < gap.fract() { 1.0 } else { 0.0 }) as u32;
+    }
+
+    // Modernisation ladder: cheap steps first.
+    if f.modernisation < 3 && margin > 0.0 && rng.uniform() < p.modernise_probability {
+        let (cost, gain) = match f.modernisation {
+            0 => (p.modernise_cost_1, p.modernise_gain_1),
+            1 => (p.modernise_cost_2, p.modernise_gain_2),
+            _ => (p.modernise_cost_3, p.modernise_gain_3),
+        };
+        let cost = cost * monthly_bill;
+        // Soft loans let a firm start with less cash in hand.
+        let needed = if levers.rate_cut > 0.0 { 0.5 * cost } else { cost };
+        if f.cash >= needed {
+            f.cash -= cost;
+            f.productivity *= 1.0 + gain;
+            if f.modernisation == 2 {
+                f.capital += cost;
+            }
+            f.modernisation += 1;
+        }
+    }
+
+    // Exit after sustained losses.
+    let limit = if protected {
+        f64::NEG_INFINITY
+    } else if f.social_role {
+        -2.0 * p.social_loss_limit_months * monthly_bill
+    } else {
+        -p.exit_loss_months * monthly_bill
+    };
+    if f.cash < limit {
+        f.alive = false;
+        f.vacancies = 0;
+        f.layoff_probability = 1.0;
+        return FirmOutcome::Exited;
+    }
+    FirmOutcome::Continue
+}
+
+fn step_hub_firm(f: &mut Firm, ctx: &FirmContext<'_>) {
+    let t = f.town.index();
+    f.target = ctx.markets.hub_jobs[t];
+    f.base_wage = ctx.markets.hub_wage[t];
+    let labour = f.workforce as f64;
+    f.vacancies = 0;
+    f.layoff_probability = 0.0;
+    if labour < f.target {
+        f.vacancies = ((f.target - labour) * ctx.params.hiring_speed).ceil() as u32;
+    } else if labour > f.target * 1.02 {
+        f.layoff_probability = (ctx.params.firing_speed * (labour - f.target) / labour) as f32;
+    }
+    f.output = labour * f.base_wage;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::firms::Owner;
+    use crate::ids::TownId;
+
+    pub(crate) fn firm(workforce: u32) -> Firm {
+        Firm {
+            name: "f".into(),
+            town: TownId(0),
+            sector: Sector::Metallurgy,
+            kind: FirmKind::Large,
+            owner: Owner::Local,
+            holding: None,
+            weight: 1.0,
+            alive: true,
+            born_month: 0,
+            workforce,
+            target: workforce as f64,
+            vacancies: 0,
+            hires: 0,
+            layoff_probability: 0.0,
+            base_wage: 10.0,
+            productivity: 33.0,
+            base_demand: 33.0 * workforce as f64,
+            demand_shock: 0.0,
+            export_share: 0.5,
+            state_order_share: 0.0,
+            local_share: 0.0,
+            import_share: 0.1,
+            social_role: false,
+            capital: 24.0 * 33.0 * workforce as f64,
+            cash: 30.0 * 10.0 * workforce as f64,
+            output: 0.0,
+            profit: 0.0,
+            profit_year: 0.0,
+            modernisation: 0,
+            cluster: None,
+            layoffs_year: 0,
+            workforce_year_start: workforce,
+            capacity: 1.0,
+        }
+    }
+
+    fn markets(world_price: f64, national: f64) -> Markets {
+        Markets {
+            world_price: [world_price; 10],
+            export_volume: 1.0,
+            national,
+            state_orders: 1.0,
+            local: vec![1.0],
+            public: vec![1.0],
+            hub_jobs: vec![0.0],
+            hub_wage: vec![0.0],
+        }
+    }
+
+    fn run(f: &mut Firm, m: &Markets, p: &Firms, months: u32) -> FirmOutcome {
+        let nat = NationalLevers::default();
+        let towns = vec![TownLevers::default()];
+        let c = Clusters::default();
+        for step in 0..months {
+            let ctx = FirmContext { seed: 1, step, month: step as i32, params: p, clusters: &c, markets: m, national: &nat, towns: &towns };
+            if step_firm(f, 0, 0, &ctx) == FirmOutcome::Exited {
+                return FirmOutcome::Exited;
+            }
+        }
+        FirmOutcome::Continue
+    }
+
+    #[test]
+    fn demand_collapse_means_layoffs_and_wage_cuts() {
+        let p = Firms { giant_volatility: 0.0, idiosyncratic_volatility: 0.0, ..Firms::default() };
+        let mut f = firm(1000);
+        run(&mut f, &markets(0.6, 0.5), &p, 1);
+        assert!(f.target < 800.0, "target {}", f.target);
+        assert!(f.layoff_probability > 0.0);
+        assert!(f.profit < 0.0);
+        assert!(f.base_wage < 10.0);
+    }
+
+    #[test]
+    fn social_role_caps_layoffs_of_giants() {
+        let p = Firms { giant_volatility: 0.0, ..Firms::default() };
+        let mut g = firm(1000);
+        g.social_role = true;
+        g.kind = FirmKind::Giant;
+        run(&mut g, &markets(0.5, 0.5), &p, 1);
+        assert!(g.layoff_probability as f64 <= p.social_max_layoff_per_year / 12.0 + 1e-6);
+    }
+
+    #[test]
+    fn sustained_losses_end_in_exit_but_a_protected_giant_survives_longer() {
+        let p = Firms { giant_volatility: 0.0, idiosyncratic_volatility: 0.0, ..Firms::default() };
+        let m = markets(0.3, 0.3);
+        let mut f = firm(100);
+        assert_eq!(run(&mut f, &m, &p, 240), FirmOutcome::Exited);
+        assert!(!f.alive && f.layoff_probability == 1.0);
+        let mut g = firm(100);
+        g.social_role = true;
+        let mut months_alive = 0;
+        let mut h = firm(100);
+        for step in 0..240 {
+            if run(&mut h, &m, &p, 1) == FirmOutcome::Exited {
+                break;
+            }
+            let _ = step;
+        }
+        for _ in 0..240 {
+            if run(&mut g, &m, &p, 1) == FirmOutcome::Exited {
+                break;
+            }
+            months_alive += 1;
+        }
+        assert!(months_alive > 12, "giant lasted {months_alive} months");
+    }
+
+    #[test]
+    fn growing_demand_opens_vacancies() {
+        let p = Firms { giant_volatility: 0.0, ..Firms::default() };
+        let mut f = firm(100);
+        run(&mut f, &markets(1.0, 1.5), &p, 1);
+        assert!(f.vacancies > 0 && f.layoff_probability == 0.0);
+    }
+}

@@ -1,0 +1,4 @@
+//! Markets: the labour market (search and matching) and world prices.
+
+pub mod labour;
+pub mod prices;

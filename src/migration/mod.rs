@@ -1,0 +1,190 @@
+//! Migration: a monthly hazard of considering a move, then a discrete choice of
+//! destination among all towns and the rest of the country.
+//!
+//! Mechanism: random-utility (multinomial logit) destination choice (McFadden 1974), with
+//! the Harris-Todaro (1970) expected wage `wage x (1 - unemployment)`, amenities, housing
+//! cost, a gravity distance term and network ties (people from the origin already living
+//! at the destination; Massey 1993). Staying is one of the alternatives, so the choice
+//! also decides whether the considered move happens. A liquidity constraint stops adults
+//! whose savings do not cover the moving cost. The hazard of considering a move is higher
+//! for young adults and for the unemployed and poorly paid (Andrienko & Guriev 2004).
+
+use crate::scenario::Migration;
+
+/// Per-destination values that enter utility.
+#[derive(Debug, Clone, Copy)]
+pub struct PlaceValue {
+    /// Mean base wage (thousand RUB/month) for a worker of vocational skill.
+    pub wage: f64,
+    /// Unemployment rate.
+    pub unemployment: f64,
+    /// Amenity index.
+    pub amenity: f64,
+    /// Housing cost (thousand RUB/month).
+    pub housing: f64,
+}
+
+/// This month's migration tables.
+#[derive(Debug, Clone, Default)]
+pub struct MigrationTables {
+    /// Number of destinations: every town plus the rest of the country (last).
+    pub n_dest: usize,
+    /// Cumulative choice probabilities, `[origin][skill][destination]`.
+    pub cdf: Vec<f32>,
+    /// Moving cost `[origin][destination]` (thousand RUB).
+    pub moving_cost: Vec<f32>,
+    /// Hazard multiplier for 16-30-year-olds by town (youth retention policies).
+    pub youth_multiplier: Vec<f32>,
+    /// Wage below which a resident counts as poorly paid, by town.
+    pub low_wage: Vec<f32>,
+    /// Whether the destination keeps agents (agent town) or absorbs them (hub, rest of country).
+    pub keeps_agents: Vec<bool>,
+}
+
+/// Utility of living at `d` for someone from `o` with wage multiplier `skill_wage`.
+#[allow(clippy::too_many_arguments)]
+pub fn utility(p: &Migration, place: &PlaceValue, skill_wage: f64, km: f64, network: f64, is_origin: bool, is_rest: bool) -> f64 {
+    let expected_wage = (place.wage * skill_wage * (1.0 - place.unemployment)).max(0.1);
+    let mut u = p.beta_wage * expected_wage.ln() + p.beta_amenity * place.amenity - p.beta_housing * place.housing.max(0.01).ln();
+    if is_origin {
+        u += p.stay_bonus;
+    } else {
+        u -= p.beta_distance * (1.0 + km / 100.0).ln();
+        u += p.beta_network * (1.0 + network).ln();
+    }
+    if is_rest {
+        u += p.rest_of_country_bonus;
+    }
+    u
+}
+
+/// Inputs for building the tables.
+pub struct TableInputs<'a> {
+    /// Values of every town, then the rest of the country (last).
+    pub places: &'a [PlaceValue],
+    /// Distances `[origin][destination]` over the same index (km).
+    pub km: &'a [f64],
+    /// Network stock `[origin][destination]` (real persons).
+    pub network: &'a [f64],
+    /// Skill wage multipliers.
+    pub skill_wage: [f64; 3],
+    /// Which towns are agent towns (origins with agents).
+    pub agent_town: &'a [bool],
+}
+
+/// Build the destination-choice CDFs and moving costs.
+pub fn build_tables(p: &Migration, inp: &TableInputs<'_>) -> (Vec<f32>, Vec<f32>) {
+    let nd = inp.places.len();
+    let n_towns = nd - 1;
+    let mut cdf = vec![0.0f32; n_towns * 3 * nd];
+    let mut cost = vec![0.0f32; n_towns * nd];
+    let mut u = vec![0.0f64; nd];
+    for o in 0..n_towns {
+        for d in 0..nd {
+            cost[o * nd + d] = (p.moving_cost_krub + p.moving_cost_krub_per_km * inp.km[o * nd + d]) as f32;
+        }
+        if !inp.agent_town[o] {
+            continue;
+        }
+        for (k, &sw) in inp.skill_wage.iter().enumerate() {
+            for d in 0..nd {
+                u[d] = utility(p, &inp.places[d], sw, inp.km[o * nd + d], inp.network[o * nd + d], d == o, d == n_towns);
+            }
+            let max = u.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            let total: f64 = u.iter().map(|x| (x - max).exp()).sum();
+            let mut cum = 0.0;
+            for d in 0..nd {
+                cum += (u[d] - max).exp() / total;
+                cdf[(o * 3 + k) * nd + d] = cum as f32;
+            }
+            cdf[(o * 3 + k) * nd + nd - 1] = 1.0;
+        }
+    }
+    (cdf, cost)
+}
+
+/// Hazard multiplier of considering a move at a given age (years) and status.
+#[inline(always)]
+pub fn hazard(p: &Migration, age: u32, school_age: u32, unemployed: bool, low_paid: bool, youth_multiplier: f32) -> f64 {
+    let age_mult = if age < school_age {
+        p.child_multiplier
+    } else if age <= school_age + 1 {
+        p.study_multiplier
+    } else if age < 30 {
+        p.young_multiplier
+    } else if age < 40 {
+        p.thirties_multiplier
+    } else if age < 60 {
+        1.0
+    } else {
+        p.old_multiplier
+    };
+    let mut h = p.base_hazard * age_mult;
+    if unemployed {
+        h *= p.unemployed_multiplier;
+    }
+    if low_paid {
+        h *= p.low_wage_multiplier;
+    }
+    if (16..=30).contains(&age) {
+        h *= youth_multiplier as f64;
+    }
+    h
+}
+
+/// Draw a destination from a CDF row.
+#[inline]
+pub fn pick_destination(row: &[f32], u: f32) -> usize {
+    row.partition_point(|&c| c <= u).min(row.len() - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(wage: f64) -> PlaceValue {
+        PlaceValue { wage, unemployment: 0.05, amenity: 1.0, housing: 4.0 }
+    }
+
+    #[test]
+    fn higher_expected_wage_attracts_more() {
+        let p = Migration::default();
+        let places = [place(10.0), place(10.0), place(20.0), place(10.0)];
+        let km = [0.0, 100.0, 100.0, 1500.0].repeat(3);
+        let net = vec![0.0; 12];
+        let inp = TableInputs { places: &places, km: &km, network: &net, skill_wage: [0.8, 1.0, 1.35], agent_town: &[true, true, true] };
+        let (cdf, cost) = build_tables(&p, &inp);
+        let row = &cdf[(0 * 3 + 1) * 4..(0 * 3 + 1) * 4 + 4];
+        let probs: Vec<f32> = (0..4).map(|d| row[d] - if d == 0 { 0.0 } else { row[d - 1] }).collect();
+        assert!(probs[2] > probs[1], "{probs:?}");
+        assert!(probs[0] > probs[2], "staying dominates: {probs:?}");
+        assert!((row[3] - 1.0).abs() < 1e-6);
+        assert!(cost[1] > cost[0]);
+    }
+
+    #[test]
+    fn harris_todaro_unemployment_lowers_utility() {
+        let p = Migration::default();
+        let a = utility(&p, &place(10.0), 1.0, 100.0, 0.0, false, false);
+        let mut hi_u = place(10.0);
+        hi_u.unemployment = 0.5;
+        assert!(utility(&p, &hi_u, 1.0, 100.0, 0.0, false, false) < a);
+    }
+
+    #[test]
+    fn young_and_unemployed_consider_moving_more() {
+        let p = Migration::default();
+        let base = hazard(&p, 45, 17, false, false, 1.0);
+        assert!(hazard(&p, 22, 17, false, false, 1.0) > base);
+        assert!(hazard(&p, 45, 17, true, false, 1.0) > base);
+        assert!(hazard(&p, 22, 17, false, false, 0.5) < hazard(&p, 22, 17, false, false, 1.0));
+    }
+
+    #[test]
+    fn destination_draw_respects_cdf() {
+        let row = [0.5f32, 0.5, 0.9, 1.0];
+        assert_eq!(pick_destination(&row, 0.1), 0);
+        assert_eq!(pick_destination(&row, 0.6), 2);
+        assert_eq!(pick_destination(&row, 0.95), 3);
+    }
+}

@@ -1,0 +1,446 @@
+//! The monthly pass over people: demography, migration, then the labour market, fused
+//! into one parallel sweep over the struct of arrays.
+//!
+//! Everything a person needs to decide is in a read-only [`PassContext`] built from
+//! last month's aggregates, and every draw comes from the person's own stream
+//! `(seed, Person, serial, month)`. People are cut into fixed-size chunks whatever the
+//! thread count and per-chunk results are merged in chunk order, so integer and
+//! floating-point totals are bit-identical with 1 or 64 threads.
+
+use rayon::prelude::*;
+
+use super::demography::RateTables;
+use super::{GONE, PeopleChunk, Skill, age_band, flag};
+use crate::ids::FirmId;
+use crate::markets::labour::{LabourTables, pick_firm, pick_option};
+use crate::migration::{MigrationTables, hazard, pick_destination};
+use crate::rng::{Process, Stream};
+use crate::scenario::Migration;
+
+/// People per chunk. Fixed, so results do not depend on the number of threads.
+pub const CHUNK: usize = 32 * 1024;
+
+/// Wage histogram: bins of 2% starting at 0.5 thousand RUB.
+pub const WAGE_BINS: usize = 400;
+const WAGE_BIN_LOG_WIDTH: f32 = 0.02;
+const WAGE_BIN_MIN: f32 = 0.5;
+
+/// Lower edge of wage bin `b` (thousand RUB).
+pub fn wage_bin_value(b: usize) -> f64 {
+    WAGE_BIN_MIN as f64 * ((b as f64 + 0.5) * WAGE_BIN_LOG_WIDTH as f64).exp()
+}
+
+#[inline(always)]
+fn wage_bin(w: f32) -> usize {
+    if w <= WAGE_BIN_MIN {
+        return 0;
+    }
+    (((w / WAGE_BIN_MIN).ln() / WAGE_BIN_LOG_WIDTH) as usize).min(WAGE_BINS - 1)
+}
+
+/// Read-only inputs of the pass.
+pub struct PassContext<'a> {
+    /// Absolute month index.
+    pub month: i32,
+    /// Months since the start (keys streams).
+    pub step: u32,
+    /// Master seed.
+    pub seed: u64,
+    /// Death and birth probabilities.
+    pub rates: &'a RateTables,
+    /// Pension age in months, men and women.
+    pub pension_age_months: [i32; 2],
+    /// School-leaving age in months.
+    pub school_age_months: i32,
+    /// Labour-force entry age in months.
+    pub entry_age_months: i32,
+    /// Months of higher education.
+    pub study_months: i32,
+    /// Share of girls among births.
+    pub female_birth_share: f32,
+    /// Probabilities of choosing vocational and higher education.
+    pub education: [f32; 2],
+    /// Labour-market tables.
+    pub labour: &'a LabourTables,
+    /// Migration tables.
+    pub migration: &'a MigrationTables,
+    /// Migration parameters.
+    pub migration_params: &'a Migration,
+    /// Base wage by firm.
+    pub firm_wage: &'a [f32],
+    /// Lay-off probability by firm this month.
+    pub firm_layoff: &'a [f32],
+    /// Town of each firm.
+    pub firm_town: &'a [u16],
+    /// Wage multipliers by skill.
+    pub skill_wage: [f32; 3],
+    /// Monthly quit probability.
+    pub quit_rate: f32,
+    /// Monthly probability of searching on the job.
+    pub on_the_job_search: f32,
+    /// Wage gain needed to switch.
+    pub switch_premium: f32,
+    /// Reservation wage at the start of unemployment, as a share of the last wage.
+    pub reservation_ratio: f32,
+    /// Reservation decay per month unemployed, precomputed powers.
+    pub reservation_decay: &'a [f32; 256],
+    /// Benefit floor of the reservation wage.
+    pub benefit: f32,
+    /// Share of wages saved.
+    pub saving_rate: f32,
+    /// Savings spent per month unemployed.
+    pub dissaving: f32,
+    /// Monthly probability of a skill upgrade from training, by town.
+    pub training: &'a [f32],
+    /// Commuting reach `[home][work]`.
+    pub reach: &'a [bool],
+    /// Number of towns.
+    pub n_towns: usize,
+    /// Number of firms.
+    pub n_firms: usize,
+}
+
+/// Per-town counters of one chunk (agents).
+#[derive(Debug, Clone, Default)]
+pub struct TownCounts {
+    /// Residents by age band.
+    pub pop_band: [u64; 5],
+    /// Adults by skill.
+    pub pop_skill: [u64; 3],
+    /// In the labour force.
+    pub labour_force: u64,
+    /// Employed residents.
+    pub employed: u64,
+    /// Sum of wages of employed residents.
+    pub wage_sum: f64,
+    /// Births.
+    pub births: u64,
+    /// Deaths.
+    pub deaths: u64,
+    /// In-migrants from other modelled towns.
+    pub in_migrants: u64,
+    /// Out-migrants to anywhere.
+    pub out_migrants: u64,
+    /// Out-migrants by age band.
+    pub out_band: [u64; 5],
+    /// Residents working in another town.
+    pub commuters_out: u64,
+    /// Hires of residents.
+    pub hires: u64,
+    /// Separations of residents.
+    pub separations: u64,
+    /// Moves prevented by the liquidity constraint.
+    pub liquidity_constrained: u64,
+    /// Sum of savings.
+    pub savings_sum: f64,
+}
+
+impl TownCounts {
+    fn add(&mut self, o: &TownCounts) {
+        for i in 0..5 {
+            self.pop_band[i] += o.pop_band[i];
+            self.out_band[i] += o.out_band[i];
+        }
+        for i in 0..3 {
+            self.pop_skill[i] += o.pop_skill[i];
+        }
+        self.labour_force += o.labour_force;
+        self.employed += o.employed;
+        self.wage_sum += o.wage_sum;
+        self.births += o.births;
+        self.deaths += o.deaths;
+        self.in_migrants += o.in_migrants;
+        self.out_migrants += o.out_migrants;
+        self.commuters_out += o.commuters_out;
+        self.hires += o.hires;
+        self.separations += o.separations;
+        self.liquidity_constrained += o.liquidity_constrained;
+        self.savings_sum += o.savings_sum;
+    }
+
+    /// Residents.
+    pub fn population(&self) -> u64 {
+        self.pop_band.iter().sum()
+    }
+}
+
+/// Result of the pass (merged over chunks in chunk order).
+#[derive(Debug, Clone)]
+pub struct PassResult {
+    /// Counters by town.
+    pub towns: Vec<TownCounts>,
+    /// Wage histogram by town (`town * WAGE_BINS + bin`).
+    pub wage_hist: Vec<u32>,
+    /// Workforce by firm after the pass.
+    pub firm_workforce: Vec<u32>,
+    /// Hires by firm.
+    pub firm_hires: Vec<u32>,
+    /// Workers of local firms living elsewhere, by work town.
+    pub commuters_in: Vec<u64>,
+    /// Origin-destination moves `[origin][destination]`, destinations incl. rest of country.
+    pub od: Vec<u32>,
+    /// The same for 18-29-year-olds.
+    pub od_young: Vec<u32>,
+    /// Newborns: (town, female), in chunk order.
+    pub newborns: Vec<(u16, bool)>,
+}
+
+impl PassResult {
+    fn new(n_towns: usize, n_firms: usize, n_dest: usize) -> Self {
+        PassResult {
+            towns: vec![TownCounts::default(); n_towns],
+            wage_hist: vec![0; n_towns * WAGE_BINS],
+            firm_workforce: vec![0; n_firms],
+            firm_hires: vec![0; n_firms],
+            commuters_in: vec![0; n_towns],
+            od: vec![0; n_towns * n_dest],
+            od_young: vec![0; n_towns * n_dest],
+            newborns: Vec::new(),
+        }
+    }
+
+    fn merge(&mut self, o: PassResult) {
+        for (a, b) in self.towns.iter_mut().zip(&o.towns) {
+            a.add(b);
+        }
+        add_u32(&mut self.wage_hist, &o.wage_hist);
+        add_u32(&mut self.firm_workforce, &o.firm_workforce);
+        add_u32(&mut self.firm_hires, &o.firm_hires);
+        for (a, b) in self.commuters_in.iter_mut().zip(&o.commuters_in) {
+            *a += b;
+        }
+        add_u32(&mut self.od, &o.od);
+        add_u32(&mut self.od_young, &o.od_young);
+        self.newborns.extend_from_slice(&o.newborns);
+    }
+}
+
+fn add_u32(a: &mut [u32], b: &[u32]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+/// Run the pass over all chunks in parallel and merge in order.
+pub fn run(chunks: Vec<PeopleChunk<'_>>, ctx: &PassContext<'_>) -> PassResult {
+    let n_dest = ctx.migration.n_dest;
+    let parts: Vec<PassResult> = chunks.into_par_iter().map(|c| run_chunk(c, ctx)).collect();
+    let mut total = PassResult::new(ctx.n_towns, ctx.n_firms, n_dest);
+    for p in parts {
+        total.merge(p);
+    }
+    total
+}
+
+fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
+    let n_dest = ctx.migration.n_dest;
+    let mut out = PassResult::new(ctx.n_towns, ctx.n_firms, n_dest);
+    let mp = ctx.migration_params;
+    let school_age_years = (ctx.school_age_months / 12) as u32;
+    for i in 0..c.town.len() {
+        let town0 = c.town[i];
+        if town0 == GONE {
+            continue;
+        }
+        let mut rng = Stream::new(ctx.seed, Process::Person, c.serial[i] as u64, ctx.step);
+        let age_months = ctx.month - c.birth_month[i];
+        let age = (age_months.max(0) / 12) as u32;
+        let flags = c.flags[i];
+        let female = flags & flag::FEMALE != 0;
+        let mut town = town0 as usize;
+
+        // --- Demography: death, then births to women of fertile age.
+        let age_idx = (age as usize).min(ctx.rates.death_male.len() - 1);
+        let p_death = if female { ctx.rates.death_female[age_idx] } else { ctx.rates.death_male[age_idx] };
+        if rng.uniform_f32() < p_death {
+            out.towns[town].deaths += 1;
+            c.town[i] = GONE;
+            c.employer[i] = None;
+            continue;
+        }
+        // A birth is counted in the mother's end-of-month town (below), so the
+        // population accounting identity holds town by town.
+        let mut newborn_female: Option<bool> = None;
+        if female {
+            let p_birth = ctx.rates.birth[age_idx];
+            if p_birth > 0.0 && rng.uniform_f32() < p_birth {
+                newborn_female = Some(rng.uniform_f32() < ctx.female_birth_share);
+            }
+        }
+
+        // --- Schooling: the education choice at school-leaving age.
+        let mut flags = flags;
+        if flags & flag::SCHOOLED == 0 && age_months >= ctx.school_age_months {
+            let u = rng.uniform_f32();
+            let skill = if u < ctx.education[1] {
+                Skill::Higher
+            } else if u < ctx.education[1] + ctx.education[0] {
+                Skill::Vocational
+            } else {
+                Skill::Basic
+            };
+            flags = (flags & !flag::SKILL_MASK) | ((skill as u8) << flag::SKILL_SHIFT) | flag::SCHOOLED;
+        }
+        let skill = Skill::from_code(flags >> flag::SKILL_SHIFT);
+
+        // --- Migration: hazard, destination choice, liquidity constraint.
+        let employed_before = c.employer[i].is_some();
+        let low_paid = employed_before && c.wage[i] < ctx.migration.low_wage[town];
+        let h = hazard(mp, age, school_age_years, !employed_before && age >= 18, low_paid, ctx.migration.youth_multiplier[town]);
+        if rng.uniform() < h {
+            let row = &ctx.migration.cdf[(town * 3 + skill as usize) * n_dest..(town * 3 + skill as usize + 1) * n_dest];
+            let d = pick_destination(row, rng.uniform_f32());
+            if d != town {
+                let cost = ctx.migration.moving_cost[town * n_dest + d];
+                let adult = age >= 18;
+                if adult && c.savings[i] < cost {
+                    out.towns[town].liquidity_constrained += 1;
+                } else {
+                    if adult {
+                        c.savings[i] -= cost;
+                    }
+                    let band = age_band(age);
+                    let t = &mut out.towns[town];
+                    t.out_migrants += 1;
+                    t.out_band[band] += 1;
+                    out.od[town * n_dest + d] += 1;
+                    if band == 1 {
+                        out.od_young[town * n_dest + d] += 1;
+                    }
+                    if ctx.migration.keeps_agents[d] {
+                        out.towns[d].in_migrants += 1;
+                        if let Some(f) = c.employer[i] {
+                            let work = ctx.firm_town[f.index()] as usize;
+                            if !ctx.reach[d * ctx.n_towns + work] {
+                                c.employer[i] = None;
+                                c.months_unemployed[i] = 0;
+                                out.towns[town].separations += 1;
+                            }
+                        }
+                        town = d;
+                        c.town[i] = d as u16;
+                    } else {
+                        if c.employer[i].take().is_some() {
+                            out.towns[town].separations += 1;
+                        }
+                        if newborn_female.is_some() {
+                            // The baby is born here and leaves with its mother.
+                            let t = &mut out.towns[town];
+                            t.births += 1;
+                            t.out_migrants += 1;
+                            t.out_band[0] += 1;
+                            out.od[town * n_dest + d] += 1;
+                        }
+                        c.town[i] = GONE;
+                        c.flags[i] = flags;
+                        continue;
+                    }
+                }
+            }
+        }
+
+        // --- Labour market.
+        let pension = ctx.pension_age_months[female as usize];
+        let student = skill == Skill::Higher && flags & flag::SCHOOLED != 0 && age_months < ctx.school_age_months + ctx.study_months;
+        let in_labour_force = age_months >= ctx.entry_age_months && !student && age_months < pension;
+        let tc = &mut out.towns[town];
+        if !in_labour_force {
+            if c.employer[i].take().is_some() {
+                tc.separations += 1;
+            }
+        } else {
+            // Training upgrades skills of adults in the labour force.
+            let mut skill = skill;
+            let p_train = ctx.training[town];
+            if p_train > 0.0 && skill != Skill::Higher && rng.uniform_f32() < p_train {
+                skill = if skill == Skill::Basic { Skill::Vocational } else { Skill::Higher };
+                flags = (flags & !flag::SKILL_MASK) | ((skill as u8) << flag::SKILL_SHIFT);
+            }
+            let sw = ctx.skill_wage[skill as usize];
+            match c.employer[i] {
+                Some(f) => {
+                    let fi = f.index();
+                    if rng.uniform_f32() < ctx.quit_rate + ctx.firm_layoff[fi] {
+                        c.employer[i] = None;
+                        c.months_unemployed[i] = 0;
+                        tc.separations += 1;
+                    } else if rng.uniform_f32() < ctx.on_the_job_search {
+                        // On-the-job search: switch for a clearly better net wage.
+                        let options = &ctx.labour.options[town];
+                        if let Some(opt) = pick_option(options, rng.uniform_f32()) {
+                            if let Some(nf) = pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], rng.uniform_f32()) {
+                                let current_net = ctx.firm_wage[fi] * sw - commute_cost(ctx, town, fi);
+                                let offer_net = ctx.firm_wage[nf as usize] * sw - opt.commute_cost;
+                                if nf as usize != fi && offer_net > current_net * (1.0 + ctx.switch_premium) {
+                                    c.employer[i] = Some(FirmId::from_index(nf as usize));
+                                    out.firm_hires[nf as usize] += 1;
+                                    tc.hires += 1;
+                                    tc.separations += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+                None => {
+                    c.months_unemployed[i] = c.months_unemployed[i].saturating_add(1);
+                    let options = &ctx.labour.options[town];
+                    if let Some(opt) = pick_option(options, rng.uniform_f32()) {
+                        if let Some(nf) = pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], rng.uniform_f32()) {
+                            let offer_net = ctx.firm_wage[nf as usize] * sw - opt.commute_cost;
+                            let reservation = (c.wage[i] * ctx.reservation_ratio * ctx.reservation_decay[c.months_unemployed[i] as usize])
+                                .max(ctx.benefit);
+                            if offer_net >= reservation {
+                                c.employer[i] = Some(FirmId::from_index(nf as usize));
+                                c.months_unemployed[i] = 0;
+                                out.firm_hires[nf as usize] += 1;
+                                tc.hires += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            match c.employer[i] {
+                Some(f) => {
+                    let fi = f.index();
+                    let w = ctx.firm_wage[fi] * sw;
+                    c.wage[i] = w;
+                    c.savings[i] += ctx.saving_rate * w;
+                    tc.employed += 1;
+                    tc.wage_sum += w as f64;
+                    out.wage_hist[town * WAGE_BINS + wage_bin(w)] += 1;
+                    out.firm_workforce[fi] += 1;
+                    let work = ctx.firm_town[fi] as usize;
+                    if work != town {
+                        tc.commuters_out += 1;
+                        out.commuters_in[work] += 1;
+                    }
+                }
+                None => {
+                    c.savings[i] = (c.savings[i] - ctx.dissaving).max(0.0);
+                }
+            }
+            tc.labour_force += 1;
+        }
+        c.flags[i] = flags;
+        let tc = &mut out.towns[town];
+        tc.pop_band[age_band(age)] += 1;
+        if age >= 18 {
+            tc.pop_skill[Skill::from_code(flags >> flag::SKILL_SHIFT) as usize] += 1;
+        }
+        tc.savings_sum += c.savings[i] as f64;
+        if let Some(girl) = newborn_female {
+            tc.births += 1;
+            out.newborns.push((town as u16, girl));
+        }
+    }
+    out
+}
+
+#[inline(always)]
+fn commute_cost(ctx: &PassContext<'_>, home: usize, firm: usize) -> f32 {
+    let work = ctx.firm_town[firm] as usize;
+    if work == home {
+        return 0.0;
+    }
+    ctx.labour.options[home].iter().find(|o| o.work_town as usize == work).map(|o| o.commute_cost).unwrap_or(0.0)
+}

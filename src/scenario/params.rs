@@ -1,0 +1,395 @@
+//! Model parameters: each defined once, with its meaning, unit, default, valid range
+//! and source side by side (the ripgrep `defs.rs` idea).
+//!
+//! The `param_block!` macro turns one definition list into: the serde struct read from the
+//! scenario file (unknown keys rejected), its `Default`, range validation that names the
+//! key path, and the rows of the parameter table printed by `monotown params` and copied
+//! into `docs/ODD.md`. A sweep can vary any of these by its key path.
+
+use super::error::Problem;
+
+/// One row of the parameter table.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamDoc {
+    /// Key path in the scenario file, e.g. `migration.base_hazard`.
+    pub key: &'static str,
+    /// Unit of the value.
+    pub unit: &'static str,
+    /// Default value, as written in the source.
+    pub default: &'static str,
+    /// Lowest valid value.
+    pub min: f64,
+    /// Highest valid value.
+    pub max: f64,
+    /// Meaning.
+    pub doc: &'static str,
+    /// Where the default comes from.
+    pub source: &'static str,
+}
+
+pub(crate) fn check_range(key: &str, value: f64, min: f64, max: f64, problems: &mut Vec<Problem>) {
+    if !value.is_finite() || value < min || value > max {
+        problems.push(Problem::range(key, value, min, max));
+    }
+}
+
+macro_rules! param_block {
+    (
+        $(#[doc = $sdoc:literal])*
+        $name:ident, $section:literal {
+            $(
+                $(#[doc = $doc:literal])*
+                $field:ident : $ty:ty = $default:expr, [$min:expr, $max:expr], $unit:literal, $source:literal;
+            )*
+        }
+    ) => {
+        $(#[doc = $sdoc])*
+        #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct $name {
+            $( $(#[doc = $doc])* pub $field: $ty, )*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self { $( $field: $default, )* }
+            }
+        }
+
+        impl $name {
+            /// The table rows of this block.
+            pub const TABLE: &'static [ParamDoc] = &[
+                $( ParamDoc {
+                    key: concat!($section, ".", stringify!($field)),
+                    unit: $unit,
+                    default: stringify!($default),
+                    min: $min as f64,
+                    max: $max as f64,
+                    doc: concat!($($doc, " "),*),
+                    source: $source,
+                }, )*
+            ];
+
+            pub(crate) fn validate(&self, problems: &mut Vec<Problem>) {
+                $( check_range(concat!($section, ".", stringify!($field)), self.$field as f64, $min as f64, $max as f64, problems); )*
+            }
+        }
+    };
+}
+
+param_block! {
+    /// Births, deaths, ageing, schooling and retirement.
+    Demography, "demography" {
+        /// Age-independent (Makeham) part of the annual death rate.
+        makeham: f64 = 0.0006, [0.0, 0.05], "1/year", "Gompertz-Makeham fit to Russian life tables 1989 (HMD), rounded";
+        /// Gompertz level: annual death rate at age 0 excluding infancy, women.
+        gompertz_a: f64 = 0.000045, [0.0, 0.01], "1/year", "as above";
+        /// Gompertz slope: growth of the death rate per year of age.
+        gompertz_b: f64 = 0.088, [0.0, 0.2], "1/year of age", "as above";
+        /// Ratio of male to female death rates at adult ages (Russia's gap is large).
+        male_mortality_ratio: f64 = 2.2, [0.5, 5.0], "ratio", "HMD Russia 1989-2010: male/female mx ratio 2-3 at ages 30-60";
+        /// Infant mortality (deaths in the first year per live birth).
+        infant_mortality: f64 = 0.018, [0.0, 0.2], "1/birth", "Rosstat: 17.8 per 1,000 in 1989";
+        /// Total fertility rate at the start (scaled over time by crisis shocks).
+        tfr: f64 = 1.95, [0.0, 8.0], "children/woman", "Rosstat: RSFSR TFR 2.01 in 1989";
+        /// Mean age of the fertility schedule.
+        fertility_mean_age: f64 = 26.0, [15.0, 45.0], "years", "Rosstat: mean age at birth 25-28 in 1989-2010";
+        /// Standard deviation of the (Gaussian) fertility schedule.
+        fertility_sd_age: f64 = 5.5, [1.0, 15.0], "years", "shape fit to Russian ASFR";
+        /// Share of boys among births.
+        male_birth_share: f64 = 0.512, [0.4, 0.6], "share", "Rosstat, standard sex ratio at birth 1.05";
+        /// Oldest possible age; everyone dies at this age.
+        max_age: f64 = 100.0, [60.0, 120.0], "years", "truncation of the life table";
+        /// Pension age of men before the 2019 reform.
+        pension_age_male: f64 = 60.0, [40.0, 80.0], "years", "Soviet and Russian law until 2018";
+        /// Pension age of women before the 2019 reform.
+        pension_age_female: f64 = 55.0, [40.0, 80.0], "years", "Soviet and Russian law until 2018";
+        /// Year the pension reform starts raising pension ages (by 1 year per year).
+        pension_reform_year: f64 = 2019.0, [1900.0, 2200.0], "year", "Federal law 350-FZ of 2018";
+        /// Total increase of pension ages under the reform.
+        pension_reform_years_added: f64 = 5.0, [0.0, 15.0], "years", "350-FZ: 60->65 men, 55->60 women";
+        /// Age at which the education choice is made and young people leave school.
+        school_leaving_age: f64 = 17.0, [14.0, 20.0], "years", "Russian general schooling ends at 17";
+        /// Years spent studying by those choosing higher education (out of the labour force).
+        higher_study_years: f64 = 5.0, [0.0, 8.0], "years", "specialist degree length";
+        /// Share of a school-leaving cohort choosing vocational training.
+        vocational_share: f64 = 0.45, [0.0, 1.0], "share", "Rosstat education statistics, 1989 cohort shares, rounded";
+        /// Share of a school-leaving cohort choosing higher education at the start year.
+        higher_share_start: f64 = 0.22, [0.0, 1.0], "share", "Rosstat: ~20% of 1989 cohorts enrolled in higher education";
+        /// Yearly increase of the higher-education share (the 1995-2010 expansion).
+        higher_share_trend: f64 = 0.012, [-0.1, 0.1], "share/year", "HE enrolment rose from ~20% to ~55% of cohorts 1990-2010";
+        /// Ceiling of the higher-education share.
+        higher_share_max: f64 = 0.55, [0.0, 1.0], "share", "as above";
+    }
+}
+
+param_block! {
+    /// Job search, matching, separations, wages of people, commuting.
+    Labour, "labour" {
+        /// Age of entry into the labour force for those not studying.
+        entry_age: f64 = 18.0, [14.0, 25.0], "years", "Russian labour law; end of school";
+        /// Monthly probability that an employed person quits or is separated for personal reasons.
+        quit_rate: f64 = 0.010, [0.0, 0.5], "1/month", "Rosstat labour turnover: separations ~2%/month incl. layoffs";
+        /// Matching-function efficiency A in M = A U^a V^(1-a) (monthly).
+        matching_efficiency: f64 = 0.45, [0.0, 5.0], "1/month", "Petrongolo & Pissarides 2001 range; tuned to Russian job-finding rates";
+        /// Matching-function elasticity a with respect to searchers.
+        matching_elasticity: f64 = 0.5, [0.05, 0.95], "elasticity", "Petrongolo & Pissarides 2001";
+        /// Monthly share of employed people who search on the job.
+        on_the_job_search: f64 = 0.03, [0.0, 1.0], "1/month", "assumption, gives job-to-job flows of ~0.5%/month";
+        /// Wage gain needed to switch employer.
+        switch_premium: f64 = 0.10, [0.0, 2.0], "share", "assumption";
+        /// Reservation wage as a share of the last wage, at the start of unemployment.
+        reservation_ratio: f64 = 0.85, [0.0, 2.0], "share", "assumption (search theory)";
+        /// Monthly decay factor of the reservation wage while unemployed.
+        reservation_decay: f64 = 0.95, [0.5, 1.0], "factor/month", "assumption";
+        /// Unemployment benefit and informal income floor.
+        benefit_krub: f64 = 4.0, [0.0, 100.0], "thousand RUB/month, 2010 prices", "Russian minimum benefit order of magnitude, 2010 prices";
+        /// Wage multiplier of a basic-skill worker relative to the firm's base wage.
+        wage_basic: f64 = 0.8, [0.1, 5.0], "ratio", "Rosstat wage by education, 2005-2010";
+        /// Wage multiplier of a worker with vocational training.
+        wage_vocational: f64 = 1.0, [0.1, 5.0], "ratio", "reference";
+        /// Wage multiplier of a worker with higher education.
+        wage_higher: f64 = 1.35, [0.1, 5.0], "ratio", "Rosstat wage by education, 2005-2010";
+        /// Share of the wage saved each month.
+        saving_rate: f64 = 0.06, [0.0, 1.0], "share", "Rosstat household savings ratio ~5-10%";
+        /// Savings spent per month while unemployed.
+        unemployed_dissaving_krub: f64 = 2.0, [0.0, 100.0], "thousand RUB/month", "assumption";
+        /// Longest one-way travel time that still allows daily commuting.
+        commute_max_hours: f64 = 1.6, [0.0, 5.0], "hours", "brief: about 1.5 h; Nizhny Tagil-Yekaterinburg fast train 1.5 h";
+        /// Average door-to-door travel speed between towns.
+        travel_speed_kmh: f64 = 70.0, [5.0, 300.0], "km/h", "assumption: road and suburban rail";
+        /// Monthly cost of commuting per hour of one-way travel time (money and time).
+        commute_cost_krub_per_hour: f64 = 5.0, [0.0, 100.0], "thousand RUB/month per hour", "assumption: ~22 return trips a month";
+    }
+}
+
+param_block! {
+    /// Production, pricing, wage setting, investment, entry and exit of firms.
+    Firms, "firms" {
+        /// Share of the gap between target and actual workforce posted as vacancies each month.
+        hiring_speed: f64 = 0.5, [0.0, 1.0], "share/month", "assumption";
+        /// Share of the excess workforce laid off each month (non-giant firms).
+        firing_speed: f64 = 0.06, [0.0, 1.0], "share/month", "assumption: Russian firms adjusted hours and wages before headcount";
+        /// Monthly wage rise when vacancies stay unfilled and the firm is profitable.
+        wage_up: f64 = 0.004, [0.0, 0.2], "share/month", "assumption";
+        /// Monthly wage cut while the firm makes losses (wage arrears and cuts of the 1990s).
+        wage_down: f64 = 0.012, [0.0, 0.2], "share/month", "assumption matching the 1992-98 real wage fall of ~45%";
+        /// Lowest base wage a firm pays.
+        wage_floor_krub: f64 = 6.0, [0.0, 100.0], "thousand RUB/month, 2010 prices", "minimum wage order of magnitude";
+        /// Trend growth of labour productivity from technology.
+        productivity_growth: f64 = 0.015, [-0.1, 0.2], "1/year", "Russian labour productivity growth 2000-2019 ~2%/yr";
+        /// Share of productivity gains passed into wages.
+        wage_passthrough: f64 = 0.8, [0.0, 2.0], "share", "assumption";
+        /// Employer payroll contributions on wages.
+        payroll_tax: f64 = 0.30, [0.0, 1.0], "share of wages", "Russian insurance contributions 30%";
+        /// Profit tax rate (municipal share below).
+        profit_tax: f64 = 0.20, [0.0, 1.0], "share", "Russian profit tax 20%";
+        /// Personal income tax rate on wages.
+        income_tax: f64 = 0.13, [0.0, 1.0], "share", "Russian NDFL 13%";
+        /// Share of the income tax that goes to the municipal budget.
+        municipal_income_tax_share: f64 = 0.30, [0.0, 1.0], "share", "Budget Code: 15-30% of NDFL to municipalities";
+        /// Share of the profit tax that goes to the municipal budget.
+        municipal_profit_tax_share: f64 = 0.05, [0.0, 1.0], "share", "assumption: small, mostly regional";
+        /// Domestic intermediate inputs as a share of revenue.
+        domestic_input_share: f64 = 0.35, [0.0, 1.0], "share", "input-output tables, order of magnitude";
+        /// Profit margin of firms at the start (sets productivity so that the start is in balance).
+        initial_margin: f64 = 0.06, [-0.5, 0.5], "share of revenue", "assumption";
+        /// Capital stock per worker at the start, in months of the worker's output.
+        capital_months_of_output: f64 = 24.0, [0.0, 240.0], "months", "assumption: capital-output ratio ~2";
+        /// Yearly cost of capital (interest and depreciation).
+        capital_cost: f64 = 0.10, [0.0, 1.0], "1/year", "assumption";
+        /// Cost of modernisation stage 1 (organisational) in months of the wage bill.
+        modernise_cost_1: f64 = 1.0, [0.0, 120.0], "months of wage bill", "seed 000: cheap organisational steps first";
+        /// Cost of stage 2 (digital tools).
+        modernise_cost_2: f64 = 4.0, [0.0, 120.0], "months of wage bill", "seed 000: modernisation ladder";
+        /// Cost of stage 3 (capital re-equipment).
+        modernise_cost_3: f64 = 12.0, [0.0, 240.0], "months of wage bill", "seed 000: capital-intensive re-equipment last";
+        /// Productivity gain of stage 1.
+        modernise_gain_1: f64 = 0.05, [0.0, 2.0], "share", "seed 000: 30% shorter cycle at half the budget (a large case), here scaled down";
+        /// Productivity gain of stage 2.
+        modernise_gain_2: f64 = 0.10, [0.0, 2.0], "share", "assumption";
+        /// Productivity gain of stage 3.
+        modernise_gain_3: f64 = 0.20, [0.0, 2.0], "share", "assumption";
+        /// Monthly probability that an eligible firm (profitable, with the cash) climbs one stage.
+        modernise_probability: f64 = 0.01, [0.0, 1.0], "1/month", "assumption";
+        /// Months of accumulated losses (in wage-bill months) after which an ordinary firm exits.
+        exit_loss_months: f64 = 6.0, [0.0, 240.0], "months of wage bill", "assumption";
+        /// Losses (in wage-bill months) a giant with a social role absorbs before it sheds labour like other firms.
+        social_loss_limit_months: f64 = 24.0, [0.0, 600.0], "months of wage bill", "seed 004: giants keep jobs at a commercial loss, up to a limit";
+        /// Most a giant with a social role lays off per year, as a share of its workforce.
+        social_max_layoff_per_year: f64 = 0.08, [0.0, 1.0], "share/year", "seed 004: NkAZ kept running while loss-making";
+        /// Share of the workforce an outside holding cuts at a plant it finds loss-making at its yearly review.
+        holding_downsize_share: f64 = 0.10, [0.0, 1.0], "share", "seed 004: decisions taken at head offices outside the territory";
+        /// Monthly start-ups per 1,000 residents (before incubator and zone multipliers).
+        startup_rate_per_1000: f64 = 0.02, [0.0, 10.0], "firms/month/1000 residents", "Rosstat SME registrations, order of magnitude";
+        /// Initial target workforce of a start-up.
+        startup_size: f64 = 6.0, [1.0, 1000.0], "workers", "assumption";
+        /// Monthly probability of a spin-off per 1,000 workers of a large firm or giant.
+        spinoff_rate_per_1000: f64 = 0.004, [0.0, 1.0], "1/month/1000 workers", "Klepper 2007 spin-off rates, scaled";
+        /// Initial target workforce of a spin-off.
+        spinoff_size: f64 = 25.0, [1.0, 10000.0], "workers", "seed 004: Biysk polymer cluster 13 firms / 840 staff";
+        /// Exponent of the Pareto (Zipf) size distribution of the initial small and medium firms.
+        size_exponent: f64 = 1.05, [0.3, 3.0], "exponent", "Axtell 2001: US firm sizes Zipf, exponent ~1.06";
+        /// Smallest initial firm.
+        min_firm_size: f64 = 5.0, [1.0, 1000.0], "workers", "assumption";
+        /// Largest initial generated (non-scenario) firm.
+        max_generated_firm_size: f64 = 4000.0, [1.0, 100000.0], "workers", "assumption";
+        /// Monthly persistence of world sector prices (AR(1) in logs).
+        price_persistence: f64 = 0.97, [0.0, 0.9999], "coefficient", "assumption: half-life ~2 years";
+        /// Monthly standard deviation of world price innovations (log).
+        price_volatility: f64 = 0.025, [0.0, 0.5], "log points/month", "metals price indices, order of magnitude";
+        /// Elasticity of local services demand to the town's income.
+        local_income_elasticity: f64 = 1.0, [0.0, 3.0], "elasticity", "standard local multiplier (Moretti 2010)";
+        /// Trend growth of national demand (real GDP) outside crises.
+        national_demand_growth: f64 = 0.022, [-0.2, 0.2], "1/year", "Russian GDP growth 1999-2019 averaged ~3%, less after 2009";
+        /// Monthly volatility of a firm's idiosyncratic demand (log random walk, Gibrat's law).
+        idiosyncratic_volatility: f64 = 0.03, [0.0, 0.5], "log points/month", "Gibrat's law; gives a Zipf-like size distribution (Axtell 2001)";
+        /// The same for city-forming giants and named large firms.
+        giant_volatility: f64 = 0.008, [0.0, 0.5], "log points/month", "assumption";
+        /// Extra initial cash (months of wage bill) of start-ups in a town with an incubator.
+        incubator_cash_months: f64 = 4.0, [0.0, 120.0], "months of wage bill", "seed 003: incubators raise survival";
+        /// Elasticity of a firm's target workforce to its profit margin (capacity expansion).
+        expansion_elasticity: f64 = 0.3, [0.0, 5.0], "elasticity", "assumption";
+    }
+}
+
+param_block! {
+    /// Migration decisions: hazard of considering a move, destination choice, liquidity.
+    Migration, "migration" {
+        /// Monthly probability that an adult aged 40-59 in work considers moving (the base).
+        base_hazard: f64 = 0.0012, [0.0, 1.0], "1/month", "calibrated: about a third of 18-30s consider moving (brief)";
+        /// Hazard multiplier for ages 18-29.
+        young_multiplier: f64 = 4.0, [0.0, 50.0], "ratio", "brief: youth out-migration is the main problem (seed 003)";
+        /// Hazard multiplier for ages 30-39.
+        thirties_multiplier: f64 = 2.0, [0.0, 50.0], "ratio", "brief: Nizhny Tagil leavers are mostly 18-25 and 30-40";
+        /// Hazard multiplier at school-leaving age (leaving to study).
+        study_multiplier: f64 = 12.0, [0.0, 100.0], "ratio", "seed 003: leaving to study";
+        /// Hazard multiplier for children (they move with families).
+        child_multiplier: f64 = 0.8, [0.0, 10.0], "ratio", "assumption";
+        /// Hazard multiplier for ages 60+.
+        old_multiplier: f64 = 0.3, [0.0, 10.0], "ratio", "assumption";
+        /// Hazard multiplier while unemployed.
+        unemployed_multiplier: f64 = 2.0, [0.0, 20.0], "ratio", "Harris-Todaro; Andrienko & Guriev 2004";
+        /// Hazard multiplier for the poorly paid.
+        low_wage_multiplier: f64 = 1.5, [0.0, 20.0], "ratio", "assumption";
+        /// Wage below this share of the town's mean counts as poorly paid.
+        low_wage_threshold: f64 = 0.7, [0.0, 2.0], "share of town mean wage", "assumption";
+        /// Weight of the log expected wage (wage x employment probability, Harris-Todaro) in utility.
+        beta_wage: f64 = 2.0, [0.0, 20.0], "utils/log RUB", "Andrienko & Guriev 2004 order of magnitude";
+        /// Weight of the amenity index.
+        beta_amenity: f64 = 1.0, [0.0, 20.0], "utils/index", "assumption";
+        /// Weight of the log housing cost.
+        beta_housing: f64 = 0.5, [0.0, 20.0], "utils/log RUB", "assumption";
+        /// Weight of the log distance (gravity).
+        beta_distance: f64 = 0.8, [0.0, 20.0], "utils/log km", "gravity models of Russian migration, elasticity ~0.5-1";
+        /// Weight of log network ties (people from the origin living at the destination).
+        beta_network: f64 = 0.3, [0.0, 20.0], "utils/log persons", "network ties (Massey 1993)";
+        /// Utility of staying (attachment and moving frictions).
+        stay_bonus: f64 = 1.0, [0.0, 50.0], "utils", "calibrated";
+        /// Utility shift of the rest-of-country option (captures its size and variety).
+        rest_of_country_bonus: f64 = 0.5, [-50.0, 50.0], "utils", "calibrated";
+        /// Distance to the rest of the country.
+        rest_of_country_km: f64 = 1500.0, [1.0, 20000.0], "km", "assumption";
+        /// Fixed cost of a move.
+        moving_cost_krub: f64 = 20.0, [0.0, 10000.0], "thousand RUB", "assumption";
+        /// Distance cost of a move.
+        moving_cost_krub_per_km: f64 = 0.02, [0.0, 100.0], "thousand RUB/km", "assumption";
+        /// Monthly in-migration from the rest of the country per resident (scaled by the town's attractiveness).
+        rest_of_country_inflow: f64 = 0.0006, [0.0, 0.1], "1/month", "calibrated to observed in-migration rates ~7-10 per 1,000";
+        /// Monthly out-migration from a hub to the modelled towns per hub resident (scaled by their attractiveness).
+        hub_outflow: f64 = 0.0002, [0.0, 0.1], "1/month", "calibrated";
+        /// Initial network stock between two towns as a share of the destination population, decaying with log distance.
+        network_initial_share: f64 = 0.01, [0.0, 1.0], "share", "assumption";
+    }
+}
+
+param_block! {
+    /// Cooperation links, cluster detection and cluster effects.
+    Clusters, "clusters" {
+        /// Sector relatedness at or above which two co-located firms can link.
+        relatedness_threshold: f64 = 0.5, [0.0, 1.0], "index", "Hidalgo et al. 2007 product space; assumption";
+        /// Monthly probability that an eligible pair forms a link (tried for a sample of pairs).
+        link_probability: f64 = 0.01, [0.0, 1.0], "1/month", "assumption";
+        /// Monthly probability that an existing link breaks.
+        link_break_probability: f64 = 0.004, [0.0, 1.0], "1/month", "assumption";
+        /// Smallest connected group of linked firms counted as a cluster.
+        min_cluster_size: f64 = 5.0, [2.0, 1000.0], "firms", "assumption";
+        /// Productivity spillover per log of cluster size.
+        spillover: f64 = 0.02, [0.0, 1.0], "share per log firm", "agglomeration elasticities 0.02-0.05 (Rosenthal & Strange 2004)";
+        /// Discount on capital cost from shared equipment pools.
+        pool_capital_discount: f64 = 0.2, [0.0, 1.0], "share", "seed 000: production pools";
+    }
+}
+
+param_block! {
+    /// Municipal budget, amenities and housing.
+    Towns, "towns" {
+        /// Elasticity of the amenity index to municipal spending per resident.
+        amenity_spending_elasticity: f64 = 0.15, [0.0, 2.0], "elasticity", "assumption";
+        /// Monthly adjustment speed of amenities towards their spending-implied level.
+        amenity_adjustment: f64 = 0.02, [0.0, 1.0], "share/month", "assumption";
+        /// Amenity penalty per unit share of metallurgy and mining in local jobs (pollution).
+        pollution_penalty: f64 = 0.15, [0.0, 2.0], "index per share", "seeds 003-004: ecology as a constraint";
+        /// Elasticity of housing cost to population relative to the start.
+        housing_elasticity: f64 = 1.2, [0.0, 10.0], "elasticity", "assumption";
+        /// Share of municipal revenue spent on amenities (the rest on infrastructure and services).
+        amenity_spending_share: f64 = 0.5, [0.0, 1.0], "share", "assumption";
+        /// Revenue transferred from the region per resident each month.
+        transfer_krub_per_resident: f64 = 0.5, [0.0, 100.0], "thousand RUB/month", "assumption: equalisation transfers";
+    }
+}
+
+/// All parameter tables, in file order.
+pub fn all_tables() -> Vec<&'static [ParamDoc]> {
+    vec![Demography::TABLE, Labour::TABLE, Firms::TABLE, Migration::TABLE, Clusters::TABLE, Towns::TABLE]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_inside_their_own_ranges() {
+        let mut problems = Vec::new();
+        Demography::default().validate(&mut problems);
+        Labour::default().validate(&mut problems);
+        Firms::default().validate(&mut problems);
+        Migration::default().validate(&mut problems);
+        Clusters::default().validate(&mut problems);
+        Towns::default().validate(&mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn every_parameter_is_documented_with_unit_and_source() {
+        for table in all_tables() {
+            for row in table {
+                assert!(!row.doc.trim().is_empty(), "{} has no doc", row.key);
+                assert!(!row.unit.is_empty() && !row.source.is_empty(), "{}", row.key);
+                assert!(row.min <= row.max, "{}", row.key);
+            }
+        }
+    }
+
+    #[test]
+    fn out_of_range_value_names_key_and_range() {
+        let mut m = Migration::default();
+        m.base_hazard = 2.0;
+        let mut problems = Vec::new();
+        m.validate(&mut problems);
+        assert_eq!(problems.len(), 1);
+        let text = problems[0].to_string();
+        assert!(text.contains("migration.base_hazard") && text.contains("[0, 1]"), "{text}");
+    }
+}
+
+/// The parameter table as Markdown (for `monotown params` and docs/ODD.md).
+pub fn markdown_table() -> String {
+    let mut s = String::from("| key | unit | default | valid range | meaning | source |\n|---|---|---|---|---|---|\n");
+    for table in all_tables() {
+        for r in table {
+            s.push_str(&format!("| `{}` | {} | {} | [{}, {}] | {} | {} |\n", r.key, r.unit, r.default, r.min, r.max, r.doc.trim(), r.source));
+        }
+    }
+    s
+}

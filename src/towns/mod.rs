@@ -1,0 +1,201 @@
+//! Towns: municipal budget, amenities, housing cost and official monotown status.
+//!
+//! The budget collects the municipal share of the income tax on wages paid by local
+//! firms, a share of their profit tax and regional transfers, and spends a smoothed
+//! revenue, part on amenities; amenities move towards the level implied by spending per
+//! resident and suffer from heavy industry's pollution (seeds 003-004). Housing cost
+//! follows population relative to the start (demand pressure on a fixed stock).
+//!
+//! Monotown status follows the 2014 government criteria (Resolution No. 709 of
+//! 29.07.2014): more than 3,000 residents; at least 20% of employment in one
+//! organisation or one industry (chain), averaged over 5 years; that organisation in
+//! mining or manufacturing. Category 1 (most difficult) when the city-forming firm
+//! closed, its workforce fell by more than 10% in the year (announced lay-offs), or
+//! unemployment is at least twice the national rate; category 2 (risk of worsening) when
+//! unemployment exceeds the national rate or the city-forming firm shed more than 5%;
+//! otherwise category 3 (stable).
+
+use std::collections::VecDeque;
+
+use crate::scenario::Towns;
+
+/// State of one town.
+#[derive(Debug, Clone)]
+pub struct Town {
+    /// Name.
+    pub name: String,
+    /// Aggregate hub (no agents).
+    pub is_hub: bool,
+    /// Real population at the start.
+    pub population0: f64,
+    /// Real population of a hub (stock); agent towns count their agents instead.
+    pub hub_population: f64,
+    /// Start wage level (thousand RUB/month).
+    pub wage0: f64,
+    /// Amenity index.
+    pub amenity: f64,
+    /// Amenity at the start.
+    pub amenity0: f64,
+    /// Housing cost (thousand RUB/month).
+    pub housing: f64,
+    /// Housing cost at the start.
+    pub housing0: f64,
+    /// Residents' income at the start (agents' units).
+    pub income0: f64,
+    /// Residents' income last month.
+    pub income: f64,
+    /// Municipal budget balance (stock, thousand RUB).
+    pub budget_balance: f64,
+    /// Smoothed revenue (thousand RUB/month).
+    pub revenue_smooth: f64,
+    /// Revenue last month.
+    pub revenue: f64,
+    /// Spending last month.
+    pub spending: f64,
+    /// Spending per resident at the start.
+    pub spending_per_resident0: f64,
+    /// Share of local jobs in metallurgy and mining at the start.
+    pub heavy_share0: f64,
+    /// Yearly share of the largest industrial employer or industry, last 5 years.
+    pub concentration_history: VecDeque<f64>,
+    /// Monotown status this year.
+    pub monotown: bool,
+    /// Category (0 when not a monotown).
+    pub category: i32,
+    /// City-forming firm (largest industrial employer) and its workforce at the start of the year.
+    pub city_former: Option<(usize, u32)>,
+}
+
+impl Town {
+    /// A town at the start.
+    pub fn new(name: String, is_hub: bool, population0: f64, wage0: f64, amenity: f64, housing: f64) -> Town {
+        Town {
+            name,
+            is_hub,
+            population0,
+            hub_population: if is_hub { population0 } else { 0.0 },
+            wage0,
+            amenity,
+            amenity0: amenity,
+            housing,
+            housing0: housing,
+            income0: 0.0,
+            income: 0.0,
+            budget_balance: 0.0,
+            revenue_smooth: 0.0,
+            revenue: 0.0,
+            spending: 0.0,
+            spending_per_resident0: 0.0,
+            heavy_share0: 0.0,
+            concentration_history: VecDeque::new(),
+            monotown: false,
+            category: 0,
+            city_former: None,
+        }
+    }
+
+    /// Monthly budget, amenity and housing update. `revenue` in thousand RUB (real).
+    pub fn update_budget_and_amenities(&mut self, p: &Towns, revenue: f64, population: f64, heavy_share: f64, first_month: bool) {
+        self.revenue = revenue;
+        if first_month {
+            self.revenue_smooth = revenue;
+            self.spending_per_resident0 = revenue / population.max(1.0);
+            self.heavy_share0 = heavy_share;
+        }
+        self.revenue_smooth += (revenue - self.revenue_smooth) / 12.0;
+        self.spending = self.revenue_smooth;
+        self.budget_balance += revenue - self.spending;
+        let per_resident = self.spending / population.max(1.0);
+        let ratio = if self.spending_per_resident0 > 0.0 { (per_resident / self.spending_per_resident0).max(0.01) } else { 1.0 };
+        let target = self.amenity0 * ratio.powf(p.amenity_spending_elasticity * p.amenity_spending_share.max(0.0) * 2.0)
+            - p.pollution_penalty * (heavy_share - self.heavy_share0);
+        self.amenity += p.amenity_adjustment * (target - self.amenity);
+        self.housing = self.housing0 * (population / self.population0.max(1.0)).max(0.01).powf(p.housing_elasticity);
+    }
+
+    /// Yearly monotown status. Shares are of local jobs; `unemployment` and
+    /// `national_unemployment` are rates.
+    pub fn update_status(
+        &mut self,
+        population: f64,
+        concentration: f64,
+        unemployment: f64,
+        national_unemployment: f64,
+        city_former_now: Option<u32>,
+        city_former_alive: bool,
+    ) {
+        self.concentration_history.push_back(concentration);
+        while self.concentration_history.len() > 5 {
+            self.concentration_history.pop_front();
+        }
+        let avg = self.concentration_history.iter().sum::<f64>() / self.concentration_history.len() as f64;
+        self.monotown = !self.is_hub && population > 3000.0 && avg >= 0.2;
+        if !self.monotown {
+            self.category = 0;
+            return;
+        }
+        let decline = match (self.city_former, city_former_now) {
+            (Some((_, start)), Some(now)) if start > 0 => 1.0 - now as f64 / start as f64,
+            _ => 0.0,
+        };
+        self.category = if !city_former_alive || decline > 0.10 || unemployment >= 2.0 * national_unemployment {
+            1
+        } else if unemployment > national_unemployment || decline > 0.05 {
+            2
+        } else {
+            3
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_needs_five_year_average_concentration() {
+        let mut t = Town::new("x".into(), false, 10000.0, 10.0, 1.0, 4.0);
+        t.update_status(10000.0, 0.5, 0.05, 0.05, None, true);
+        assert!(t.monotown);
+        for _ in 0..5 {
+            t.update_status(10000.0, 0.05, 0.05, 0.05, None, true);
+        }
+        assert!(!t.monotown);
+        assert_eq!(t.category, 0);
+    }
+
+    #[test]
+    fn small_towns_and_hubs_are_never_monotowns() {
+        let mut t = Town::new("x".into(), false, 2000.0, 10.0, 1.0, 4.0);
+        t.update_status(2000.0, 0.9, 0.0, 0.05, None, true);
+        assert!(!t.monotown);
+        let mut h = Town::new("h".into(), true, 1e6, 10.0, 1.0, 4.0);
+        h.update_status(1e6, 0.9, 0.0, 0.05, None, true);
+        assert!(!h.monotown);
+    }
+
+    #[test]
+    fn categories_follow_the_2014_rules() {
+        let mut t = Town::new("x".into(), false, 10000.0, 10.0, 1.0, 4.0);
+        t.city_former = Some((0, 1000));
+        t.update_status(10000.0, 0.4, 0.03, 0.05, Some(1000), true);
+        assert_eq!(t.category, 3);
+        t.update_status(10000.0, 0.4, 0.06, 0.05, Some(1000), true);
+        assert_eq!(t.category, 2);
+        t.update_status(10000.0, 0.4, 0.10, 0.05, Some(1000), true);
+        assert_eq!(t.category, 1);
+        t.update_status(10000.0, 0.4, 0.03, 0.05, Some(850), true);
+        assert_eq!(t.category, 1, "lay-offs over 10%");
+        t.update_status(10000.0, 0.4, 0.03, 0.05, Some(1000), false);
+        assert_eq!(t.category, 1, "city-forming firm closed");
+    }
+
+    #[test]
+    fn housing_follows_population() {
+        let mut t = Town::new("x".into(), false, 10000.0, 10.0, 1.0, 4.0);
+        let p = Towns::default();
+        t.update_budget_and_amenities(&p, 100.0, 10000.0, 0.2, true);
+        t.update_budget_and_amenities(&p, 100.0, 8000.0, 0.2, false);
+        assert!(t.housing < 4.0);
+    }
+}
