@@ -30,8 +30,9 @@ pub fn wage_bin_value(b: usize) -> f64 {
     WAGE_BIN_MIN as f64 * ((b as f64 + 0.5) * WAGE_BIN_LOG_WIDTH as f64).exp()
 }
 
+/// Histogram bin of a wage (thousand RUB).
 #[inline(always)]
-fn wage_bin(w: f32) -> usize {
+pub fn wage_bin(w: f32) -> usize {
     if w <= WAGE_BIN_MIN {
         return 0;
     }
@@ -68,6 +69,9 @@ pub struct PassContext<'a> {
     pub migration_params: &'a Migration,
     /// Base wage by firm.
     pub firm_wage: &'a [f32],
+    /// Wage-histogram bin by firm and skill (`firm * 3 + skill`), precomputed once a month
+    /// so the pass takes no logarithms.
+    pub firm_wage_bin: &'a [u16],
     /// Lay-off probability by firm this month.
     pub firm_layoff: &'a [f32],
     /// Town of each firm.
@@ -440,7 +444,7 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
                     c.savings[i] += ctx.saving_rate * w;
                     tc.employed += 1;
                     tc.wage_sum += w as f64;
-                    out.wage_hist[town * WAGE_BINS + wage_bin(w)] += 1;
+                    out.wage_hist[town * WAGE_BINS + ctx.firm_wage_bin[fi * 3 + skill as usize] as usize] += 1;
                     out.firm_workforce[fi] += 1;
                     let work = ctx.firm_town[fi] as usize;
                     if work != town {

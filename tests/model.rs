@@ -1,0 +1,185 @@
+//! Whole-model tests: accounting invariants, headcounts, determinism across thread
+//! counts, a golden summary, and the shipped scenarios.
+
+mod common;
+
+use std::collections::HashMap;
+
+use monotown::model::Model;
+use monotown::output::{Format, read_parquet, write_run};
+use monotown::people::GONE;
+use monotown::run::simulate;
+
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap()
+}
+
+#[test]
+fn population_accounting_identity_holds_every_month_in_every_town() {
+    let s = common::tiny();
+    let out = simulate(&s, 11, 0.05);
+    let mut last: HashMap<String, i64> = HashMap::new();
+    let mut checked = 0;
+    for r in out.records.towns.iter().filter(|r| !r.is_hub) {
+        if let Some(prev) = last.get(&r.town) {
+            assert_eq!(
+                r.population,
+                prev + r.births - r.deaths + r.in_migrants - r.out_migrants,
+                "{} {}-{}: P(t+1) = P(t) + births - deaths + in - out",
+                r.town,
+                r.year,
+                r.month
+            );
+            checked += 1;
+        }
+        last.insert(r.town.clone(), r.population);
+        assert!(r.employed <= r.labour_force, "employed > labour force in {} {}", r.town, r.year);
+        assert!(r.mean_wage_krub >= 0.0 && r.unemployment_rate >= 0.0 && r.unemployment_rate <= 1.0);
+        assert_eq!(r.population, r.pop_band.iter().sum::<i64>(), "age bands sum to population");
+    }
+    assert_eq!(checked, 2 * (8 * 12 - 1));
+}
+
+#[test]
+fn firm_headcounts_equal_the_workers_employed_there_every_month() {
+    let s = common::tiny();
+    let mut m = Model::new(s, 5, 0.05);
+    for _ in 0..(8 * 12) {
+        m.step();
+        let mut count = vec![0u32; m.firms.len()];
+        for i in 0..m.people.len() {
+            if m.people.town[i] == GONE {
+                assert!(m.people.employer[i].is_none(), "a gone person keeps a job");
+                continue;
+            }
+            if let Some(f) = m.people.employer[i] {
+                count[f.index()] += 1;
+                assert!(m.people.wage[i] >= 0.0);
+            }
+            assert!(m.people.savings[i] >= 0.0 && m.people.savings[i].is_finite());
+        }
+        for (i, f) in m.firms.iter().enumerate() {
+            assert_eq!(f.workforce, count[i], "firm {} headcount", f.name);
+            if !f.alive {
+                assert_eq!(count[i], 0, "closed firm {} still employs people", f.name);
+            }
+            assert!(f.base_wage > 0.0 && f.base_wage.is_finite());
+        }
+    }
+    // The restructuring happened and created the units.
+    assert!(m.firms.iter().any(|f| f.name == "Beta pharma"));
+    assert!(m.records.events.iter().any(|e| e.kind == "firm_split"));
+}
+
+fn run_to_dir(threads: usize, dir: &std::path::Path) {
+    let s = common::tiny();
+    let mut out = pool(threads).install(|| simulate(&s, 99, 0.05));
+    // Timings and thread counts legitimately differ; everything else must not.
+    out.manifest.init_seconds = 0.0;
+    out.manifest.simulate_seconds = 0.0;
+    out.manifest.person_months_per_second = 0.0;
+    out.manifest.threads = 0;
+    write_run(dir, &out.records, &out.manifest, Format::Both).unwrap();
+}
+
+#[test]
+fn same_seed_gives_bit_identical_outputs_with_1_2_and_8_threads() {
+    let base = tempfile::tempdir().unwrap();
+    let dirs: Vec<_> = [1usize, 2, 8].iter().map(|t| base.path().join(format!("t{t}"))).collect();
+    for (t, d) in [1usize, 2, 8].iter().zip(&dirs) {
+        run_to_dir(*t, d);
+    }
+    for name in ["towns.parquet", "towns.csv", "migration_od.parquet", "firms.parquet", "clusters.parquet", "events.parquet", "manifest.json"] {
+        let a = std::fs::read(dirs[0].join(name)).unwrap();
+        for d in &dirs[1..] {
+            assert!(a == std::fs::read(d.join(name)).unwrap(), "{name} differs between thread counts");
+        }
+    }
+}
+
+#[test]
+fn different_seeds_give_different_runs() {
+    let s = common::tiny();
+    let a = simulate(&s, 1, 0.05);
+    let b = simulate(&s, 2, 0.05);
+    let pa: Vec<i64> = a.records.towns.iter().map(|r| r.population).collect();
+    let pb: Vec<i64> = b.records.towns.iter().map(|r| r.population).collect();
+    assert_ne!(pa, pb);
+}
+
+/// Golden summary of the tiny scenario: December population, births, deaths, migrants,
+/// employment and firm counts per town and year. Update on purpose with UPDATE_GOLDEN=1.
+#[test]
+fn golden_summary_of_the_tiny_scenario() {
+    let s = common::tiny();
+    let out = simulate(&s, 2024, 0.05);
+    let mut text = String::from("town,year,population,births,deaths,in_migrants,out_migrants,employed,unemployed,firms,clusters\n");
+    let mut acc: HashMap<(String, i32), [i64; 4]> = HashMap::new();
+    for r in &out.records.towns {
+        let e = acc.entry((r.town.clone(), r.year)).or_default();
+        e[0] += r.births;
+        e[1] += r.deaths;
+        e[2] += r.in_migrants;
+        e[3] += r.out_migrants;
+        if r.month == 12 {
+            text.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{},{}\n",
+                r.town, r.year, r.population, e[0], e[1], e[2], e[3], r.employed, r.unemployed, r.firms, r.clusters
+            ));
+        }
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/tiny_summary.csv");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).expect("golden file exists (create it with UPDATE_GOLDEN=1)");
+    assert_eq!(text, expected, "the tiny scenario's summary changed; if on purpose, rerun with UPDATE_GOLDEN=1");
+}
+
+#[test]
+fn outputs_are_real_parquet_with_the_documented_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = common::tiny();
+    let out = simulate(&s, 3, 0.05);
+    let written = write_run(dir.path(), &out.records, &out.manifest, Format::Both).unwrap();
+    assert!(written.iter().all(|p| !p.to_string_lossy().ends_with(".tmp")));
+    let towns = read_parquet(&dir.path().join("towns.parquet")).unwrap();
+    for col in [
+        "town", "year", "month", "population", "pop_18_29", "pop_higher", "labour_force", "employed", "unemployed", "vacancies", "mean_wage_krub",
+        "median_wage_krub", "births", "deaths", "in_migrants", "out_migrants", "out_migrants_18_29", "commuters_in", "commuters_out", "firms_giant",
+        "firms_pharma_biotech", "emp_giant", "emp_local_services", "largest_employer_share", "diversification_index", "clusters",
+        "cluster_employment", "budget_balance_krub", "monotown_status", "monotown_category",
+    ] {
+        assert!(towns.column(col).is_ok(), "towns table lacks {col}");
+    }
+    assert_eq!(towns.height(), 3 * 8 * 12);
+    let od = read_parquet(&dir.path().join("migration_od.parquet")).unwrap();
+    assert!(od.height() > 0);
+    let firms = read_parquet(&dir.path().join("firms.parquet")).unwrap();
+    assert!(firms.height() > 0);
+    let events = read_parquet(&dir.path().join("events.parquet")).unwrap();
+    let kinds: Vec<String> = events.column("kind").unwrap().str().unwrap().iter().flatten().map(String::from).collect();
+    for k in ["firm_split", "shock_started", "policy_started"] {
+        assert!(kinds.iter().any(|x| x == k), "no {k} event");
+    }
+    let manifest: monotown::run::Manifest = serde_json::from_slice(&std::fs::read(dir.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest.seed, 3);
+    assert!(manifest.person_months > 0);
+    // CSV twin has the same rows.
+    let csv = std::fs::read_to_string(dir.path().join("towns.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 3 * 8 * 12 + 1);
+}
+
+#[test]
+fn shipped_scenarios_run_and_stay_plausible() {
+    for name in ["nizhny_tagil", "biysk", "novokuznetsk"] {
+        let s = common::shipped_short(name, 1993, 0.02);
+        let out = simulate(&s, s.file.run.seed, 0.02);
+        for r in out.records.towns.iter().filter(|r| !r.is_hub && r.month == 12) {
+            let p0 = s.file.town.iter().find(|t| t.name == r.town).unwrap().population as f64;
+            let ratio = r.population as f64 / p0;
+            assert!((0.8..1.2).contains(&ratio), "{name}: {} at {} is {ratio:.2} of its start", r.town, r.year);
+            assert!(r.unemployment_rate < 0.4, "{name}: unemployment {}", r.unemployment_rate);
+        }
+    }
+}
