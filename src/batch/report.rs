@@ -6,7 +6,6 @@
 //! [`super::summary::ChartHook`] without touching this file.
 
 use std::fmt::Write;
-use std::path::PathBuf;
 
 use polars::prelude::*;
 
@@ -39,8 +38,8 @@ pub struct ReportData<'a> {
     pub notes: &'a [String],
     /// Charts.
     pub figures: &'a [Figure],
-    /// The summary table, read for a condensed view.
-    pub summary_path: PathBuf,
+    /// The first December rows of the summary table, for a condensed view.
+    pub summary: Option<&'a DataFrame>,
 }
 
 /// Escape text for HTML.
@@ -65,7 +64,7 @@ img{max-width:100%;border:1px solid #ddd}code{background:#f5f5f5;padding:0 3px}"
 /// Most run-table rows shown (failures are always shown).
 const MAX_RUN_ROWS: usize = 200;
 /// Most summary rows shown.
-const MAX_SUMMARY_ROWS: usize = 300;
+pub const MAX_SUMMARY_ROWS: usize = 300;
 
 /// Render the report.
 pub fn render(d: &ReportData) -> PolarsResult<String> {
@@ -214,28 +213,9 @@ pub fn render(d: &ReportData) -> PolarsResult<String> {
 
 /// December rows of the summary: population and unemployment medians with 5-95 % bands.
 fn summary_section(h: &mut String, d: &ReportData) -> PolarsResult<()> {
-    if !d.summary_path.exists() {
+    let Some(df) = d.summary else {
         return Ok(());
-    }
-    let file = std::fs::File::open(&d.summary_path).map_err(|e| PolarsError::IO { error: std::sync::Arc::new(e), msg: None })?;
-    let cols = [
-        "scenario",
-        "point",
-        "town",
-        "year",
-        "month",
-        "replicates",
-        "population_median",
-        "population_q05",
-        "population_q95",
-        "unemployment_rate_median",
-        "unemployment_rate_q05",
-        "unemployment_rate_q95",
-        "mean_wage_krub_median",
-        "out_migrants_median",
-    ];
-    let df = ParquetReader::new(file).with_columns(Some(cols.iter().map(|c| c.to_string()).collect())).finish()?;
-    let df = df.lazy().filter(col("month").eq(lit(12))).limit(MAX_SUMMARY_ROWS as u32 + 1).collect()?;
+    };
     let _ = writeln!(h, "<h2>Summary across replicates (December; median [5%–95%])</h2>");
     let _ = writeln!(
         h,

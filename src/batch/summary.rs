@@ -11,7 +11,7 @@
 //! end. It is idempotent: it only reads run folders and rewrites the batch-level files.
 
 use std::fs::File;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -86,6 +86,7 @@ pub fn finalize(out: &Path, plan: &Plan, records: Option<Vec<RunRecord>>, hook: 
 
     // Summary and metrics, one point at a time.
     let mut summary = StreamWriter::new(out, "summary");
+    let mut report_rows: Option<DataFrame> = None;
     let mut metric_rows: Vec<(String, u32, u32, u64, String, f64)> = Vec::new();
     for group in records.chunk_by(|a, b| a.scenario == b.scenario && a.point == b.point) {
         let done: Vec<&RunRecord> = group.iter().filter(|r| r.status.complete()).collect();
@@ -103,6 +104,16 @@ pub fn finalize(out: &Path, plan: &Plan, records: Option<Vec<RunRecord>>, hook: 
         }
         let mut df = summarise(frames, &done[0].scenario, done[0].point).map_err(|source| BatchError::Polars { what: "summarising replicates".into(), source })?;
         summary.write(&mut df)?;
+        // The report shows the first December rows; keep them instead of reading back.
+        if report_rows.as_ref().is_none_or(|r: &DataFrame| r.height() <= report::MAX_SUMMARY_ROWS) {
+            let dec = df.clone().lazy().filter(col("month").eq(lit(12))).collect().map_err(|source| BatchError::Polars { what: "summary rows for the report".into(), source })?;
+            match &mut report_rows {
+                Some(r) => {
+                    r.vstack_mut(&dec).map_err(|source| BatchError::Polars { what: "summary rows for the report".into(), source })?;
+                }
+                None => report_rows = Some(dec),
+            }
+        }
     }
     files.extend(summary.finish()?);
 
@@ -193,7 +204,7 @@ pub fn finalize(out: &Path, plan: &Plan, records: Option<Vec<RunRecord>>, hook: 
 
     let failed = records.iter().filter(|r| r.status == Status::Failed).count();
     let missing = records.iter().filter(|r| r.status == Status::Missing).count();
-    let data = ReportData { plan, records: &records, sensitivity: &rows, metrics: &metric_rows, notes: &notes, figures: &figures, summary_path: out.join("summary.parquet") };
+    let data = ReportData { plan, records: &records, sensitivity: &rows, metrics: &metric_rows, notes: &notes, figures: &figures, summary: report_rows.as_ref() };
     let html = report::render(&data).map_err(|source| BatchError::Polars { what: "reading the summary for the report".into(), source })?;
     let rpath = out.join("report.html");
     crate::output::write_atomic(&rpath, html.as_bytes())?;
@@ -325,13 +336,18 @@ pub fn sensitivity_frame(rows: &[SensitivityRow]) -> PolarsResult<DataFrame> {
 struct StreamWriter {
     parquet: PathBuf,
     csv: PathBuf,
-    pq: Option<polars::io::parquet::write::BatchedWriter<File>>,
-    csv_file: Option<File>,
+    pq: Option<polars::io::parquet::write::BatchedWriter<BufWriter<File>>>,
+    csv_file: Option<BufWriter<File>>,
+    /// Rows waiting to be written as one Parquet row group.
+    pending: Option<DataFrame>,
 }
+
+/// Rows per Parquet row group of the summary (bounds the writer's buffer).
+const ROW_GROUP_ROWS: usize = 65_536;
 
 impl StreamWriter {
     fn new(dir: &Path, stem: &str) -> Self {
-        StreamWriter { parquet: dir.join(format!("{stem}.parquet")), csv: dir.join(format!("{stem}.csv")), pq: None, csv_file: None }
+        StreamWriter { parquet: dir.join(format!("{stem}.parquet")), csv: dir.join(format!("{stem}.csv")), pq: None, csv_file: None, pending: None }
     }
 
     fn tmp(p: &Path) -> PathBuf {
@@ -347,15 +363,21 @@ impl StreamWriter {
         };
         if self.pq.is_none() {
             let tmp = Self::tmp(&self.parquet);
-            let f = File::create(&tmp).map_err(io_err(&tmp))?;
+            let f = BufWriter::new(File::create(&tmp).map_err(io_err(&tmp))?);
             self.pq = Some(ParquetWriter::new(f).with_compression(ParquetCompression::Snappy).batched(df.schema()).map_err(perr(&self.parquet))?);
             let tmp = Self::tmp(&self.csv);
-            let mut f = File::create(&tmp).map_err(io_err(&tmp))?;
+            let mut f = BufWriter::new(File::create(&tmp).map_err(io_err(&tmp))?);
             CsvWriter::new(&mut f).include_header(true).finish(&mut df.clear()).map_err(perr(&self.csv))?;
             self.csv_file = Some(f);
         }
-        if let Some(w) = &mut self.pq {
-            w.write_batch(df).map_err(perr(&self.parquet))?;
+        match &mut self.pending {
+            Some(p) => {
+                p.vstack_mut(df).map_err(perr(&self.parquet))?;
+            }
+            None => self.pending = Some(df.clone()),
+        }
+        if self.pending.as_ref().is_some_and(|p| p.height() >= ROW_GROUP_ROWS) {
+            self.flush_parquet()?;
         }
         if let Some(f) = &mut self.csv_file {
             CsvWriter::new(f).include_header(false).finish(df).map_err(perr(&self.csv))?;
@@ -363,12 +385,28 @@ impl StreamWriter {
         Ok(())
     }
 
-    fn finish(self) -> Result<Vec<PathBuf>, BatchError> {
+    fn flush_parquet(&mut self) -> Result<(), BatchError> {
+        if let (Some(w), Some(mut p)) = (&mut self.pq, self.pending.take()) {
+            p.rechunk_mut();
+            w.write_batch(&p).map_err(|source| BatchError::Polars { what: format!("writing {}", self.parquet.display()), source })?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Vec<PathBuf>, BatchError> {
+        self.flush_parquet()?;
         let Some(w) = self.pq else {
             // No complete run: an empty summary.
             return Ok(Vec::new());
         };
-        w.finish().map_err(|source| BatchError::Polars { what: format!("writing {}", self.parquet.display()), source })?;
+        let size = w.finish().map_err(|source| BatchError::Polars { what: format!("writing {}", self.parquet.display()), source })?;
+        // Dropping the writer flushes its buffer, but silently: check the size on disk.
+        drop(w);
+        let tmp = Self::tmp(&self.parquet);
+        let on_disk = std::fs::metadata(&tmp).map_err(io_err(&tmp))?.len();
+        if on_disk != size {
+            return Err(BatchError::Io { path: tmp, source: std::io::Error::other(format!("wrote {size} bytes but {on_disk} reached the disk")) });
+        }
         if let Some(mut f) = self.csv_file {
             f.flush().map_err(io_err(&self.csv))?;
         }
