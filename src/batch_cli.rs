@@ -11,7 +11,9 @@ use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use monotown::batch::sweep::{default_master_seed, parse_sweep};
-use monotown::batch::{self, BatchSpec, ExecOptions, Plan, PlanSpec, Progress, RunRecord, Shard, SourceText, Status};
+use monotown::batch::{
+    self, BatchSpec, ExecOptions, Plan, PlanSpec, Progress, RunRecord, Shard, SourceText, Status,
+};
 
 /// Options shared by `batch` and `sweep` (the run options have the meaning of `run`).
 #[derive(clap::Args, Clone, Debug)]
@@ -51,38 +53,79 @@ fn check_threads(t: Option<usize>) -> Result<()> {
 }
 
 fn read(path: &Path) -> Result<SourceText> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(SourceText { origin: path.display().to_string(), text })
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(SourceText {
+        origin: path.display().to_string(),
+        text,
+    })
 }
 
 /// `monotown batch`.
-pub fn batch(scenarios: &[PathBuf], replicates: u32, set: &[String], opts: &BatchOpts) -> Result<()> {
+pub fn batch(
+    scenarios: &[PathBuf],
+    replicates: u32,
+    set: &[String],
+    opts: &BatchOpts,
+) -> Result<()> {
     let mut overrides = Vec::new();
     for s in set {
-        let Some((k, v)) = s.split_once('=') else { bail!("--set: `{s}` is not of the form KEY=VALUE") };
-        let v: f64 = v.trim().parse().with_context(|| format!("--set {s}: `{}` is not a number", v.trim()))?;
+        let Some((k, v)) = s.split_once('=') else {
+            bail!("--set: `{s}` is not of the form KEY=VALUE")
+        };
+        let v: f64 = v
+            .trim()
+            .parse()
+            .with_context(|| format!("--set {s}: `{}` is not a number", v.trim()))?;
         overrides.push((k.trim().to_string(), v));
     }
-    let texts = scenarios.iter().map(|p| read(p)).collect::<Result<Vec<_>>>()?;
+    let texts = scenarios
+        .iter()
+        .map(|p| read(p))
+        .collect::<Result<Vec<_>>>()?;
     let spec = BatchSpec {
-        plan: PlanSpec::Batch { scenarios: texts, replicates, seed: opts.seed.unwrap_or_else(default_master_seed), set: overrides },
+        plan: PlanSpec::Batch {
+            scenarios: texts,
+            replicates,
+            seed: opts.seed.unwrap_or_else(default_master_seed),
+            set: overrides,
+        },
         scale: opts.scale,
         format: opts.format.clone(),
     };
-    run_spec(spec, opts, |plan| Path::new("output").join("batch").join(&plan.name))
+    run_spec(spec, opts, |plan| {
+        Path::new("output").join("batch").join(&plan.name)
+    })
 }
 
 /// `monotown sweep`.
 pub fn sweep(path: &Path, opts: &BatchOpts) -> Result<()> {
     let sweep = read(path)?;
     let file = parse_sweep(&sweep.text, path)?;
-    let base_path = path.parent().unwrap_or(Path::new(".")).join(&file.sweep.base);
+    let base_path = path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(&file.sweep.base);
     let base = read(&base_path).with_context(|| format!("{}: `sweep.base`", path.display()))?;
-    let spec = BatchSpec { plan: PlanSpec::Sweep { sweep, base, seed: opts.seed }, scale: opts.scale, format: opts.format.clone() };
-    run_spec(spec, opts, |plan| Path::new("output").join("sweeps").join(&plan.name))
+    let spec = BatchSpec {
+        plan: PlanSpec::Sweep {
+            sweep,
+            base,
+            seed: opts.seed,
+        },
+        scale: opts.scale,
+        format: opts.format.clone(),
+    };
+    run_spec(spec, opts, |plan| {
+        Path::new("output").join("sweeps").join(&plan.name)
+    })
 }
 
-fn run_spec(spec: BatchSpec, opts: &BatchOpts, default_out: impl Fn(&Plan) -> PathBuf) -> Result<()> {
+fn run_spec(
+    spec: BatchSpec,
+    opts: &BatchOpts,
+    default_out: impl Fn(&Plan) -> PathBuf,
+) -> Result<()> {
     check_threads(opts.threads)?;
     let shard = opts.shard.as_deref().map(Shard::parse).transpose()?;
     let plan = Plan::new(spec)?;
@@ -93,12 +136,26 @@ fn run_spec(spec: BatchSpec, opts: &BatchOpts, default_out: impl Fn(&Plan) -> Pa
     // from printing it over the progress bar.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = batch::execute(&plan, &out, &ExecOptions { threads: opts.threads, shard }, &bar);
+    let result = batch::execute(
+        &plan,
+        &out,
+        &ExecOptions {
+            threads: opts.threads,
+            shard,
+        },
+        &bar,
+    );
     std::panic::set_hook(hook);
     let records = result?;
     bar.done();
-    let failed = records.iter().filter(|r| r.status == Status::Failed).count();
-    let skipped = records.iter().filter(|r| r.status == Status::Skipped).count();
+    let failed = records
+        .iter()
+        .filter(|r| r.status == Status::Failed)
+        .count();
+    let skipped = records
+        .iter()
+        .filter(|r| r.status == Status::Skipped)
+        .count();
     let attempted = records.len();
     if let Some(s) = shard {
         batch::runner::write_runs_table(&out, &format!("runs_{}", s.tag()), &records)?;
@@ -119,11 +176,24 @@ fn run_spec(spec: BatchSpec, opts: &BatchOpts, default_out: impl Fn(&Plan) -> Pa
             for n in &fin.notes {
                 eprintln!("note: {n}");
             }
-            eprintln!("{} runs ({skipped} already complete, {failed} failed): {}", plan.len(), out.join("report.html").display());
+            eprintln!(
+                "{} runs ({skipped} already complete, {failed} failed): {}",
+                plan.len(),
+                out.join("report.html").display()
+            );
         }
     }
     if failed > 0 {
-        bail!("{failed} of {} runs failed; see {} (status, stage, error)", attempted, out.join(if shard.is_some() { "runs_shard-*.csv" } else { "runs.csv" }).display());
+        bail!(
+            "{failed} of {} runs failed; see {} (status, stage, error)",
+            attempted,
+            out.join(if shard.is_some() {
+                "runs_shard-*.csv"
+            } else {
+                "runs.csv"
+            })
+            .display()
+        );
     }
     Ok(())
 }
@@ -146,7 +216,12 @@ pub fn merge(dir: &Path, quiet: bool) -> Result<()> {
         );
     }
     if fin.failed > 0 || fin.missing > 0 {
-        bail!("{} runs failed and {} are missing; see {}", fin.failed, fin.missing, dir.join("runs.csv").display());
+        bail!(
+            "{} runs failed and {} are missing; see {}",
+            fin.failed,
+            fin.missing,
+            dir.join("runs.csv").display()
+        );
     }
     Ok(())
 }
@@ -164,14 +239,21 @@ impl Bar {
         let bar = (!quiet).then(|| {
             let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             b.set_style(
-                ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} runs, {msg}, ETA {eta}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
+                ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:30}] {pos}/{len} runs, {msg}, ETA {eta}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
             );
             b.enable_steady_tick(Duration::from_millis(250));
             b
         });
-        Bar { bar, failed: AtomicUsize::new(0), person_months: AtomicU64::new(0), start: Mutex::new(Instant::now()) }
+        Bar {
+            bar,
+            failed: AtomicUsize::new(0),
+            person_months: AtomicU64::new(0),
+            start: Mutex::new(Instant::now()),
+        }
     }
 
     fn done(&self) {
@@ -191,11 +273,29 @@ impl Progress for Bar {
     }
 
     fn finished(&self, r: &RunRecord) {
-        let failed = self.failed.fetch_add(usize::from(r.status == Status::Failed), Ordering::Relaxed) + usize::from(r.status == Status::Failed);
-        let pm = if r.status == Status::Ok { self.person_months.fetch_add(r.person_months, Ordering::Relaxed) + r.person_months } else { self.person_months.load(Ordering::Relaxed) };
+        let failed = self
+            .failed
+            .fetch_add(usize::from(r.status == Status::Failed), Ordering::Relaxed)
+            + usize::from(r.status == Status::Failed);
+        let pm = if r.status == Status::Ok {
+            self.person_months
+                .fetch_add(r.person_months, Ordering::Relaxed)
+                + r.person_months
+        } else {
+            self.person_months.load(Ordering::Relaxed)
+        };
         if let Some(b) = &self.bar {
-            let secs = self.start.lock().unwrap_or_else(|e| e.into_inner()).elapsed().as_secs_f64().max(1e-3);
-            b.set_message(format!("{failed} failed, {:.1} M person-months/s", pm as f64 / secs / 1e6));
+            let secs = self
+                .start
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .elapsed()
+                .as_secs_f64()
+                .max(1e-3);
+            b.set_message(format!(
+                "{failed} failed, {:.1} M person-months/s",
+                pm as f64 / secs / 1e6
+            ));
             b.inc(1);
         }
     }

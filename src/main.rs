@@ -10,6 +10,7 @@ mod batch_cli;
 
 use monotown::observed;
 use monotown::output::{Format, write_run};
+use monotown::plot;
 use monotown::run::simulate;
 use monotown::scenario::{self, Scenario};
 
@@ -60,6 +61,34 @@ enum Command {
     },
     /// Print the parameter table (key, unit, default, range, source) as Markdown.
     Params,
+    /// Redraw charts and report.html from saved run folders, without re-running.
+    /// Several folders of one scenario are drawn as replicates (median and 5-95% band).
+    Plot {
+        /// Run folders (each with towns.parquet and manifest.json).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Chart format: png, svg or both.
+        #[arg(long, default_value = "both")]
+        format: String,
+        /// Towns to draw (comma-separated; default: all).
+        #[arg(long, value_delimiter = ',')]
+        towns: Option<Vec<String>>,
+        /// First year shown.
+        #[arg(long)]
+        from: Option<i32>,
+        /// Last year shown.
+        #[arg(long)]
+        to: Option<i32>,
+        /// Year of the origin-destination chart (default: last year shown).
+        #[arg(long)]
+        od_year: Option<i32>,
+        /// Year of the firm-size chart (default: last year shown).
+        #[arg(long)]
+        firm_size_year: Option<i32>,
+        /// Folder for the charts (default: the first run folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Run scenarios x replicates in parallel into one dataset (resumable, shardable).
     ///
     /// Each replicate gets its own seed derived from (master seed, scenario, replicate).
@@ -133,11 +162,57 @@ fn dispatch(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Some(Command::Plot {
+            dirs,
+            format,
+            towns,
+            from,
+            to,
+            od_year,
+            firm_size_year,
+            out,
+        }) => {
+            let formats = match format.as_str() {
+                "png" => vec![plot::Format::Png],
+                "svg" => vec![plot::Format::Svg],
+                "both" => plot::Format::ALL.to_vec(),
+                other => bail!("--format: `{other}` is not one of png, svg, both"),
+            };
+            for d in &dirs {
+                if !d.is_dir() {
+                    bail!(
+                        "{} is not a folder (pass a run folder such as output/nizhny_tagil/seed20240501-scale1)",
+                        d.display()
+                    );
+                }
+            }
+            let options = plot::RenderOptions {
+                towns,
+                from_year: from,
+                to_year: to,
+                od_year,
+                firm_size_year,
+            };
+            let out = out.unwrap_or_else(|| dirs[0].clone());
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let paths = plot::load::plot_runs(&dirs, &out, &formats, &options)?;
+            println!(
+                "{} charts and report.html in {}",
+                paths.len(),
+                out.display()
+            );
+            Ok(())
+        }
         Some(Command::Params) => {
             print!("{}", monotown::scenario::params::markdown_table());
             Ok(())
         }
-        Some(Command::Batch { scenarios, replicates, set, opts }) => batch_cli::batch(&scenarios, replicates, &set, &opts),
+        Some(Command::Batch {
+            scenarios,
+            replicates,
+            set,
+            opts,
+        }) => batch_cli::batch(&scenarios, replicates, &set, &opts),
         Some(Command::Sweep { sweep, opts }) => batch_cli::sweep(&sweep, &opts),
         Some(Command::Merge { dir, quiet }) => batch_cli::merge(&dir, quiet),
     }
@@ -145,7 +220,10 @@ fn dispatch(cli: Cli) -> Result<()> {
 
 fn check_opts(opts: &RunOpts) -> Result<Format> {
     let Some(format) = Format::parse(&opts.format) else {
-        bail!("--format: `{}` is not one of parquet, csv, both", opts.format);
+        bail!(
+            "--format: `{}` is not one of parquet, csv, both",
+            opts.format
+        );
     };
     if let Some(s) = opts.scale
         && !(s > 0.0 && s <= 1.0)
@@ -174,17 +252,36 @@ fn run_one(s: &Scenario, opts: &RunOpts) -> Result<PathBuf> {
     let scale = opts.scale.unwrap_or(s.file.run.scale);
     let dir = match &opts.out {
         Some(d) => d.clone(),
-        None => Path::new("output").join(&s.file.run.name).join(format!("seed{seed}-scale{scale}")),
+        None => Path::new("output")
+            .join(&s.file.run.name)
+            .join(format!("seed{seed}-scale{scale}")),
     };
     let pool = pool(opts.threads)?;
-    eprintln!("running {} (seed {seed}, scale {scale}, {} threads) ...", s.file.run.name, pool.current_num_threads());
+    eprintln!(
+        "running {} (seed {seed}, scale {scale}, {} threads) ...",
+        s.file.run.name,
+        pool.current_num_threads()
+    );
     let mut out = pool.install(|| simulate(s, seed, scale));
     let t = std::time::Instant::now();
-    write_run(&dir, &out.records, &out.manifest, format).with_context(|| format!("writing results to {}", dir.display()))?;
+    write_run(&dir, &out.records, &out.manifest, format)
+        .with_context(|| format!("writing results to {}", dir.display()))?;
     out.manifest.write_seconds = t.elapsed().as_secs_f64();
     // Rewrite the manifest with the write time (atomic).
     let json = serde_json::to_vec_pretty(&out.manifest)?;
     monotown::output::write_atomic(&dir.join("manifest.json"), &json)?;
+    let t = std::time::Instant::now();
+    plot::load::plot_runs(
+        std::slice::from_ref(&dir),
+        &dir,
+        &plot::Format::ALL,
+        &plot::RenderOptions::default(),
+    )
+    .with_context(|| format!("drawing charts in {}", dir.display()))?;
+    eprintln!(
+        "  charts and report.html drawn in {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
     eprintln!(
         "  {} person-months in {:.1} s: {:.1} million person-months per second",
         out.manifest.person_months,
@@ -198,7 +295,13 @@ fn run_defaults() -> Result<()> {
     let mut dirs = Vec::new();
     for (name, _) in scenario::DEFAULT_SCENARIOS {
         let s = scenario::embedded(name).expect("built-in scenario exists")?;
-        let opts = RunOpts { out: None, seed: None, threads: None, scale: None, format: "parquet".into() };
+        let opts = RunOpts {
+            out: None,
+            seed: None,
+            threads: None,
+            scale: None,
+            format: "parquet".into(),
+        };
         let dir = run_one(&s, &opts)?;
         dirs.push((name.to_string(), dir));
     }
@@ -212,9 +315,13 @@ fn run_defaults() -> Result<()> {
 fn print_summary(dirs: &[(String, PathBuf)]) -> Result<()> {
     let census = observed::census();
     println!();
-    println!("{:<16} {:>6} {:>10} {:>10} {:>7}   {:>5} {:>7}", "town", "year", "simulated", "observed", "error", "unemp", "wage");
+    println!(
+        "{:<16} {:>6} {:>10} {:>10} {:>7}   {:>5} {:>7}",
+        "town", "year", "simulated", "observed", "error", "unemp", "wage"
+    );
     for (_, dir) in dirs {
-        let df = monotown::output::read_parquet(&dir.join("towns.parquet")).with_context(|| format!("reading {}", dir.display()))?;
+        let df = monotown::output::read_parquet(&dir.join("towns.parquet"))
+            .with_context(|| format!("reading {}", dir.display()))?;
         let town = df.column("town")?.str()?.clone();
         let year = df.column("year")?.i32()?.clone();
         let month = df.column("month")?.i32()?.clone();
@@ -223,23 +330,32 @@ fn print_summary(dirs: &[(String, PathBuf)]) -> Result<()> {
         let w = df.column("mean_wage_krub")?.f64()?.clone();
         let is_hub = df.column("is_hub")?.bool()?.clone();
         for i in 0..df.height() {
-            let (Some(t), Some(y), Some(m)) = (town.get(i), year.get(i), month.get(i)) else { continue };
+            let (Some(t), Some(y), Some(m)) = (town.get(i), year.get(i), month.get(i)) else {
+                continue;
+            };
             let first = y == 1989 && m == 1;
             if !(first || (m == 12 && [2002, 2010, 2035].contains(&y))) {
                 continue;
             }
             let p = pop.get(i).unwrap_or(0) as f64;
             let obs = observed::population(&census, t, y);
-            let err = obs.map(|o| format!("{:+.1}%", 100.0 * (p - o) / o)).unwrap_or_default();
+            let err = obs
+                .map(|o| format!("{:+.1}%", 100.0 * (p - o) / o))
+                .unwrap_or_default();
             let obs_s = obs.map(|o| format!("{o:.0}")).unwrap_or_else(|| "-".into());
             let (us, ws) = if is_hub.get(i).unwrap_or(false) {
                 ("hub".to_string(), String::new())
             } else {
-                (format!("{:.1}%", 100.0 * u.get(i).unwrap_or(0.0)), format!("{:.1}", w.get(i).unwrap_or(0.0)))
+                (
+                    format!("{:.1}%", 100.0 * u.get(i).unwrap_or(0.0)),
+                    format!("{:.1}", w.get(i).unwrap_or(0.0)),
+                )
             };
             println!("{t:<16} {y:>6} {p:>10.0} {obs_s:>10} {err:>7}   {us:>5} {ws:>7}");
         }
     }
-    println!("(population in persons; error against census where observed; unemployment rate and mean wage in thousand RUB/month, 2010 prices)");
+    println!(
+        "(population in persons; error against census where observed; unemployment rate and mean wage in thousand RUB/month, 2010 prices)"
+    );
     Ok(())
 }

@@ -30,8 +30,19 @@ pub fn parse_census(text: &str) -> Vec<Observation> {
             let year = parts.next()?.trim().parse().ok()?;
             let population = parts.next()?.trim().parse().ok()?;
             let kind = parts.next()?.trim().to_string();
-            let source = parts.next().unwrap_or("").trim().trim_matches('"').to_string();
-            Some(Observation { town, year, population, kind, source })
+            let source = parts
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"')
+                .to_string();
+            Some(Observation {
+                town,
+                year,
+                population,
+                kind,
+                source,
+            })
         })
         .collect()
 }
@@ -43,7 +54,9 @@ pub fn census() -> Vec<Observation> {
 
 /// Observed population of a town in a year, if known.
 pub fn population(obs: &[Observation], town: &str, year: i32) -> Option<f64> {
-    obs.iter().find(|o| o.town == town && o.year == year).map(|o| o.population)
+    obs.iter()
+        .find(|o| o.town == town && o.year == year)
+        .map(|o| o.population)
 }
 
 #[cfg(test)]
@@ -55,8 +68,14 @@ mod tests {
         let obs = census();
         assert!(obs.len() >= 40);
         assert_eq!(population(&obs, "Nizhny Tagil", 2002), Some(390498.0));
-        let nk = obs.iter().find(|o| o.town == "Novokuznetsk" && o.year == 1995).unwrap();
+        let nk = obs
+            .iter()
+            .find(|o| o.town == "Novokuznetsk" && o.year == 1995)
+            .unwrap();
         assert_eq!(nk.kind, "estimate");
-        assert!(obs.iter().all(|o| o.year <= 2010), "later years are kept out of sample");
+        assert!(
+            obs.iter().all(|o| o.year <= 2010),
+            "later years are kept out of sample"
+        );
     }
 }

@@ -57,7 +57,9 @@ impl Stream {
     /// The stream for `(seed, process, entity, month)`.
     #[inline(always)]
     pub fn new(seed: u64, process: Process, entity: u64, month: u32) -> Self {
-        Stream { state: key(seed, process, entity, month) }
+        Stream {
+            state: key(seed, process, entity, month),
+        }
     }
 
     /// Next 64 random bits.
@@ -124,7 +126,10 @@ mod tests {
             assert_eq!(a.next_u64(), b.next_u64());
         }
         let mut c = Stream::new(7, Process::Person, 43, 3);
-        assert_ne!(Stream::new(7, Process::Person, 42, 3).next_u64(), c.next_u64());
+        assert_ne!(
+            Stream::new(7, Process::Person, 42, 3).next_u64(),
+            c.next_u64()
+        );
     }
 
     #[test]

@@ -83,7 +83,9 @@ pub fn simulate(scenario: &Scenario, seed: u64, scale: f64) -> RunOutput {
     let t1 = Instant::now();
     model.run_to_end();
     let simulate_seconds = t1.elapsed().as_secs_f64();
-    let commit = option_env!("MONOTOWN_GIT_COMMIT").filter(|c| !c.is_empty()).map(String::from);
+    let commit = option_env!("MONOTOWN_GIT_COMMIT")
+        .filter(|c| !c.is_empty())
+        .map(String::from);
     let f = &scenario.file;
     let manifest = Manifest {
         scenario: f.run.name.clone(),
@@ -108,5 +110,8 @@ pub fn simulate(scenario: &Scenario, seed: u64, scale: f64) -> RunOutput {
         point: None,
         parameters: Vec::new(),
     };
-    RunOutput { records: std::mem::take(&mut model.records), manifest }
+    RunOutput {
+        records: std::mem::take(&mut model.records),
+        manifest,
+    }
 }

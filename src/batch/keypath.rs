@@ -42,7 +42,9 @@ pub enum KeyPathError {
         suggestion: Option<String>,
     },
     /// The path names a value that is not a number (text, a table, a list).
-    #[error("{origin}: key path `{key}` names a {found}, not a number; only numeric values can be varied")]
+    #[error(
+        "{origin}: key path `{key}` names a {found}, not a number; only numeric values can be varied"
+    )]
     NotNumeric {
         /// The base scenario.
         origin: PathBuf,
@@ -97,14 +99,24 @@ impl BaseScenario {
     /// value ranges are checked later, run by run, after the overrides.
     pub fn new(text: &str, origin: &Path) -> Result<BaseScenario, KeyPathError> {
         let file = parse_file(text, origin)?;
-        let parse_err = |e: String| ScenarioError::Parse { path: origin.to_path_buf(), message: e };
-        let as_written: toml::Table = toml::from_str(text).map_err(|e| parse_err(format!("TOML syntax error: {e}")))?;
+        let parse_err = |e: String| ScenarioError::Parse {
+            path: origin.to_path_buf(),
+            message: e,
+        };
+        let as_written: toml::Table =
+            toml::from_str(text).map_err(|e| parse_err(format!("TOML syntax error: {e}")))?;
         let complete = match toml::Value::try_from(&file) {
             Ok(toml::Value::Table(t)) => t,
             Ok(_) => return Err(parse_err("scenario did not serialise to a table".into()).into()),
             Err(e) => return Err(parse_err(format!("cannot serialise the scenario: {e}")).into()),
         };
-        Ok(BaseScenario { origin: origin.to_path_buf(), text: text.to_string(), name: file.run.name, as_written, complete })
+        Ok(BaseScenario {
+            origin: origin.to_path_buf(),
+            text: text.to_string(),
+            name: file.run.name,
+            as_written,
+            complete,
+        })
     }
 
     /// Check a key path against the scenario's schema.
@@ -125,7 +137,10 @@ impl BaseScenario {
             Some(v) => v,
             None => {
                 let top: Vec<String> = self.complete.keys().cloned().collect();
-                return Err(unknown(format!("there is no section `{head}`"), closest(head, top.iter().map(String::as_str)).map(String::from)));
+                return Err(unknown(
+                    format!("there is no section `{head}`"),
+                    closest(head, top.iter().map(String::as_str)).map(String::from),
+                ));
             }
         };
         let mut done = head.to_string();
@@ -134,12 +149,19 @@ impl BaseScenario {
         if let (Some(stripped), toml::Value::Array(items)) = (rest.strip_prefix('.'), node)
             && !stripped.starts_with('[')
         {
-            let names: Vec<&str> = items.iter().filter_map(|v| v.get("name").and_then(|n| n.as_str())).collect();
+            let names: Vec<&str> = items
+                .iter()
+                .filter_map(|v| v.get("name").and_then(|n| n.as_str()))
+                .collect();
             let found = items
                 .iter()
                 .enumerate()
                 .filter_map(|(i, v)| v.get("name").and_then(|n| n.as_str()).map(|n| (i, n)))
-                .filter(|(_, n)| stripped == *n || stripped.starts_with(&format!("{n}.")) || stripped.starts_with(&format!("{n}[")))
+                .filter(|(_, n)| {
+                    stripped == *n
+                        || stripped.starts_with(&format!("{n}."))
+                        || stripped.starts_with(&format!("{n}["))
+                })
                 .max_by_key(|(_, n)| n.len());
             match found {
                 Some((i, n)) => {
@@ -150,11 +172,15 @@ impl BaseScenario {
                 }
                 None => {
                     let wanted = stripped.split('.').next().unwrap_or(stripped);
-                    let hint = closest(wanted, names.iter().copied()).map(|c| format!("{head}.{c}"));
+                    let hint =
+                        closest(wanted, names.iter().copied()).map(|c| format!("{head}.{c}"));
                     let listed = if names.is_empty() {
                         format!("the scenario has no [[{head}]] entries with a name")
                     } else {
-                        format!("no [[{head}]] entry is named `{wanted}` (names: {})", names.join(", "))
+                        format!(
+                            "no [[{head}]] entry is named `{wanted}` (names: {})",
+                            names.join(", ")
+                        )
                     };
                     return Err(unknown(listed, hint));
                 }
@@ -162,15 +188,24 @@ impl BaseScenario {
         }
         for part in PathParts::new(rest) {
             match part {
-                Err(bad) => return Err(unknown(format!("cannot read `{bad}`: use `.field` or `[index]`"), None)),
+                Err(bad) => {
+                    return Err(unknown(
+                        format!("cannot read `{bad}`: use `.field` or `[index]`"),
+                        None,
+                    ));
+                }
                 Ok(Step::Key(k)) => {
                     let toml::Value::Table(t) = node else {
-                        return Err(unknown(format!("`{done}` is a {}, it has no field `{k}`", kind(node)), None));
+                        return Err(unknown(
+                            format!("`{done}` is a {}, it has no field `{k}`", kind(node)),
+                            None,
+                        ));
                     };
                     match t.get(&k) {
                         Some(v) => node = v,
                         None => {
-                            let hint = closest(&k, t.keys().map(String::as_str)).map(|c| format!("{done}.{c}"));
+                            let hint = closest(&k, t.keys().map(String::as_str))
+                                .map(|c| format!("{done}.{c}"));
                             return Err(unknown(format!("`{done}` has no field `{k}`"), hint));
                         }
                     }
@@ -179,11 +214,22 @@ impl BaseScenario {
                 }
                 Ok(Step::Index(i)) => {
                     let toml::Value::Array(a) = node else {
-                        return Err(unknown(format!("`{done}` is a {}, not a list", kind(node)), None));
+                        return Err(unknown(
+                            format!("`{done}` is a {}, not a list", kind(node)),
+                            None,
+                        ));
                     };
                     match a.get(i) {
                         Some(v) => node = v,
-                        None => return Err(unknown(format!("`{done}` has {} entries, index {i} is out of range", a.len()), None)),
+                        None => {
+                            return Err(unknown(
+                                format!(
+                                    "`{done}` has {} entries, index {i} is out of range",
+                                    a.len()
+                                ),
+                                None,
+                            ));
+                        }
                     }
                     done = format!("{done}[{i}]");
                     steps.push(Step::Index(i));
@@ -193,9 +239,19 @@ impl BaseScenario {
         let integer = match node {
             toml::Value::Integer(_) => true,
             toml::Value::Float(_) => false,
-            other => return Err(KeyPathError::NotNumeric { origin: self.origin.clone(), key: key.to_string(), found: kind(other) }),
+            other => {
+                return Err(KeyPathError::NotNumeric {
+                    origin: self.origin.clone(),
+                    key: key.to_string(),
+                    found: kind(other),
+                });
+            }
         };
-        Ok(ResolvedKey { key: key.to_string(), steps, integer })
+        Ok(ResolvedKey {
+            key: key.to_string(),
+            steps,
+            integer,
+        })
     }
 
     /// The scenario text with the values set, ready for [`crate::scenario::Scenario::from_toml`].
@@ -206,7 +262,11 @@ impl BaseScenario {
         }
         let mut doc = toml::Value::Table(self.as_written.clone());
         for (key, v) in values {
-            let value = if key.integer { toml::Value::Integer(v.round() as i64) } else { toml::Value::Float(*v) };
+            let value = if key.integer {
+                toml::Value::Integer(v.round() as i64)
+            } else {
+                toml::Value::Float(*v)
+            };
             set(&mut doc, &key.steps, &self.complete, value);
         }
         toml::to_string(&doc).unwrap_or_else(|_| self.text.clone())
@@ -216,7 +276,10 @@ impl BaseScenario {
 /// Check that `value` fits the key's type (a whole number for integer fields).
 pub fn check_value(key: &ResolvedKey, value: f64) -> Result<(), KeyPathError> {
     if key.integer && value.fract() != 0.0 {
-        return Err(KeyPathError::NotInteger { key: key.key.clone(), value });
+        return Err(KeyPathError::NotInteger {
+            key: key.key.clone(),
+            value,
+        });
     }
     Ok(())
 }
@@ -242,12 +305,20 @@ fn set(doc: &mut toml::Value, steps: &[Step], complete: &toml::Table, value: tom
             }
             return;
         }
-        let filler = || next_shadow.clone().unwrap_or_else(|| toml::Value::Table(toml::Table::new()));
+        let filler = || {
+            next_shadow
+                .clone()
+                .unwrap_or_else(|| toml::Value::Table(toml::Table::new()))
+        };
         node = match (node, step) {
             (toml::Value::Table(t), Step::Key(k)) => t.entry(k.clone()).or_insert_with(filler),
             (toml::Value::Array(a), Step::Index(j)) => {
                 while a.len() <= *j {
-                    let fill = shadow.as_ref().and_then(|s| s.get(a.len())).cloned().unwrap_or_else(|| toml::Value::Table(toml::Table::new()));
+                    let fill = shadow
+                        .as_ref()
+                        .and_then(|s| s.get(a.len()))
+                        .cloned()
+                        .unwrap_or_else(|| toml::Value::Table(toml::Table::new()));
                     a.push(fill);
                 }
                 &mut a[*j]
@@ -339,7 +410,11 @@ mod tests {
     fn apply(keys: &[(&str, f64)]) -> Scenario {
         let b = base();
         let resolved: Vec<ResolvedKey> = keys.iter().map(|(k, _)| b.resolve(k).unwrap()).collect();
-        let pairs: Vec<(&ResolvedKey, f64)> = resolved.iter().zip(keys).map(|(r, (_, v))| (r, *v)).collect();
+        let pairs: Vec<(&ResolvedKey, f64)> = resolved
+            .iter()
+            .zip(keys)
+            .map(|(r, (_, v))| (r, *v))
+            .collect();
         Scenario::from_toml(&b.with_values(&pairs), Path::new("point")).unwrap()
     }
 
@@ -348,12 +423,19 @@ mod tests {
         let s = apply(&[("migration.beta_distance", 1.25)]);
         assert_eq!(s.file.migration.beta_distance, 1.25);
         // Other defaults are untouched.
-        assert_eq!(s.file.migration.base_hazard, crate::scenario::Migration::default().base_hazard);
+        assert_eq!(
+            s.file.migration.base_hazard,
+            crate::scenario::Migration::default().base_hazard
+        );
     }
 
     #[test]
     fn firm_and_town_by_name() {
-        let s = apply(&[("firm.Tiny Works.export_share", 0.2), ("town.Tinygrad.amenity", 1.3), ("firm.Tiny Machines.import_share", 0.3)]);
+        let s = apply(&[
+            ("firm.Tiny Works.export_share", 0.2),
+            ("town.Tinygrad.amenity", 1.3),
+            ("firm.Tiny Machines.import_share", 0.3),
+        ]);
         assert_eq!(s.file.firm[0].export_share, 0.2);
         assert_eq!(s.file.firm[1].import_share, 0.3);
         assert_eq!(s.file.town[0].amenity, 1.3);
@@ -362,10 +444,17 @@ mod tests {
 
     #[test]
     fn indexed_entries_nested_maps_and_integers() {
-        let s = apply(&[("firm[1].workforce", 900.0), ("town.Tinygrad.sector_shares.it", 0.05), ("run.end_year", 1991.4), ("shock[0].demand", 0.7)]);
+        let s = apply(&[
+            ("firm[1].workforce", 900.0),
+            ("town.Tinygrad.sector_shares.it", 0.05),
+            ("run.end_year", 1991.4),
+            ("shock[0].demand", 0.7),
+        ]);
         assert_eq!(s.file.firm[1].workforce, 900.0);
         assert_eq!(s.file.run.end_year, 1991);
-        let ShockSpec::Crisis { demand, .. } = &s.file.shock[0] else { panic!() };
+        let ShockSpec::Crisis { demand, .. } = &s.file.shock[0] else {
+            panic!()
+        };
         assert_eq!(*demand, 0.7);
         use crate::scenario::ShockSpec;
     }
@@ -373,17 +462,45 @@ mod tests {
     #[test]
     fn unknown_paths_are_errors_with_suggestions() {
         let b = base();
-        let e = b.resolve("migration.beta_distanse").unwrap_err().to_string();
-        assert!(e.contains("migration.beta_distanse") && e.contains("did you mean `migration.beta_distance`"), "{e}");
-        let e = b.resolve("firm.Tiny Werks.export_share").unwrap_err().to_string();
-        assert!(e.contains("Tiny Werks") && e.contains("did you mean `firm.Tiny Works`"), "{e}");
-        let e = b.resolve("firm.Tiny Works.export_shar").unwrap_err().to_string();
-        assert!(e.contains("did you mean `firm.Tiny Works.export_share`"), "{e}");
+        let e = b
+            .resolve("migration.beta_distanse")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("migration.beta_distanse")
+                && e.contains("did you mean `migration.beta_distance`"),
+            "{e}"
+        );
+        let e = b
+            .resolve("firm.Tiny Werks.export_share")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("Tiny Werks") && e.contains("did you mean `firm.Tiny Works`"),
+            "{e}"
+        );
+        let e = b
+            .resolve("firm.Tiny Works.export_shar")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("did you mean `firm.Tiny Works.export_share`"),
+            "{e}"
+        );
         let e = b.resolve("migratio.beta_distance").unwrap_err().to_string();
         assert!(e.contains("did you mean `migration`"), "{e}");
-        assert!(matches!(b.resolve("firm[7].workforce"), Err(KeyPathError::Unknown { .. })));
-        assert!(matches!(b.resolve("run.name"), Err(KeyPathError::NotNumeric { .. })));
-        assert!(matches!(b.resolve("migration"), Err(KeyPathError::NotNumeric { .. })));
+        assert!(matches!(
+            b.resolve("firm[7].workforce"),
+            Err(KeyPathError::Unknown { .. })
+        ));
+        assert!(matches!(
+            b.resolve("run.name"),
+            Err(KeyPathError::NotNumeric { .. })
+        ));
+        assert!(matches!(
+            b.resolve("migration"),
+            Err(KeyPathError::NotNumeric { .. })
+        ));
     }
 
     #[test]
@@ -391,8 +508,13 @@ mod tests {
         let b = base();
         let k = b.resolve("migration.base_hazard").unwrap();
         let text = b.with_values(&[(&k, 3.0)]);
-        let e = Scenario::from_toml(&text, Path::new("p")).unwrap_err().to_string();
-        assert!(e.contains("migration.base_hazard") && e.contains("[0, 1]"), "{e}");
+        let e = Scenario::from_toml(&text, Path::new("p"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("migration.base_hazard") && e.contains("[0, 1]"),
+            "{e}"
+        );
     }
 
     #[test]

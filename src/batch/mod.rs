@@ -38,5 +38,8 @@ pub mod summary;
 pub mod sweep;
 
 pub use plan::{BatchSpec, Plan, PlanSpec, Shard, SourceText, run_seed};
-pub use runner::{BatchError, ExecOptions, NoProgress, Progress, RunRecord, Stage, Status, execute, load_plan, prepare_dir};
+pub use runner::{
+    BatchError, ExecOptions, NoProgress, Progress, RunRecord, Stage, Status, execute, load_plan,
+    prepare_dir,
+};
 pub use summary::{ChartHook, Finalized, finalize};

@@ -89,7 +89,8 @@ pub struct BatchSpec {
 /// A run's seed: a pure function of the master seed, the scenario name, the parameter
 /// point and the replicate number.
 pub fn run_seed(master: u64, scenario: &str, point: u32, replicate: u32) -> u64 {
-    let entity = mix64(fnv1a(scenario.as_bytes())) ^ u64::from(point).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let entity =
+        mix64(fnv1a(scenario.as_bytes())) ^ u64::from(point).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     key(master, Process::Replicate, entity, replicate)
 }
 
@@ -105,15 +106,30 @@ pub struct Shard {
 impl Shard {
     /// Parse `I/N` with `1 <= I <= N`.
     pub fn parse(s: &str) -> Result<Shard, PlanError> {
-        let bad = |m: String| PlanError::Option { option: "--shard".into(), message: m };
-        let (i, n) = s.split_once('/').ok_or_else(|| bad(format!("`{s}` is not of the form I/N (e.g. 3/10)")))?;
-        let i: usize = i.trim().parse().map_err(|_| bad(format!("`{s}`: I is not a whole number")))?;
-        let n: usize = n.trim().parse().map_err(|_| bad(format!("`{s}`: N is not a whole number")))?;
+        let bad = |m: String| PlanError::Option {
+            option: "--shard".into(),
+            message: m,
+        };
+        let (i, n) = s
+            .split_once('/')
+            .ok_or_else(|| bad(format!("`{s}` is not of the form I/N (e.g. 3/10)")))?;
+        let i: usize = i
+            .trim()
+            .parse()
+            .map_err(|_| bad(format!("`{s}`: I is not a whole number")))?;
+        let n: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| bad(format!("`{s}`: N is not a whole number")))?;
         if n == 0 || n > 1_000_000 {
-            return Err(bad(format!("`{s}`: N = {n} is outside the valid range [1, 1000000]")));
+            return Err(bad(format!(
+                "`{s}`: N = {n} is outside the valid range [1, 1000000]"
+            )));
         }
         if i == 0 || i > n {
-            return Err(bad(format!("`{s}`: I = {i} is outside the valid range [1, {n}]")));
+            return Err(bad(format!(
+                "`{s}`: I = {i} is outside the valid range [1, {n}]"
+            )));
         }
         Ok(Shard { index: i, count: n })
     }
@@ -182,27 +198,51 @@ pub struct PlannedRun {
 
 /// Keep names usable as Hive partition values and folder names.
 fn label(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') { c } else { '_' }).collect()
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 impl Plan {
     /// Check a spec and build the plan. `sweep_dir` is unused; paths inside the spec are
     /// already resolved to texts.
     pub fn new(spec: BatchSpec) -> Result<Plan, PlanError> {
-        let format = Format::parse(&spec.format)
-            .ok_or_else(|| PlanError::Option { option: "--format".into(), message: format!("`{}` is not one of parquet, csv, both", spec.format) })?;
+        let format = Format::parse(&spec.format).ok_or_else(|| PlanError::Option {
+            option: "--format".into(),
+            message: format!("`{}` is not one of parquet, csv, both", spec.format),
+        })?;
         if let Some(s) = spec.scale
             && !(s > 0.0 && s <= 1.0)
         {
-            return Err(PlanError::Option { option: "--scale".into(), message: format!("{s} is outside the valid range (0, 1]") });
+            return Err(PlanError::Option {
+                option: "--scale".into(),
+                message: format!("{s} is outside the valid range (0, 1]"),
+            });
         }
         match &spec.plan {
-            PlanSpec::Batch { scenarios, replicates, seed, set } => {
+            PlanSpec::Batch {
+                scenarios,
+                replicates,
+                seed,
+                set,
+            } => {
                 if scenarios.is_empty() {
-                    return Err(PlanError::Option { option: "SCENARIO".into(), message: "give at least one scenario file".into() });
+                    return Err(PlanError::Option {
+                        option: "SCENARIO".into(),
+                        message: "give at least one scenario file".into(),
+                    });
                 }
                 if *replicates == 0 || *replicates > 100_000 {
-                    return Err(PlanError::Option { option: "--replicates".into(), message: format!("{replicates} is outside the valid range [1, 100000]") });
+                    return Err(PlanError::Option {
+                        option: "--replicates".into(),
+                        message: format!("{replicates} is outside the valid range [1, 100000]"),
+                    });
                 }
                 let mut list: Vec<PlanScenario> = Vec::new();
                 for s in scenarios {
@@ -217,19 +257,50 @@ impl Plan {
                     if let Some(other) = list.iter().find(|o| o.label == l) {
                         return Err(PlanError::Option {
                             option: "SCENARIO".into(),
-                            message: format!("{} and {} both name their scenario `{}` (run.name); names must differ within a batch", other.base.origin.display(), s.origin, base.name),
+                            message: format!(
+                                "{} and {} both name their scenario `{}` (run.name); names must differ within a batch",
+                                other.base.origin.display(),
+                                s.origin,
+                                base.name
+                            ),
                         });
                     }
-                    list.push(PlanScenario { label: l, base, fixed });
+                    list.push(PlanScenario {
+                        label: l,
+                        base,
+                        fixed,
+                    });
                 }
-                let name = list.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join("+");
-                Ok(Plan { name, format, scenarios: list, sweep: None, points: 1, replicates: *replicates, master_seed: *seed, spec })
+                let name = list
+                    .iter()
+                    .map(|s| s.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join("+");
+                Ok(Plan {
+                    name,
+                    format,
+                    scenarios: list,
+                    sweep: None,
+                    points: 1,
+                    replicates: *replicates,
+                    master_seed: *seed,
+                    spec,
+                })
             }
             PlanSpec::Sweep { sweep, base, seed } => {
                 let file = parse_sweep(&sweep.text, Path::new(&sweep.origin))?;
-                let sp = SweepPlan::new(file, Path::new(&sweep.origin), &base.text, Path::new(&base.origin))?;
+                let sp = SweepPlan::new(
+                    file,
+                    Path::new(&sweep.origin),
+                    &base.text,
+                    Path::new(&base.origin),
+                )?;
                 let master_seed = seed.unwrap_or(sp.file.sweep.seed);
-                let scenario = PlanScenario { label: label(&sp.base.name), base: sp.base.clone(), fixed: Vec::new() };
+                let scenario = PlanScenario {
+                    label: label(&sp.base.name),
+                    base: sp.base.clone(),
+                    fixed: Vec::new(),
+                };
                 Ok(Plan {
                     name: sp.file.sweep.name.clone(),
                     format,
@@ -273,7 +344,10 @@ impl Plan {
             replicate,
             seed: run_seed(self.master_seed, &scenario.base.name, point, replicate),
             parameters,
-            dir: PathBuf::from("data").join(format!("scenario={}", scenario.label)).join(format!("point={point}")).join(format!("replicate={replicate}")),
+            dir: PathBuf::from("data")
+                .join(format!("scenario={}", scenario.label))
+                .join(format!("point={point}"))
+                .join(format!("replicate={replicate}")),
         }
     }
 
@@ -284,7 +358,8 @@ impl Plan {
             Some(sp) => sp.scenario_text(run.point as usize),
             None => {
                 let sc = &self.scenarios[s];
-                let pairs: Vec<(&ResolvedKey, f64)> = sc.fixed.iter().map(|(k, v)| (k, *v)).collect();
+                let pairs: Vec<(&ResolvedKey, f64)> =
+                    sc.fixed.iter().map(|(k, v)| (k, *v)).collect();
                 sc.base.with_values(&pairs)
             }
         }
@@ -301,7 +376,10 @@ impl Plan {
 
     /// Agents per person of a run whose validated scenario says `scenario_scale`.
     pub fn scale_for(&self, scenario_scale: f64) -> f64 {
-        self.spec.scale.or_else(|| self.sweep.as_ref().and_then(|s| s.file.sweep.scale)).unwrap_or(scenario_scale)
+        self.spec
+            .scale
+            .or_else(|| self.sweep.as_ref().and_then(|s| s.file.sweep.scale))
+            .unwrap_or(scenario_scale)
     }
 }
 
@@ -317,11 +395,18 @@ mod tests {
     fn seeds_are_pure_and_differ_across_replicate_point_scenario() {
         let a = run_seed(1, "tiny", 0, 0);
         assert_eq!(a, run_seed(1, "tiny", 0, 0));
-        let others = [run_seed(1, "tiny", 0, 1), run_seed(1, "tiny", 1, 0), run_seed(1, "other", 0, 0), run_seed(2, "tiny", 0, 0)];
+        let others = [
+            run_seed(1, "tiny", 0, 1),
+            run_seed(1, "tiny", 1, 0),
+            run_seed(1, "other", 0, 0),
+            run_seed(2, "tiny", 0, 0),
+        ];
         for o in others {
             assert_ne!(a, o);
         }
-        let mut all: Vec<u64> = (0..50).flat_map(|p| (0..50).map(move |r| run_seed(9, "x", p, r))).collect();
+        let mut all: Vec<u64> = (0..50)
+            .flat_map(|p| (0..50).map(move |r| run_seed(9, "x", p, r)))
+            .collect();
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), 2500);
@@ -329,14 +414,25 @@ mod tests {
 
     #[test]
     fn shard_parsing_and_balance() {
-        assert!(Shard::parse("3/2").unwrap_err().to_string().contains("[1, 2]"));
+        assert!(
+            Shard::parse("3/2")
+                .unwrap_err()
+                .to_string()
+                .contains("[1, 2]")
+        );
         assert!(Shard::parse("0/2").is_err());
         assert!(Shard::parse("1/0").is_err());
         assert!(Shard::parse("x").is_err());
         let s = Shard::parse("2/3").unwrap();
         let mine: Vec<usize> = (0..10).filter(|i| s.contains(*i)).collect();
         assert_eq!(mine, vec![1, 4, 7]);
-        let total: usize = (1..=3).map(|i| (0..10).filter(|j| Shard { index: i, count: 3 }.contains(*j)).count()).sum();
+        let total: usize = (1..=3)
+            .map(|i| {
+                (0..10)
+                    .filter(|j| Shard { index: i, count: 3 }.contains(*j))
+                    .count()
+            })
+            .sum();
         assert_eq!(total, 10);
     }
 
@@ -345,7 +441,10 @@ mod tests {
         let text = include_str!("../../tests/data/tiny.toml");
         let spec = BatchSpec {
             plan: PlanSpec::Batch {
-                scenarios: vec![SourceText { origin: "tiny.toml".into(), text: text.into() }],
+                scenarios: vec![SourceText {
+                    origin: "tiny.toml".into(),
+                    text: text.into(),
+                }],
                 replicates: 3,
                 seed: 5,
                 set: vec![("run.end_year".into(), 1990.0)],
@@ -357,12 +456,20 @@ mod tests {
         assert_eq!(plan.len(), 3);
         let r = plan.run(2);
         assert_eq!((r.point, r.replicate), (0, 2));
-        assert_eq!(r.dir, PathBuf::from("data/scenario=tiny/point=0/replicate=2"));
+        assert_eq!(
+            r.dir,
+            PathBuf::from("data/scenario=tiny/point=0/replicate=2")
+        );
         assert!(plan.scenario_text(&r).contains("end_year = 1990"));
         let mut bad = spec.clone();
         if let PlanSpec::Batch { replicates, .. } = &mut bad.plan {
             *replicates = 0;
         }
-        assert!(Plan::new(bad).unwrap_err().to_string().contains("--replicates"));
+        assert!(
+            Plan::new(bad)
+                .unwrap_err()
+                .to_string()
+                .contains("--replicates")
+        );
     }
 }

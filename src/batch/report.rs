@@ -44,7 +44,10 @@ pub struct ReportData<'a> {
 
 /// Escape text for HTML.
 pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn num(v: f64) -> String {
@@ -52,7 +55,13 @@ fn num(v: f64) -> String {
         return "–".into();
     }
     let a = v.abs();
-    if a != 0.0 && !(1e-3..1e7).contains(&a) { format!("{v:.3e}") } else if a >= 100.0 { format!("{v:.0}") } else { format!("{v:.4}") }
+    if a != 0.0 && !(1e-3..1e7).contains(&a) {
+        format!("{v:.3e}")
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.4}")
+    }
 }
 
 const STYLE: &str = "body{font-family:DejaVu Sans,Arial,sans-serif;margin:2em;color:#222;max-width:1200px}\
@@ -71,15 +80,28 @@ pub fn render(d: &ReportData) -> PolarsResult<String> {
     let plan = d.plan;
     let mut h = String::new();
     let count = |s: Status| d.records.iter().filter(|r| r.status == s).count();
-    let (ok, failed, skipped, missing) = (count(Status::Ok), count(Status::Failed), count(Status::Skipped), count(Status::Missing));
+    let (ok, failed, skipped, missing) = (
+        count(Status::Ok),
+        count(Status::Failed),
+        count(Status::Skipped),
+        count(Status::Missing),
+    );
     let pm: u64 = d.records.iter().map(|r| r.person_months).sum();
-    let _ = write!(h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>monotown batch {}</title><style>{STYLE}</style></head><body>\n", esc(&plan.name));
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>monotown batch {}</title><style>{STYLE}</style></head><body>\n",
+        esc(&plan.name)
+    );
     let _ = writeln!(h, "<h1>Batch <code>{}</code></h1>", esc(&plan.name));
     let kind = match &plan.spec.plan {
         PlanSpec::Batch { .. } => "scenarios × replicates".to_string(),
         PlanSpec::Sweep { .. } => {
             let sp = plan.sweep.as_ref().expect("a sweep plan has a sweep");
-            format!("parameter sweep, {} design, {} parameters", sp.file.design.method(), sp.factors.len())
+            format!(
+                "parameter sweep, {} design, {} parameters",
+                sp.file.design.method(),
+                sp.factors.len()
+            )
         }
     };
     let _ = writeln!(
@@ -99,17 +121,35 @@ pub fn render(d: &ReportData) -> PolarsResult<String> {
     let _ = writeln!(
         h,
         "<p>Data: <code>data/scenario=…/point=…/replicate=…/towns.parquet</code> (a Hive-partitioned dataset), run table <code>runs.csv</code>, summary <code>summary.csv</code>{}.</p>",
-        if plan.sweep.is_some() { ", metrics <code>metrics.csv</code>, SALib inputs in <code>salib/</code>" } else { "" }
+        if plan.sweep.is_some() {
+            ", metrics <code>metrics.csv</code>, SALib inputs in <code>salib/</code>"
+        } else {
+            ""
+        }
     );
     for n in d.notes {
         let _ = writeln!(h, "<p class=\"note\">Note: {}</p>", esc(n));
     }
 
     if let Some(sp) = &plan.sweep {
-        let _ = writeln!(h, "<h2>Parameters</h2><table><tr><th class=\"l\">key path</th><th>low</th><th>high</th><th class=\"l\">values</th></tr>");
+        let _ = writeln!(
+            h,
+            "<h2>Parameters</h2><table><tr><th class=\"l\">key path</th><th>low</th><th>high</th><th class=\"l\">values</th></tr>"
+        );
         for (p, f) in sp.file.parameter.iter().zip(&sp.factors) {
-            let vals = p.values.as_ref().map(|v| v.iter().map(|x| num(*x)).collect::<Vec<_>>().join(", ")).unwrap_or_else(|| "range".into());
-            let _ = writeln!(h, "<tr><td class=\"l\"><code>{}</code></td><td>{}</td><td>{}</td><td class=\"l\">{}</td></tr>", esc(&p.key), num(f.low), num(f.high), esc(&vals));
+            let vals = p
+                .values
+                .as_ref()
+                .map(|v| v.iter().map(|x| num(*x)).collect::<Vec<_>>().join(", "))
+                .unwrap_or_else(|| "range".into());
+            let _ = writeln!(
+                h,
+                "<tr><td class=\"l\"><code>{}</code></td><td>{}</td><td>{}</td><td class=\"l\">{}</td></tr>",
+                esc(&p.key),
+                num(f.low),
+                num(f.high),
+                esc(&vals)
+            );
         }
         h.push_str("</table>\n");
     }
@@ -143,7 +183,14 @@ pub fn render(d: &ReportData) -> PolarsResult<String> {
         h.push_str("</table>\n");
     }
     for f in d.figures {
-        let _ = writeln!(h, "<h3>{}</h3><p><img src=\"{}\" alt=\"{}\"></p><p>{}</p>", esc(&f.title), esc(&f.path), esc(&f.title), esc(&f.caption));
+        let _ = writeln!(
+            h,
+            "<h3>{}</h3><p><img src=\"{}\" alt=\"{}\"></p><p>{}</p>",
+            esc(&f.title),
+            esc(&f.path),
+            esc(&f.title),
+            esc(&f.caption)
+        );
     }
 
     if !d.metrics.is_empty() {
@@ -161,12 +208,22 @@ pub fn render(d: &ReportData) -> PolarsResult<String> {
         keys.dedup();
         for (shown, (s, p)) in keys.iter().enumerate() {
             if shown >= MAX_SUMMARY_ROWS {
-                let _ = writeln!(h, "<tr><td class=\"l\" colspan=\"{}\">… {} more points in metrics.csv</td></tr>", names.len() + 2, keys.len() - shown);
+                let _ = writeln!(
+                    h,
+                    "<tr><td class=\"l\" colspan=\"{}\">… {} more points in metrics.csv</td></tr>",
+                    names.len() + 2,
+                    keys.len() - shown
+                );
                 break;
             }
             let _ = write!(h, "<tr><td class=\"l\">{}</td><td>{p}</td>", esc(s));
             for n in &names {
-                let vals: Vec<f64> = d.metrics.iter().filter(|m| m.0 == *s && m.1 == *p && m.4 == *n).map(|m| m.5).collect();
+                let vals: Vec<f64> = d
+                    .metrics
+                    .iter()
+                    .filter(|m| m.0 == *s && m.1 == *p && m.4 == *n)
+                    .map(|m| m.5)
+                    .collect();
                 let mean = vals.iter().sum::<f64>() / vals.len().max(1) as f64;
                 let _ = write!(h, "<td>{}</td>", num(mean));
             }
@@ -179,23 +236,38 @@ pub fn render(d: &ReportData) -> PolarsResult<String> {
 
     let _ = writeln!(h, "<h2>Runs</h2>");
     if failed > 0 {
-        let _ = writeln!(h, "<p class=\"note\">{failed} run(s) failed; they are listed first.</p>");
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">{failed} run(s) failed; they are listed first.</p>"
+        );
     }
     let _ = writeln!(
         h,
         "<table><tr><th class=\"l\">scenario</th><th>point</th><th>replicate</th><th>seed</th><th class=\"l\">status</th><th class=\"l\">stage</th><th class=\"l\">error</th><th>seconds</th><th>person-months</th></tr>"
     );
-    let mut order: Vec<&RunRecord> = d.records.iter().filter(|r| r.status == Status::Failed).collect();
+    let mut order: Vec<&RunRecord> = d
+        .records
+        .iter()
+        .filter(|r| r.status == Status::Failed)
+        .collect();
     order.extend(d.records.iter().filter(|r| r.status != Status::Failed));
     for (i, r) in order.iter().enumerate() {
         if i >= MAX_RUN_ROWS.max(failed) {
-            let _ = writeln!(h, "<tr><td class=\"l\" colspan=\"9\">… {} more runs in runs.csv</td></tr>", order.len() - i);
+            let _ = writeln!(
+                h,
+                "<tr><td class=\"l\" colspan=\"9\">… {} more runs in runs.csv</td></tr>",
+                order.len() - i
+            );
             break;
         }
         let _ = writeln!(
             h,
             "<tr{}><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{:.2}</td><td>{}</td></tr>",
-            if r.status == Status::Failed { " class=\"failed\"" } else { "" },
+            if r.status == Status::Failed {
+                " class=\"failed\""
+            } else {
+                ""
+            },
             esc(&r.scenario),
             r.point,
             r.replicate,
@@ -216,14 +288,31 @@ fn summary_section(h: &mut String, d: &ReportData) -> PolarsResult<()> {
     let Some(df) = d.summary else {
         return Ok(());
     };
-    let _ = writeln!(h, "<h2>Summary across replicates (December; median [5%–95%])</h2>");
+    let _ = writeln!(
+        h,
+        "<h2>Summary across replicates (December; median [5%–95%])</h2>"
+    );
     let _ = writeln!(
         h,
         "<table><tr><th class=\"l\">scenario</th><th>point</th><th class=\"l\">town</th><th>year</th><th>replicates</th><th>population</th><th>unemployment rate</th><th>mean wage, kRUB</th><th>out-migrants (Dec)</th></tr>"
     );
-    let s = |c: &str| df.column(c).and_then(|c| c.cast(&DataType::String)).map(|c| c.str().cloned());
-    let f = |c: &str| df.column(c).and_then(|c| c.cast(&DataType::Float64)).map(|c| c.f64().cloned());
-    let (sc, pt, tw, yr, rp) = (s("scenario")??, s("point")??, s("town")??, s("year")??, s("replicates")??);
+    let s = |c: &str| {
+        df.column(c)
+            .and_then(|c| c.cast(&DataType::String))
+            .map(|c| c.str().cloned())
+    };
+    let f = |c: &str| {
+        df.column(c)
+            .and_then(|c| c.cast(&DataType::Float64))
+            .map(|c| c.f64().cloned())
+    };
+    let (sc, pt, tw, yr, rp) = (
+        s("scenario")??,
+        s("point")??,
+        s("town")??,
+        s("year")??,
+        s("replicates")??,
+    );
     let (pm, p5, p95, um, u5, u95, w, o) = (
         f("population_median")??,
         f("population_q05")??,
@@ -255,7 +344,10 @@ fn summary_section(h: &mut String, d: &ReportData) -> PolarsResult<()> {
         );
     }
     if df.height() > MAX_SUMMARY_ROWS {
-        let _ = writeln!(h, "<tr><td class=\"l\" colspan=\"9\">… more rows in summary.csv</td></tr>");
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"l\" colspan=\"9\">… more rows in summary.csv</td></tr>"
+        );
     }
     h.push_str("</table>\n");
     Ok(())

@@ -81,7 +81,10 @@ pub enum BatchError {
 }
 
 pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> BatchError + '_ {
-    move |source| BatchError::Io { path: path.to_path_buf(), source }
+    move |source| BatchError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Where a run failed.
@@ -220,7 +223,9 @@ pub fn prepare_dir(plan: &Plan, out: &Path) -> Result<(), BatchError> {
     let json = serde_json::to_vec_pretty(&plan.spec).expect("batch spec serialises");
     if spec_path.exists() {
         let old = std::fs::read(&spec_path).map_err(io_err(&spec_path))?;
-        let same = serde_json::from_slice::<super::plan::BatchSpec>(&old).map(|o| o == plan.spec).unwrap_or(false);
+        let same = serde_json::from_slice::<super::plan::BatchSpec>(&old)
+            .map(|o| o == plan.spec)
+            .unwrap_or(false);
         if !same {
             return Err(BatchError::DifferentBatch { path: spec_path });
         }
@@ -230,9 +235,18 @@ pub fn prepare_dir(plan: &Plan, out: &Path) -> Result<(), BatchError> {
     if let Some(sp) = &plan.sweep {
         let dir = out.join("salib");
         std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        write_atomic(&dir.join("problem.json"), super::design::salib_problem_json(&sp.factors).as_bytes())?;
-        write_atomic(&dir.join("sample.txt"), super::design::sample_matrix_text(&sp.values).as_bytes())?;
-        write_atomic(&dir.join("sample_unit.txt"), super::design::sample_matrix_text(&sp.unit).as_bytes())?;
+        write_atomic(
+            &dir.join("problem.json"),
+            super::design::salib_problem_json(&sp.factors).as_bytes(),
+        )?;
+        write_atomic(
+            &dir.join("sample.txt"),
+            super::design::sample_matrix_text(&sp.values).as_bytes(),
+        )?;
+        write_atomic(
+            &dir.join("sample_unit.txt"),
+            super::design::sample_matrix_text(&sp.unit).as_bytes(),
+        )?;
     }
     Ok(write_atomic(&spec_path, &json)?)
 }
@@ -240,8 +254,14 @@ pub fn prepare_dir(plan: &Plan, out: &Path) -> Result<(), BatchError> {
 /// Read the plan recorded in a batch folder.
 pub fn load_plan(out: &Path) -> Result<Plan, BatchError> {
     let path = out.join("batch.json");
-    let bytes = std::fs::read(&path).map_err(|e| BatchError::NotABatch { path: path.clone(), message: e.to_string() })?;
-    let spec = serde_json::from_slice(&bytes).map_err(|e| BatchError::NotABatch { path: path.clone(), message: e.to_string() })?;
+    let bytes = std::fs::read(&path).map_err(|e| BatchError::NotABatch {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    let spec = serde_json::from_slice(&bytes).map_err(|e| BatchError::NotABatch {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
     Ok(Plan::new(spec)?)
 }
 
@@ -250,7 +270,11 @@ pub fn load_plan(out: &Path) -> Result<Plan, BatchError> {
 pub fn complete_manifest(out: &Path, run: &PlannedRun, scenario_hash: &str) -> Option<Manifest> {
     let bytes = std::fs::read(out.join(&run.dir).join("manifest.json")).ok()?;
     let m: Manifest = serde_json::from_slice(&bytes).ok()?;
-    (m.seed == run.seed && m.scenario_hash == scenario_hash && m.replicate == Some(run.replicate) && m.point == Some(run.point)).then_some(m)
+    (m.seed == run.seed
+        && m.scenario_hash == scenario_hash
+        && m.replicate == Some(run.replicate)
+        && m.point == Some(run.point))
+    .then_some(m)
 }
 
 /// Hash of a scenario text, as recorded in manifests.
@@ -261,19 +285,35 @@ pub fn scenario_hash(text: &str) -> String {
 /// Run every run of the plan (or of the shard) that is not complete yet, in parallel, and
 /// return the run records of this invocation in plan order. [`prepare_dir`] must have been
 /// called.
-pub fn execute(plan: &Plan, out: &Path, opts: &ExecOptions, progress: &dyn Progress) -> Result<Vec<RunRecord>, BatchError> {
+pub fn execute(
+    plan: &Plan,
+    out: &Path,
+    opts: &ExecOptions,
+    progress: &dyn Progress,
+) -> Result<Vec<RunRecord>, BatchError> {
     execute_with(plan, out, opts, progress, simulate)
 }
 
 /// [`execute`] with another simulation function (for tests of failure handling).
-pub fn execute_with(plan: &Plan, out: &Path, opts: &ExecOptions, progress: &dyn Progress, sim: SimulateFn) -> Result<Vec<RunRecord>, BatchError> {
-    let indices: Vec<usize> = (0..plan.len()).filter(|i| opts.shard.is_none_or(|s| s.contains(*i))).collect();
+pub fn execute_with(
+    plan: &Plan,
+    out: &Path,
+    opts: &ExecOptions,
+    progress: &dyn Progress,
+    sim: SimulateFn,
+) -> Result<Vec<RunRecord>, BatchError> {
+    let indices: Vec<usize> = (0..plan.len())
+        .filter(|i| opts.shard.is_none_or(|s| s.contains(*i)))
+        .collect();
     progress.started(indices.len());
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = opts.threads {
         builder = builder.num_threads(t);
     }
-    let pool = builder.build().map_err(|e| BatchError::Threads { threads: opts.threads.unwrap_or(0), message: e.to_string() })?;
+    let pool = builder.build().map_err(|e| BatchError::Threads {
+        threads: opts.threads.unwrap_or(0),
+        message: e.to_string(),
+    })?;
     let next = AtomicUsize::new(0);
     let records = Mutex::new(Vec::with_capacity(indices.len()));
     pool.broadcast(|_| {
@@ -282,7 +322,10 @@ pub fn execute_with(plan: &Plan, out: &Path, opts: &ExecOptions, progress: &dyn 
             let Some(&index) = indices.get(k) else { break };
             let record = run_one(plan, out, &plan.run(index), sim);
             progress.finished(&record);
-            records.lock().unwrap_or_else(|e| e.into_inner()).push(record);
+            records
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(record);
         }
     });
     let mut records = records.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -330,14 +373,27 @@ fn run_one(plan: &Plan, out: &Path, run: &PlannedRun, sim: SimulateFn) -> RunRec
         record.status = Status::Failed;
         record.stage = Some(stage);
         record.seconds = t0.elapsed().as_secs_f64();
-        let info = FailureInfo { seed: run.seed, scenario_hash: hash.clone(), stage, error: error.clone(), seconds: record.seconds };
+        let info = FailureInfo {
+            seed: run.seed,
+            scenario_hash: hash.clone(),
+            stage,
+            error: error.clone(),
+            seconds: record.seconds,
+        };
         // Best effort: the run table records the failure even if this file cannot be written.
-        let _ = std::fs::create_dir_all(&dir).map(|_| write_atomic(&failure_path, &serde_json::to_vec_pretty(&info).unwrap_or_default()));
+        let _ = std::fs::create_dir_all(&dir).map(|_| {
+            write_atomic(
+                &failure_path,
+                &serde_json::to_vec_pretty(&info).unwrap_or_default(),
+            )
+        });
         record.error = Some(error);
         record
     };
     let origin = plan.scenario_origin(run);
-    let scenario = match catch_unwind(AssertUnwindSafe(|| Scenario::from_toml(&text, Path::new(&origin)))) {
+    let scenario = match catch_unwind(AssertUnwindSafe(|| {
+        Scenario::from_toml(&text, Path::new(&origin))
+    })) {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => return fail(record, Stage::Validate, e.to_string()),
         Err(p) => return fail(record, Stage::Validate, panic_message(p.as_ref())),
@@ -371,22 +427,68 @@ fn run_one(plan: &Plan, out: &Path, run: &PlannedRun, sim: SimulateFn) -> RunRec
 /// The run table as a data frame.
 pub fn runs_frame(records: &[RunRecord]) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![
-        Column::new("scenario".into(), records.iter().map(|r| r.scenario.clone()).collect::<Vec<_>>()),
-        Column::new("point".into(), records.iter().map(|r| r.point).collect::<Vec<_>>()),
-        Column::new("replicate".into(), records.iter().map(|r| r.replicate).collect::<Vec<_>>()),
-        Column::new("seed".into(), records.iter().map(|r| r.seed).collect::<Vec<_>>()),
-        Column::new("status".into(), records.iter().map(|r| r.status.name()).collect::<Vec<_>>()),
-        Column::new("stage".into(), records.iter().map(|r| r.stage.map(|s| s.name())).collect::<Vec<_>>()),
-        Column::new("error".into(), records.iter().map(|r| r.error.clone()).collect::<Vec<_>>()),
-        Column::new("seconds".into(), records.iter().map(|r| r.seconds).collect::<Vec<_>>()),
-        Column::new("person_months".into(), records.iter().map(|r| r.person_months).collect::<Vec<_>>()),
-        Column::new("path".into(), records.iter().map(|r| r.dir.display().to_string()).collect::<Vec<_>>()),
+        Column::new(
+            "scenario".into(),
+            records
+                .iter()
+                .map(|r| r.scenario.clone())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "point".into(),
+            records.iter().map(|r| r.point).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "replicate".into(),
+            records.iter().map(|r| r.replicate).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "seed".into(),
+            records.iter().map(|r| r.seed).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "status".into(),
+            records.iter().map(|r| r.status.name()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "stage".into(),
+            records
+                .iter()
+                .map(|r| r.stage.map(|s| s.name()))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "error".into(),
+            records.iter().map(|r| r.error.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "seconds".into(),
+            records.iter().map(|r| r.seconds).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "person_months".into(),
+            records.iter().map(|r| r.person_months).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "path".into(),
+            records
+                .iter()
+                .map(|r| r.dir.display().to_string())
+                .collect::<Vec<_>>(),
+        ),
     ])
 }
 
 /// Write the run table as `<stem>.parquet` and `<stem>.csv` in `out`.
-pub fn write_runs_table(out: &Path, stem: &str, records: &[RunRecord]) -> Result<Vec<PathBuf>, BatchError> {
-    let mut df = runs_frame(records).map_err(|source| BatchError::Polars { what: "building the run table".into(), source })?;
+pub fn write_runs_table(
+    out: &Path,
+    stem: &str,
+    records: &[RunRecord],
+) -> Result<Vec<PathBuf>, BatchError> {
+    let mut df = runs_frame(records).map_err(|source| BatchError::Polars {
+        what: "building the run table".into(),
+        source,
+    })?;
     Ok(write_table(out, stem, &mut df, Format::Both)?)
 }
 

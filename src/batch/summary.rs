@@ -78,11 +78,20 @@ pub struct SensitivityRow {
 /// `records` when given, i.e. this invocation's statuses, else from a scan of the run
 /// folders), `metrics`, `summary`, `sensitivity` (tables and charts), the SALib outputs and
 /// `report.html`.
-pub fn finalize(out: &Path, plan: &Plan, records: Option<Vec<RunRecord>>, hook: Option<&dyn ChartHook>) -> Result<Finalized, BatchError> {
+pub fn finalize(
+    out: &Path,
+    plan: &Plan,
+    records: Option<Vec<RunRecord>>,
+    hook: Option<&dyn ChartHook>,
+) -> Result<Finalized, BatchError> {
     let records = records.unwrap_or_else(|| scan_runs(plan, out));
     let mut files = write_runs_table(out, "runs", &records)?;
     let mut notes = Vec::new();
-    let metrics: Vec<MetricSpec> = plan.sweep.as_ref().map(|s| s.file.metric.clone()).unwrap_or_default();
+    let metrics: Vec<MetricSpec> = plan
+        .sweep
+        .as_ref()
+        .map(|s| s.file.metric.clone())
+        .unwrap_or_default();
 
     // Summary and metrics, one point at a time.
     let mut summary = StreamWriter::new(out, "summary");
@@ -97,19 +106,48 @@ pub fn finalize(out: &Path, plan: &Plan, records: Option<Vec<RunRecord>>, hook: 
         for r in &done {
             let df = read_towns(&out.join(&r.dir), plan.format, &metrics)?;
             for m in &metrics {
-                let v = metric_value(&df, m).map_err(|source| BatchError::Polars { what: format!("metric {} of {}", m.name, r.dir.display()), source })?;
-                metric_rows.push((r.scenario.clone(), r.point, r.replicate, r.seed, m.name.clone(), v));
+                let v = metric_value(&df, m).map_err(|source| BatchError::Polars {
+                    what: format!("metric {} of {}", m.name, r.dir.display()),
+                    source,
+                })?;
+                metric_rows.push((
+                    r.scenario.clone(),
+                    r.point,
+                    r.replicate,
+                    r.seed,
+                    m.name.clone(),
+                    v,
+                ));
             }
             frames.push(df);
         }
-        let mut df = summarise(frames, &done[0].scenario, done[0].point).map_err(|source| BatchError::Polars { what: "summarising replicates".into(), source })?;
+        let mut df = summarise(frames, &done[0].scenario, done[0].point).map_err(|source| {
+            BatchError::Polars {
+                what: "summarising replicates".into(),
+                source,
+            }
+        })?;
         summary.write(&mut df)?;
         // The report shows the first December rows; keep them instead of reading back.
-        if report_rows.as_ref().is_none_or(|r: &DataFrame| r.height() <= report::MAX_SUMMARY_ROWS) {
-            let dec = df.clone().lazy().filter(col("month").eq(lit(12))).collect().map_err(|source| BatchError::Polars { what: "summary rows for the report".into(), source })?;
+        if report_rows
+            .as_ref()
+            .is_none_or(|r: &DataFrame| r.height() <= report::MAX_SUMMARY_ROWS)
+        {
+            let dec = df
+                .clone()
+                .lazy()
+                .filter(col("month").eq(lit(12)))
+                .collect()
+                .map_err(|source| BatchError::Polars {
+                    what: "summary rows for the report".into(),
+                    source,
+                })?;
             match &mut report_rows {
                 Some(r) => {
-                    r.vstack_mut(&dec).map_err(|source| BatchError::Polars { what: "summary rows for the report".into(), source })?;
+                    r.vstack_mut(&dec).map_err(|source| BatchError::Polars {
+                        what: "summary rows for the report".into(),
+                        source,
+                    })?;
                 }
                 None => report_rows = Some(dec),
             }
@@ -118,14 +156,35 @@ pub fn finalize(out: &Path, plan: &Plan, records: Option<Vec<RunRecord>>, hook: 
     files.extend(summary.finish()?);
 
     let mut metrics_df = DataFrame::new_infer_height(vec![
-        Column::new("scenario".into(), metric_rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>()),
-        Column::new("point".into(), metric_rows.iter().map(|r| r.1).collect::<Vec<_>>()),
-        Column::new("replicate".into(), metric_rows.iter().map(|r| r.2).collect::<Vec<_>>()),
-        Column::new("seed".into(), metric_rows.iter().map(|r| r.3).collect::<Vec<_>>()),
-        Column::new("metric".into(), metric_rows.iter().map(|r| r.4.clone()).collect::<Vec<_>>()),
-        Column::new("value".into(), metric_rows.iter().map(|r| r.5).collect::<Vec<_>>()),
+        Column::new(
+            "scenario".into(),
+            metric_rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "point".into(),
+            metric_rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "replicate".into(),
+            metric_rows.iter().map(|r| r.2).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "seed".into(),
+            metric_rows.iter().map(|r| r.3).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "metric".into(),
+            metric_rows.iter().map(|r| r.4.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "value".into(),
+            metric_rows.iter().map(|r| r.5).collect::<Vec<_>>(),
+        ),
     ])
-    .map_err(|source| BatchError::Polars { what: "building the metrics table".into(), source })?;
+    .map_err(|source| BatchError::Polars {
+        what: "building the metrics table".into(),
+        source,
+    })?;
     if !metrics.is_empty() {
         files.extend(write_table(out, "metrics", &mut metrics_df, Format::Both)?);
     }
@@ -134,7 +193,10 @@ pub fn finalize(out: &Path, plan: &Plan, records: Option<Vec<RunRecord>>, hook: 
     let mut rows = Vec::new();
     let mut figures = Vec::new();
     if let Some(sp) = &plan.sweep {
-        let analysable = matches!(sp.file.design, DesignSpec::Morris { .. } | DesignSpec::Saltelli { .. });
+        let analysable = matches!(
+            sp.file.design,
+            DesignSpec::Morris { .. } | DesignSpec::Saltelli { .. }
+        );
         if !analysable && !metrics.is_empty() {
             notes.push(format!("the {} design gives no sensitivity indices (use morris or saltelli); metrics are in metrics.csv", sp.file.design.method()));
         }
@@ -147,7 +209,11 @@ pub fn finalize(out: &Path, plan: &Plan, records: Option<Vec<RunRecord>>, hook: 
                 n[r.1 as usize] += 1;
             }
             let missing = n.iter().filter(|c| **c == 0).count();
-            let y: Vec<f64> = sum.iter().zip(&n).map(|(s, c)| if *c > 0 { s / *c as f64 } else { f64::NAN }).collect();
+            let y: Vec<f64> = sum
+                .iter()
+                .zip(&n)
+                .map(|(s, c)| if *c > 0 { s / *c as f64 } else { f64::NAN })
+                .collect();
             let ytext: String = y.iter().map(|v| format!("{v}\n")).collect();
             let salib = out.join("salib");
             std::fs::create_dir_all(&salib).map_err(io_err(&salib))?;
@@ -165,18 +231,34 @@ pub fn finalize(out: &Path, plan: &Plan, records: Option<Vec<RunRecord>>, hook: 
             let seed = crate::rng::key(plan.master_seed, crate::rng::Process::Design, 1, 0);
             let boot = sp.file.sensitivity.bootstrap;
             let result = match sp.file.design {
-                DesignSpec::Morris { levels, .. } => sensitivity::morris_indices(&sp.unit, &y, k, levels, boot, seed).map(|ix| {
-                    ix.into_iter()
-                        .zip(&sp.factors)
-                        .map(|(i, f)| SensitivityRow { metric: m.name.clone(), parameter: f.name.clone(), method: "morris", morris: Some(i), sobol: None })
-                        .collect::<Vec<_>>()
-                }),
-                DesignSpec::Saltelli { second_order, .. } => sensitivity::sobol_indices(&y, k, second_order, boot, seed).map(|ix| {
-                    ix.into_iter()
-                        .zip(&sp.factors)
-                        .map(|(i, f)| SensitivityRow { metric: m.name.clone(), parameter: f.name.clone(), method: "sobol", morris: None, sobol: Some(i) })
-                        .collect::<Vec<_>>()
-                }),
+                DesignSpec::Morris { levels, .. } => {
+                    sensitivity::morris_indices(&sp.unit, &y, k, levels, boot, seed).map(|ix| {
+                        ix.into_iter()
+                            .zip(&sp.factors)
+                            .map(|(i, f)| SensitivityRow {
+                                metric: m.name.clone(),
+                                parameter: f.name.clone(),
+                                method: "morris",
+                                morris: Some(i),
+                                sobol: None,
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                }
+                DesignSpec::Saltelli { second_order, .. } => {
+                    sensitivity::sobol_indices(&y, k, second_order, boot, seed).map(|ix| {
+                        ix.into_iter()
+                            .zip(&sp.factors)
+                            .map(|(i, f)| SensitivityRow {
+                                metric: m.name.clone(),
+                                parameter: f.name.clone(),
+                                method: "sobol",
+                                morris: None,
+                                sobol: Some(i),
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                }
                 _ => Ok(Vec::new()),
             };
             match result {
@@ -191,7 +273,10 @@ pub fn finalize(out: &Path, plan: &Plan, records: Option<Vec<RunRecord>>, hook: 
             }
         }
         if analysable && !metrics.is_empty() {
-            let mut df = sensitivity_frame(&rows).map_err(|source| BatchError::Polars { what: "building the sensitivity table".into(), source })?;
+            let mut df = sensitivity_frame(&rows).map_err(|source| BatchError::Polars {
+                what: "building the sensitivity table".into(),
+                source,
+            })?;
             files.extend(write_table(out, "sensitivity", &mut df, Format::Both)?);
         }
     }
@@ -202,19 +287,46 @@ pub fn finalize(out: &Path, plan: &Plan, records: Option<Vec<RunRecord>>, hook: 
         }
     }
 
-    let failed = records.iter().filter(|r| r.status == Status::Failed).count();
-    let missing = records.iter().filter(|r| r.status == Status::Missing).count();
-    let data = ReportData { plan, records: &records, sensitivity: &rows, metrics: &metric_rows, notes: &notes, figures: &figures, summary: report_rows.as_ref() };
-    let html = report::render(&data).map_err(|source| BatchError::Polars { what: "reading the summary for the report".into(), source })?;
+    let failed = records
+        .iter()
+        .filter(|r| r.status == Status::Failed)
+        .count();
+    let missing = records
+        .iter()
+        .filter(|r| r.status == Status::Missing)
+        .count();
+    let data = ReportData {
+        plan,
+        records: &records,
+        sensitivity: &rows,
+        metrics: &metric_rows,
+        notes: &notes,
+        figures: &figures,
+        summary: report_rows.as_ref(),
+    };
+    let html = report::render(&data).map_err(|source| BatchError::Polars {
+        what: "reading the summary for the report".into(),
+        source,
+    })?;
     let rpath = out.join("report.html");
     crate::output::write_atomic(&rpath, html.as_bytes())?;
     files.push(rpath);
-    Ok(Finalized { records, failed, missing, notes, files })
+    Ok(Finalized {
+        records,
+        failed,
+        missing,
+        notes,
+        files,
+    })
 }
 
 /// Read the columns of a run's towns table needed by the summary and the metrics.
 fn read_towns(dir: &Path, format: Format, metrics: &[MetricSpec]) -> Result<DataFrame, BatchError> {
-    let mut cols: Vec<String> = ["town", "year", "month"].iter().chain(SERIES.iter()).map(|s| s.to_string()).collect();
+    let mut cols: Vec<String> = ["town", "year", "month"]
+        .iter()
+        .chain(SERIES.iter())
+        .map(|s| s.to_string())
+        .collect();
     for m in metrics {
         for c in m.columns() {
             if !cols.iter().any(|x| x == c) {
@@ -230,19 +342,38 @@ fn read_towns(dir: &Path, format: Format, metrics: &[MetricSpec]) -> Result<Data
             .with_columns(Some(cols.iter().map(|c| c.as_str().into()).collect()))
             .try_into_reader_with_file_path(Some(path.clone()))
             .and_then(|r| r.finish())
-            .map_err(|source| BatchError::Polars { what: what(&path), source })?
+            .map_err(|source| BatchError::Polars {
+                what: what(&path),
+                source,
+            })?
     } else {
         let path = dir.join("towns.parquet");
         let file = File::open(&path).map_err(io_err(&path))?;
-        ParquetReader::new(file).with_columns(Some(cols.clone())).finish().map_err(|source| BatchError::Polars { what: what(&path), source })?
+        ParquetReader::new(file)
+            .with_columns(Some(cols.clone()))
+            .finish()
+            .map_err(|source| BatchError::Polars {
+                what: what(&path),
+                source,
+            })?
     };
     // Numbers as f64, so every point's summary has the same schema.
-    let casts: Vec<Expr> = cols.iter().skip(3).map(|c| col(c.as_str()).cast(DataType::Float64)).collect();
+    let casts: Vec<Expr> = cols
+        .iter()
+        .skip(3)
+        .map(|c| col(c.as_str()).cast(DataType::Float64))
+        .collect();
     df.lazy()
         .with_columns(casts)
-        .with_columns([col("year").cast(DataType::Int32), col("month").cast(DataType::Int32)])
+        .with_columns([
+            col("year").cast(DataType::Int32),
+            col("month").cast(DataType::Int32),
+        ])
         .collect()
-        .map_err(|source| BatchError::Polars { what: what(dir), source })
+        .map_err(|source| BatchError::Polars {
+            what: what(dir),
+            source,
+        })
 }
 
 /// Median, mean, 5 % and 95 % quantiles of [`SERIES`] across the replicates of one point.
@@ -257,16 +388,31 @@ pub fn summarise(frames: Vec<DataFrame>, scenario: &str, point: u32) -> PolarsRe
     for s in SERIES {
         aggs.push(col(s).median().alias(format!("{s}_median")));
         aggs.push(col(s).mean().alias(format!("{s}_mean")));
-        aggs.push(col(s).quantile(lit(0.05), QuantileMethod::Linear).alias(format!("{s}_q05")));
-        aggs.push(col(s).quantile(lit(0.95), QuantileMethod::Linear).alias(format!("{s}_q95")));
+        aggs.push(
+            col(s)
+                .quantile(lit(0.05), QuantileMethod::Linear)
+                .alias(format!("{s}_q05")),
+        );
+        aggs.push(
+            col(s)
+                .quantile(lit(0.95), QuantileMethod::Linear)
+                .alias(format!("{s}_q95")),
+        );
     }
     let _ = n;
     df.lazy()
         .group_by([col("town"), col("year"), col("month")])
         .agg(aggs)
         .sort(["town", "year", "month"], SortMultipleOptions::default())
-        .with_columns([lit(scenario.to_string()).alias("scenario"), lit(point).alias("point")])
-        .select([col("scenario"), col("point"), all().exclude_cols(["scenario", "point"]).as_expr()])
+        .with_columns([
+            lit(scenario.to_string()).alias("scenario"),
+            lit(point).alias("point"),
+        ])
+        .select([
+            col("scenario"),
+            col("point"),
+            all().exclude_cols(["scenario", "point"]).as_expr(),
+        ])
         .collect()
 }
 
@@ -283,7 +429,9 @@ pub fn metric_value(df: &DataFrame, m: &MetricSpec) -> PolarsResult<f64> {
     let (first, last) = (m.year, m.last_year());
     let mut picked = Vec::new();
     for i in 0..df.height() {
-        let (Some(t), Some(y), Some(mo)) = (town.get(i), year.get(i), month.get(i)) else { continue };
+        let (Some(t), Some(y), Some(mo)) = (town.get(i), year.get(i), month.get(i)) else {
+            continue;
+        };
         if t != m.town || y < first || y > last {
             continue;
         }
@@ -297,7 +445,8 @@ pub fn metric_value(df: &DataFrame, m: &MetricSpec) -> PolarsResult<f64> {
         if want_month.is_some_and(|w| w != mo) {
             continue;
         }
-        let v = value.get(i).unwrap_or(f64::NAN) - minus.as_ref().and_then(|c| c.get(i)).unwrap_or(0.0);
+        let v =
+            value.get(i).unwrap_or(f64::NAN) - minus.as_ref().and_then(|c| c.get(i)).unwrap_or(0.0);
         picked.push(v);
     }
     if picked.is_empty() {
@@ -314,12 +463,29 @@ pub fn metric_value(df: &DataFrame, m: &MetricSpec) -> PolarsResult<f64> {
 
 /// The sensitivity table.
 pub fn sensitivity_frame(rows: &[SensitivityRow]) -> PolarsResult<DataFrame> {
-    let mo = |f: fn(&MorrisIndex) -> f64| rows.iter().map(|r| r.morris.as_ref().map(f)).collect::<Vec<Option<f64>>>();
-    let so = |f: fn(&SobolIndex) -> f64| rows.iter().map(|r| r.sobol.as_ref().map(f)).collect::<Vec<Option<f64>>>();
+    let mo = |f: fn(&MorrisIndex) -> f64| {
+        rows.iter()
+            .map(|r| r.morris.as_ref().map(f))
+            .collect::<Vec<Option<f64>>>()
+    };
+    let so = |f: fn(&SobolIndex) -> f64| {
+        rows.iter()
+            .map(|r| r.sobol.as_ref().map(f))
+            .collect::<Vec<Option<f64>>>()
+    };
     DataFrame::new_infer_height(vec![
-        Column::new("metric".into(), rows.iter().map(|r| r.metric.clone()).collect::<Vec<_>>()),
-        Column::new("parameter".into(), rows.iter().map(|r| r.parameter.clone()).collect::<Vec<_>>()),
-        Column::new("method".into(), rows.iter().map(|r| r.method).collect::<Vec<_>>()),
+        Column::new(
+            "metric".into(),
+            rows.iter().map(|r| r.metric.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "parameter".into(),
+            rows.iter().map(|r| r.parameter.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "method".into(),
+            rows.iter().map(|r| r.method).collect::<Vec<_>>(),
+        ),
         Column::new("mu".into(), mo(|m| m.mu)),
         Column::new("mu_star".into(), mo(|m| m.mu_star)),
         Column::new("mu_star_conf".into(), mo(|m| m.mu_star_conf)),
@@ -347,7 +513,13 @@ const ROW_GROUP_ROWS: usize = 65_536;
 
 impl StreamWriter {
     fn new(dir: &Path, stem: &str) -> Self {
-        StreamWriter { parquet: dir.join(format!("{stem}.parquet")), csv: dir.join(format!("{stem}.csv")), pq: None, csv_file: None, pending: None }
+        StreamWriter {
+            parquet: dir.join(format!("{stem}.parquet")),
+            csv: dir.join(format!("{stem}.csv")),
+            pq: None,
+            csv_file: None,
+            pending: None,
+        }
     }
 
     fn tmp(p: &Path) -> PathBuf {
@@ -364,10 +536,18 @@ impl StreamWriter {
         if self.pq.is_none() {
             let tmp = Self::tmp(&self.parquet);
             let f = BufWriter::new(File::create(&tmp).map_err(io_err(&tmp))?);
-            self.pq = Some(ParquetWriter::new(f).with_compression(ParquetCompression::Snappy).batched(df.schema()).map_err(perr(&self.parquet))?);
+            self.pq = Some(
+                ParquetWriter::new(f)
+                    .with_compression(ParquetCompression::Snappy)
+                    .batched(df.schema())
+                    .map_err(perr(&self.parquet))?,
+            );
             let tmp = Self::tmp(&self.csv);
             let mut f = BufWriter::new(File::create(&tmp).map_err(io_err(&tmp))?);
-            CsvWriter::new(&mut f).include_header(true).finish(&mut df.clear()).map_err(perr(&self.csv))?;
+            CsvWriter::new(&mut f)
+                .include_header(true)
+                .finish(&mut df.clear())
+                .map_err(perr(&self.csv))?;
             self.csv_file = Some(f);
         }
         match &mut self.pending {
@@ -376,11 +556,18 @@ impl StreamWriter {
             }
             None => self.pending = Some(df.clone()),
         }
-        if self.pending.as_ref().is_some_and(|p| p.height() >= ROW_GROUP_ROWS) {
+        if self
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.height() >= ROW_GROUP_ROWS)
+        {
             self.flush_parquet()?;
         }
         if let Some(f) = &mut self.csv_file {
-            CsvWriter::new(f).include_header(false).finish(df).map_err(perr(&self.csv))?;
+            CsvWriter::new(f)
+                .include_header(false)
+                .finish(df)
+                .map_err(perr(&self.csv))?;
         }
         Ok(())
     }
@@ -388,7 +575,10 @@ impl StreamWriter {
     fn flush_parquet(&mut self) -> Result<(), BatchError> {
         if let (Some(w), Some(mut p)) = (&mut self.pq, self.pending.take()) {
             p.rechunk_mut();
-            w.write_batch(&p).map_err(|source| BatchError::Polars { what: format!("writing {}", self.parquet.display()), source })?;
+            w.write_batch(&p).map_err(|source| BatchError::Polars {
+                what: format!("writing {}", self.parquet.display()),
+                source,
+            })?;
         }
         Ok(())
     }
@@ -399,13 +589,21 @@ impl StreamWriter {
             // No complete run: an empty summary.
             return Ok(Vec::new());
         };
-        let size = w.finish().map_err(|source| BatchError::Polars { what: format!("writing {}", self.parquet.display()), source })?;
+        let size = w.finish().map_err(|source| BatchError::Polars {
+            what: format!("writing {}", self.parquet.display()),
+            source,
+        })?;
         // Dropping the writer flushes its buffer, but silently: check the size on disk.
         drop(w);
         let tmp = Self::tmp(&self.parquet);
         let on_disk = std::fs::metadata(&tmp).map_err(io_err(&tmp))?.len();
         if on_disk != size {
-            return Err(BatchError::Io { path: tmp, source: std::io::Error::other(format!("wrote {size} bytes but {on_disk} reached the disk")) });
+            return Err(BatchError::Io {
+                path: tmp,
+                source: std::io::Error::other(format!(
+                    "wrote {size} bytes but {on_disk} reached the disk"
+                )),
+            });
         }
         if let Some(mut f) = self.csv_file {
             f.flush().map_err(io_err(&self.csv))?;

@@ -278,7 +278,9 @@ pub struct SensitivitySection {
 
 impl Default for SensitivitySection {
     fn default() -> Self {
-        SensitivitySection { bootstrap: default_bootstrap() }
+        SensitivitySection {
+            bootstrap: default_bootstrap(),
+        }
     }
 }
 
@@ -307,12 +309,22 @@ pub struct SweepFile {
 
 /// Parse sweep text strictly; `origin` names the file in errors.
 pub fn parse_sweep(text: &str, origin: &Path) -> Result<SweepFile, SweepError> {
-    let de = toml::Deserializer::parse(text).map_err(|e| SweepError::Parse { path: origin.to_path_buf(), message: format!("TOML syntax error: {e}") })?;
+    let de = toml::Deserializer::parse(text).map_err(|e| SweepError::Parse {
+        path: origin.to_path_buf(),
+        message: format!("TOML syntax error: {e}"),
+    })?;
     serde_path_to_error::deserialize(de).map_err(|e| {
         let key = e.path().to_string();
         let message = e.into_inner().to_string();
-        let message = if key.is_empty() || key == "." { message } else { format!("at key `{key}`: {message}") };
-        SweepError::Parse { path: origin.to_path_buf(), message }
+        let message = if key.is_empty() || key == "." {
+            message
+        } else {
+            format!("at key `{key}`: {message}")
+        };
+        SweepError::Parse {
+            path: origin.to_path_buf(),
+            message,
+        }
     })
 }
 
@@ -339,20 +351,44 @@ pub struct SweepPlan {
 impl SweepPlan {
     /// Check a sweep file and build its design. `base_text` is the base scenario's text,
     /// `base_origin` its path.
-    pub fn new(file: SweepFile, origin: &Path, base_text: &str, base_origin: &Path) -> Result<SweepPlan, SweepError> {
-        let invalid = |key: &str, message: String| SweepError::Invalid { path: origin.to_path_buf(), key: key.to_string(), message };
-        let keyerr = |source| SweepError::Key { path: origin.to_path_buf(), source };
+    pub fn new(
+        file: SweepFile,
+        origin: &Path,
+        base_text: &str,
+        base_origin: &Path,
+    ) -> Result<SweepPlan, SweepError> {
+        let invalid = |key: &str, message: String| SweepError::Invalid {
+            path: origin.to_path_buf(),
+            key: key.to_string(),
+            message,
+        };
+        let keyerr = |source| SweepError::Key {
+            path: origin.to_path_buf(),
+            source,
+        };
         let s = &file.sweep;
         if s.name.trim().is_empty() || s.name.contains(['/', '\\']) || s.name.starts_with('.') {
-            return Err(invalid("sweep.name", "must be a non-empty name without `/`, `\\` or a leading `.`".into()));
+            return Err(invalid(
+                "sweep.name",
+                "must be a non-empty name without `/`, `\\` or a leading `.`".into(),
+            ));
         }
         if s.replicates == 0 || s.replicates > 100_000 {
-            return Err(invalid("sweep.replicates", format!("value {} is outside the valid range [1, 100000]", s.replicates)));
+            return Err(invalid(
+                "sweep.replicates",
+                format!(
+                    "value {} is outside the valid range [1, 100000]",
+                    s.replicates
+                ),
+            ));
         }
         if let Some(sc) = s.scale
             && !(sc > 0.0 && sc <= 1.0)
         {
-            return Err(invalid("sweep.scale", format!("value {sc} is outside the valid range (0, 1]")));
+            return Err(invalid(
+                "sweep.scale",
+                format!("value {sc} is outside the valid range (0, 1]"),
+            ));
         }
         let base = BaseScenario::new(base_text, base_origin).map_err(keyerr)?;
         let mut fixed = Vec::new();
@@ -362,31 +398,49 @@ impl SweepPlan {
             fixed.push((r, *v));
         }
         if file.parameter.is_empty() {
-            return Err(invalid("parameter", "a sweep needs at least one [[parameter]]".into()));
+            return Err(invalid(
+                "parameter",
+                "a sweep needs at least one [[parameter]]".into(),
+            ));
         }
         let mut keys = Vec::new();
         let mut factors = Vec::new();
         for (i, p) in file.parameter.iter().enumerate() {
             let r = base.resolve(&p.key).map_err(keyerr)?;
             if keys.iter().any(|k: &ResolvedKey| k.key == p.key) {
-                return Err(invalid(&format!("parameter[{i}].key"), format!("`{}` is listed twice", p.key)));
+                return Err(invalid(
+                    &format!("parameter[{i}].key"),
+                    format!("`{}` is listed twice", p.key),
+                ));
             }
             if fixed.iter().any(|(k, _)| k.key == p.key) {
-                return Err(invalid(&format!("parameter[{i}].key"), format!("`{}` is also fixed in sweep.set", p.key)));
+                return Err(invalid(
+                    &format!("parameter[{i}].key"),
+                    format!("`{}` is also fixed in sweep.set", p.key),
+                ));
             }
             let factor = match (&p.range, &p.values) {
                 (Some([lo, hi]), None) => {
                     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-                        return Err(invalid(&format!("parameter[{i}].range"), format!("[{lo}, {hi}] is empty: need finite low < high")));
+                        return Err(invalid(
+                            &format!("parameter[{i}].range"),
+                            format!("[{lo}, {hi}] is empty: need finite low < high"),
+                        ));
                     }
                     Factor::new(&p.key, *lo, *hi)
                 }
                 (None, Some(vals)) => {
                     if vals.is_empty() {
-                        return Err(invalid(&format!("parameter[{i}].values"), "the list of values is empty".into()));
+                        return Err(invalid(
+                            &format!("parameter[{i}].values"),
+                            "the list of values is empty".into(),
+                        ));
                     }
                     if let Some(v) = vals.iter().find(|v| !v.is_finite()) {
-                        return Err(invalid(&format!("parameter[{i}].values"), format!("{v} is not a finite number")));
+                        return Err(invalid(
+                            &format!("parameter[{i}].values"),
+                            format!("{v} is not a finite number"),
+                        ));
                     }
                     for v in vals {
                         check_value(&r, *v).map_err(keyerr)?;
@@ -395,48 +449,113 @@ impl SweepPlan {
                     let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                     Factor::new(&p.key, lo, if hi > lo { hi } else { lo + 1.0 })
                 }
-                _ => return Err(invalid(&format!("parameter[{i}]"), "give exactly one of `range = [low, high]` or `values = [...]`".into())),
+                _ => {
+                    return Err(invalid(
+                        &format!("parameter[{i}]"),
+                        "give exactly one of `range = [low, high]` or `values = [...]`".into(),
+                    ));
+                }
             };
             keys.push(r);
             factors.push(factor);
         }
         let k = factors.len();
-        let derr = |source| SweepError::Design { path: origin.to_path_buf(), source };
+        let derr = |source| SweepError::Design {
+            path: origin.to_path_buf(),
+            source,
+        };
         let unit = match file.design {
-            DesignSpec::Grid { levels } => grid(&file.parameter, levels).map_err(|m| invalid("design.levels", m))?,
+            DesignSpec::Grid { levels } => {
+                grid(&file.parameter, levels).map_err(|m| invalid("design.levels", m))?
+            }
             DesignSpec::LatinHypercube | DesignSpec::Sobol => {
-                let n = s.points.ok_or_else(|| invalid("sweep.points", format!("the {} design needs `points`, the number of points to run", file.design.method())))?;
-                let d = if file.design == DesignSpec::Sobol { Design::Sobol } else { Design::LatinHypercube };
+                let n = s.points.ok_or_else(|| {
+                    invalid(
+                        "sweep.points",
+                        format!(
+                            "the {} design needs `points`, the number of points to run",
+                            file.design.method()
+                        ),
+                    )
+                })?;
+                let d = if file.design == DesignSpec::Sobol {
+                    Design::Sobol
+                } else {
+                    Design::LatinHypercube
+                };
                 d.generate(k, n, design_seed(s.seed)).map_err(derr)?
             }
-            DesignSpec::Morris { trajectories, levels } => {
-                let d = Design::Morris { trajectories, levels };
+            DesignSpec::Morris {
+                trajectories,
+                levels,
+            } => {
+                let d = Design::Morris {
+                    trajectories,
+                    levels,
+                };
                 let needed = d.fixed_size(k).map_err(derr)?.unwrap_or(0);
-                d.generate(k, s.points.unwrap_or(needed), design_seed(s.seed)).map_err(derr)?
+                d.generate(k, s.points.unwrap_or(needed), design_seed(s.seed))
+                    .map_err(derr)?
             }
-            DesignSpec::Saltelli { base_samples, second_order } => {
-                let d = Design::Saltelli { base_samples, second_order };
+            DesignSpec::Saltelli {
+                base_samples,
+                second_order,
+            } => {
+                let d = Design::Saltelli {
+                    base_samples,
+                    second_order,
+                };
                 let needed = d.fixed_size(k).map_err(derr)?.unwrap_or(0);
-                d.generate(k, s.points.unwrap_or(needed), design_seed(s.seed)).map_err(derr)?
+                d.generate(k, s.points.unwrap_or(needed), design_seed(s.seed))
+                    .map_err(derr)?
             }
         };
         if let (DesignSpec::Grid { .. }, Some(budget)) = (file.design, s.points)
             && unit.len() > budget
         {
-            return Err(derr(DesignError::NotEnoughPoints { needed: unit.len(), n_points: budget }));
+            return Err(derr(DesignError::NotEnoughPoints {
+                needed: unit.len(),
+                n_points: budget,
+            }));
         }
         if unit.len() > 10_000_000 {
-            return Err(invalid("design", format!("{} points is more than the 10,000,000 a sweep can hold", unit.len())));
+            return Err(invalid(
+                "design",
+                format!(
+                    "{} points is more than the 10,000,000 a sweep can hold",
+                    unit.len()
+                ),
+            ));
         }
         let values = unit
             .iter()
-            .map(|row| row.iter().zip(&file.parameter).zip(&factors).map(|((&u, p), f)| value_at(u, p, f)).collect())
+            .map(|row| {
+                row.iter()
+                    .zip(&file.parameter)
+                    .zip(&factors)
+                    .map(|((&u, p), f)| value_at(u, p, f))
+                    .collect()
+            })
             .collect();
         check_metrics(&file, origin, &base)?;
         if file.sensitivity.bootstrap < 2 {
-            return Err(invalid("sensitivity.bootstrap", format!("value {} is outside the valid range [2, 1000000]", file.sensitivity.bootstrap)));
+            return Err(invalid(
+                "sensitivity.bootstrap",
+                format!(
+                    "value {} is outside the valid range [2, 1000000]",
+                    file.sensitivity.bootstrap
+                ),
+            ));
         }
-        Ok(SweepPlan { file, base, fixed, keys, factors, unit, values })
+        Ok(SweepPlan {
+            file,
+            base,
+            fixed,
+            keys,
+            factors,
+            unit,
+            values,
+        })
     }
 
     /// The scenario text of point `p`.
@@ -448,7 +567,11 @@ impl SweepPlan {
 
     /// `(key, value)` of point `p`, as recorded in the manifest.
     pub fn parameters(&self, p: usize) -> Vec<(String, f64)> {
-        self.keys.iter().zip(&self.values[p]).map(|(k, v)| (k.key.clone(), if k.integer { v.round() } else { *v })).collect()
+        self.keys
+            .iter()
+            .zip(&self.values[p])
+            .map(|(k, v)| (k.key.clone(), if k.integer { v.round() } else { *v }))
+            .collect()
     }
 }
 
@@ -465,7 +588,9 @@ fn value_at(u: f64, p: &ParameterSpec, f: &Factor) -> f64 {
             let i = ((u * n as f64).floor() as usize).min(n - 1);
             vals[i]
         }
-        None => design::scale(&[vec![u]], std::slice::from_ref(f)).map(|r| r[0][0]).unwrap_or(f.low),
+        None => design::scale(&[vec![u]], std::slice::from_ref(f))
+            .map(|r| r[0][0])
+            .unwrap_or(f.low),
     }
 }
 
@@ -480,7 +605,12 @@ fn grid(params: &[ParameterSpec], levels: Option<usize>) -> Result<Vec<Vec<f64>>
                 Some(0) => return Err("value 0 is outside the valid range [1, 1000]".into()),
                 Some(l) if l <= 1000 => l,
                 Some(l) => return Err(format!("value {l} is outside the valid range [1, 1000]")),
-                None => return Err(format!("the grid design needs `levels` for the ranged parameter `{}`", p.key)),
+                None => {
+                    return Err(format!(
+                        "the grid design needs `levels` for the ranged parameter `{}`",
+                        p.key
+                    ));
+                }
             },
         };
         // Listed values: the middle of each stratum, so `value_at` picks each value once.
@@ -493,7 +623,10 @@ fn grid(params: &[ParameterSpec], levels: Option<usize>) -> Result<Vec<Vec<f64>>
         };
         axes.push(axis);
     }
-    let total = axes.iter().try_fold(1usize, |acc, a| acc.checked_mul(a.len())).filter(|t| *t <= 10_000_000);
+    let total = axes
+        .iter()
+        .try_fold(1usize, |acc, a| acc.checked_mul(a.len()))
+        .filter(|t| *t <= 10_000_000);
     let Some(total) = total else {
         return Err("the grid has more than 10,000,000 points".into());
     };
@@ -515,9 +648,17 @@ fn grid(params: &[ParameterSpec], levels: Option<usize>) -> Result<Vec<Vec<f64>>
 /// Metrics must name a town of the base scenario, a numeric column of the towns table and
 /// years inside the simulated span.
 fn check_metrics(file: &SweepFile, origin: &Path, base: &BaseScenario) -> Result<(), SweepError> {
-    let invalid = |key: String, message: String| SweepError::Invalid { path: origin.to_path_buf(), key, message };
+    let invalid = |key: String, message: String| SweepError::Invalid {
+        path: origin.to_path_buf(),
+        key,
+        message,
+    };
     let columns = towns_numeric_columns();
-    let scenario = crate::scenario::parse_file(&base.text, &base.origin).map_err(|e| SweepError::Key { path: origin.to_path_buf(), source: e.into() })?;
+    let scenario =
+        crate::scenario::parse_file(&base.text, &base.origin).map_err(|e| SweepError::Key {
+            path: origin.to_path_buf(),
+            source: e.into(),
+        })?;
     let mut start = scenario.run.start_year;
     let mut end = scenario.run.end_year;
     for (k, v) in &file.sweep.set {
@@ -531,31 +672,67 @@ fn check_metrics(file: &SweepFile, origin: &Path, base: &BaseScenario) -> Result
     let mut seen = std::collections::HashSet::new();
     for (i, m) in file.metric.iter().enumerate() {
         let key = |f: &str| format!("metric[{i}].{f}");
-        if m.name.trim().is_empty() || !m.name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
-            return Err(invalid(key("name"), format!("`{}` must be a non-empty name of letters, digits, `_` or `-`", m.name)));
+        if m.name.trim().is_empty()
+            || !m
+                .name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(invalid(
+                key("name"),
+                format!(
+                    "`{}` must be a non-empty name of letters, digits, `_` or `-`",
+                    m.name
+                ),
+            ));
         }
         if !seen.insert(m.name.as_str()) {
-            return Err(invalid(key("name"), format!("metric `{}` is defined twice", m.name)));
+            return Err(invalid(
+                key("name"),
+                format!("metric `{}` is defined twice", m.name),
+            ));
         }
         if !towns.contains(&m.town.as_str()) {
-            let hint = closest(&m.town, towns.iter().copied()).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default();
-            return Err(invalid(key("town"), format!("town `{}` is not in the base scenario{hint}", m.town)));
+            let hint = closest(&m.town, towns.iter().copied())
+                .map(|c| format!(" (did you mean `{c}`?)"))
+                .unwrap_or_default();
+            return Err(invalid(
+                key("town"),
+                format!("town `{}` is not in the base scenario{hint}", m.town),
+            ));
         }
         for (field, c) in [("column", Some(&m.column)), ("minus", m.minus.as_ref())] {
             if let Some(c) = c
                 && !columns.contains(c)
             {
-                let hint = closest(c, columns.iter().map(String::as_str)).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default();
-                return Err(invalid(key(field), format!("`{c}` is not a numeric column of towns.parquet (docs/OUTPUT.md){hint}")));
+                let hint = closest(c, columns.iter().map(String::as_str))
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
+                return Err(invalid(
+                    key(field),
+                    format!(
+                        "`{c}` is not a numeric column of towns.parquet (docs/OUTPUT.md){hint}"
+                    ),
+                ));
             }
         }
         if m.year < start || m.last_year() > end || m.last_year() < m.year {
-            return Err(invalid(key("year"), format!("years {}-{} are outside the simulated years [{start}, {end}]", m.year, m.last_year())));
+            return Err(invalid(
+                key("year"),
+                format!(
+                    "years {}-{} are outside the simulated years [{start}, {end}]",
+                    m.year,
+                    m.last_year()
+                ),
+            ));
         }
         if let Some(mo) = m.month
             && !(1..=12).contains(&mo)
         {
-            return Err(invalid(key("month"), format!("value {mo} is outside the valid range [1, 12]")));
+            return Err(invalid(
+                key("month"),
+                format!("value {mo} is outside the valid range [1, 12]"),
+            ));
         }
     }
     Ok(())
@@ -563,8 +740,13 @@ fn check_metrics(file: &SweepFile, origin: &Path, base: &BaseScenario) -> Result
 
 /// Numeric columns of the towns table.
 pub fn towns_numeric_columns() -> Vec<String> {
-    let df = crate::output::towns_frame(&crate::model::observe::Records::default()).unwrap_or_default();
-    df.columns().iter().filter(|c| c.dtype().is_primitive_numeric()).map(|c| c.name().to_string()).collect()
+    let df =
+        crate::output::towns_frame(&crate::model::observe::Records::default()).unwrap_or_default();
+    df.columns()
+        .iter()
+        .filter(|c| c.dtype().is_primitive_numeric())
+        .map(|c| c.name().to_string())
+        .collect()
 }
 
 fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
@@ -607,30 +789,49 @@ mod tests {
     #[test]
     fn bad_inputs_are_clear_errors() {
         let e = plan(&format!("{HEAD}[design]\nmethod = \"grid\"\nlevels = 2\n[[parameter]]\nkey = \"migration.beta_wage\"\nrange = [3.0, 3.0]\n")).unwrap_err().to_string();
-        assert!(e.contains("parameter[0].range") && e.contains("empty"), "{e}");
+        assert!(
+            e.contains("parameter[0].range") && e.contains("empty"),
+            "{e}"
+        );
         let e = plan(&format!("{HEAD}points = 5\n[design]\nmethod = \"morris\"\ntrajectories = 4\n[[parameter]]\nkey = \"migration.beta_wage\"\nrange = [1.0, 3.0]\n"))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("needs at least 8 points") && e.contains("n_points = 5"), "{e}");
+        assert!(
+            e.contains("needs at least 8 points") && e.contains("n_points = 5"),
+            "{e}"
+        );
         let e = plan(&format!("{HEAD}[design]\nmethod = \"sobol\"\n[[parameter]]\nkey = \"migration.beta_wage\"\nrange = [1.0, 3.0]\n")).unwrap_err().to_string();
         assert!(e.contains("sweep.points"), "{e}");
         let e = plan(&format!("{HEAD}[design]\nmethod = \"grid\"\nlevels = 2\n[[parameter]]\nkey = \"migration.beta_wages\"\nrange = [1.0, 3.0]\n")).unwrap_err().to_string();
         assert!(e.contains("did you mean `migration.beta_wage`"), "{e}");
         let e = plan(&format!("{HEAD}replicates = 0\n[design]\nmethod = \"grid\"\nlevels = 2\n[[parameter]]\nkey = \"migration.beta_wage\"\nrange = [1.0, 3.0]\n")).unwrap_err().to_string();
-        assert!(e.contains("sweep.replicates") && e.contains("[1, 100000]"), "{e}");
+        assert!(
+            e.contains("sweep.replicates") && e.contains("[1, 100000]"),
+            "{e}"
+        );
         let e = plan(&format!(
             "{HEAD}[design]\nmethod = \"grid\"\nlevels = 2\n[[parameter]]\nkey = \"migration.beta_wage\"\nrange = [1.0, 3.0]\n[[metric]]\nname = \"m\"\ntown = \"Tinygrad\"\ncolumn = \"populaton\"\nyear = 1990\nstat = \"mean\"\n"
         ))
         .unwrap_err()
         .to_string();
-        assert!(e.contains("metric[0].column") && e.contains("did you mean `population`"), "{e}");
+        assert!(
+            e.contains("metric[0].column") && e.contains("did you mean `population`"),
+            "{e}"
+        );
         let e = plan(&format!(
             "{HEAD}[design]\nmethod = \"grid\"\nlevels = 2\n[[parameter]]\nkey = \"migration.beta_wage\"\nrange = [1.0, 3.0]\n[[metric]]\nname = \"m\"\ntown = \"Tinygrad\"\ncolumn = \"population\"\nyear = 2035\nstat = \"mean\"\n"
         ))
         .unwrap_err()
         .to_string();
-        assert!(e.contains("metric[0].year") && e.contains("[1989, 1995]"), "{e}");
-        let e = plan(&format!("{HEAD}[design]\nmethod = \"grid\"\nlevels = 2\nbogus = 1\n")).unwrap_err().to_string();
+        assert!(
+            e.contains("metric[0].year") && e.contains("[1989, 1995]"),
+            "{e}"
+        );
+        let e = plan(&format!(
+            "{HEAD}[design]\nmethod = \"grid\"\nlevels = 2\nbogus = 1\n"
+        ))
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("bogus"), "{e}");
     }
 
@@ -641,6 +842,10 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(p.unit.len(), 9);
-        assert!(p.values.iter().all(|r| (1.0..=3.0).contains(&r[0]) && (0.5..=1.5).contains(&r[1])));
+        assert!(
+            p.values
+                .iter()
+                .all(|r| (1.0..=3.0).contains(&r[0]) && (0.5..=1.5).contains(&r[1]))
+        );
     }
 }

@@ -65,7 +65,11 @@ impl ClusterState {
         let eligible = |f: &Firm| f.alive && f.kind != FirmKind::Hub;
         // Break links.
         let mut rng = Stream::new(seed, Process::ClusterLinks, u64::MAX, step);
-        self.links.retain(|&(a, b)| eligible(&firms[a as usize]) && eligible(&firms[b as usize]) && !rng.bernoulli(p.link_break_probability));
+        self.links.retain(|&(a, b)| {
+            eligible(&firms[a as usize])
+                && eligible(&firms[b as usize])
+                && !rng.bernoulli(p.link_break_probability)
+        });
 
         // Candidates per agglomeration: firms by town.
         let mut by_town: Vec<Vec<u32>> = vec![Vec::new(); n_towns];
@@ -80,7 +84,9 @@ impl ClusterState {
             }
             let t = f.town.index();
             let mut rng = Stream::new(seed, Process::ClusterLinks, i as u64, step);
-            let reachable: Vec<usize> = (0..n_towns).filter(|&u| reach[t * n_towns + u] && !by_town[u].is_empty()).collect();
+            let reachable: Vec<usize> = (0..n_towns)
+                .filter(|&u| reach[t * n_towns + u] && !by_town[u].is_empty())
+                .collect();
             if reachable.is_empty() {
                 continue;
             }
@@ -95,10 +101,15 @@ impl ClusterState {
                 if r < p.relatedness_threshold {
                     continue;
                 }
-                let seeded = levers[t].sector_link_multiplier[f.sector.index()].max(levers[t].sector_link_multiplier[g.sector.index()]);
+                let seeded = levers[t].sector_link_multiplier[f.sector.index()]
+                    .max(levers[t].sector_link_multiplier[g.sector.index()]);
                 let prob = (p.link_probability * r * levers[t].link_multiplier * seeded).min(1.0);
                 if rng.bernoulli(prob) {
-                    let pair = if (i as u32) < j { (i as u32, j) } else { (j, i as u32) };
+                    let pair = if (i as u32) < j {
+                        (i as u32, j)
+                    } else {
+                        (j, i as u32)
+                    };
                     self.links.insert(pair);
                 }
             }
@@ -137,8 +148,14 @@ impl ClusterState {
                 for &m in &members {
                     count[firms[m as usize].town.index()] += 1;
                 }
-                let town = (0..n_towns).max_by_key(|&t| (count[t], std::cmp::Reverse(t))).unwrap_or(0);
-                clusters.push(Cluster { id: root + 1, members, town });
+                let town = (0..n_towns)
+                    .max_by_key(|&t| (count[t], std::cmp::Reverse(t)))
+                    .unwrap_or(0);
+                clusters.push(Cluster {
+                    id: root + 1,
+                    members,
+                    town,
+                });
             }
         }
         let mut sizes = vec![0u32; n];
@@ -199,7 +216,10 @@ mod tests {
         let mut firms: Vec<Firm> = (0..12).map(|_| firm(Sector::PharmaBiotech)).collect();
         firms.extend((0..12).map(|_| firm(Sector::PublicSector)));
         let _ = Owner::Local;
-        let p = Clusters { link_probability: 0.5, ..Clusters::default() };
+        let p = Clusters {
+            link_probability: 0.5,
+            ..Clusters::default()
+        };
         let levers = vec![TownLevers::default()];
         let mut state = ClusterState::default();
         let mut formed = 0;
@@ -210,7 +230,11 @@ mod tests {
         assert!(formed >= 1);
         assert!(!state.clusters.is_empty());
         for c in &state.clusters {
-            assert!(c.members.iter().all(|&m| firms[m as usize].sector == Sector::PharmaBiotech));
+            assert!(
+                c.members
+                    .iter()
+                    .all(|&m| firms[m as usize].sector == Sector::PharmaBiotech)
+            );
         }
         assert!(firms[12..].iter().all(|f| f.cluster.is_none()));
     }
@@ -218,7 +242,11 @@ mod tests {
     #[test]
     fn exits_dissolve_links() {
         let mut firms: Vec<Firm> = (0..8).map(|_| firm(Sector::Chemicals)).collect();
-        let p = Clusters { link_probability: 1.0, min_cluster_size: 3.0, ..Clusters::default() };
+        let p = Clusters {
+            link_probability: 1.0,
+            min_cluster_size: 3.0,
+            ..Clusters::default()
+        };
         let levers = vec![TownLevers::default()];
         let mut state = ClusterState::default();
         for step in 0..12 {

@@ -19,7 +19,9 @@ pub fn poisson(rng: &mut Stream, mean: f64) -> u64 {
     if mean <= 0.0 || !mean.is_finite() {
         return 0;
     }
-    Poisson::new(mean).map(|d| d.sample(rng) as u64).unwrap_or(0)
+    Poisson::new(mean)
+        .map(|d| d.sample(rng) as u64)
+        .unwrap_or(0)
 }
 
 /// Template for a new firm.

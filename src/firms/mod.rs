@@ -81,7 +81,10 @@ impl Sector {
 
     /// Innovative sectors (tax breaks, incubator start-ups).
     pub fn is_innovative(self) -> bool {
-        matches!(self, Sector::PharmaBiotech | Sector::CompositesMaterials | Sector::It)
+        matches!(
+            self,
+            Sector::PharmaBiotech | Sector::CompositesMaterials | Sector::It
+        )
     }
 
     /// Market shares (export, state orders, local) of generated firms of this sector;
@@ -121,7 +124,11 @@ pub fn relatedness(a: Sector, b: Sector) -> f64 {
     if a == b {
         return 1.0;
     }
-    let pair = if a.index() < b.index() { (a, b) } else { (b, a) };
+    let pair = if a.index() < b.index() {
+        (a, b)
+    } else {
+        (b, a)
+    };
     match pair {
         (Metallurgy, MachineryDefence) => 0.7,
         (Metallurgy, Mining) => 0.8,

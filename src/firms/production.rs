@@ -35,6 +35,8 @@ pub struct Markets {
     pub local: Vec<f64>,
     /// Population index by town times national demand (public sector).
     pub public: Vec<f64>,
+    /// This month's change of the national wage norm (ratio to last month).
+    pub wage_drift: f64,
     /// Commuter jobs wanted by hub town (agents) and hub wage.
     pub hub_jobs: Vec<f64>,
     /// Hub wage by town.
@@ -45,8 +47,15 @@ impl Markets {
     /// Demand index of a firm's market mix.
     pub fn demand_index(&self, f: &Firm) -> f64 {
         let national_share = (1.0 - f.export_share - f.state_order_share - f.local_share).max(0.0);
-        let local = if f.sector == Sector::PublicSector { self.public[f.town.index()] } else { self.local[f.town.index()] };
-        f.export_share * self.export_volume + f.state_order_share * self.state_orders + f.local_share * local + national_share * self.national
+        let local = if f.sector == Sector::PublicSector {
+            self.public[f.town.index()]
+        } else {
+            self.local[f.town.index()]
+        };
+        f.export_share * self.export_volume
+            + f.state_order_share * self.state_orders
+            + f.local_share * local
+            + national_share * self.national
     }
 
     /// Price of a firm's output relative to the start.
@@ -101,7 +110,12 @@ pub fn effective_productivity(f: &Firm, cluster_size: u32, c: &Clusters) -> f64 
 }
 
 /// One firm's month. `index` keys its random stream.
-pub fn step_firm(f: &mut Firm, index: usize, cluster_size: u32, ctx: &FirmContext<'_>) -> FirmOutcome {
+pub fn step_firm(
+    f: &mut Firm,
+    index: usize,
+    cluster_size: u32,
+    ctx: &FirmContext<'_>,
+) -> FirmOutcome {
     let p = ctx.params;
     if !f.alive {
         f.vacancies = 0;
@@ -116,10 +130,16 @@ pub fn step_firm(f: &mut Firm, index: usize, cluster_size: u32, ctx: &FirmContex
     let mut rng = Stream::new(ctx.seed, Process::FirmDecision, index as u64, ctx.step);
 
     // Demand: market mix times the idiosyncratic factor.
-    let vol = if matches!(f.kind, FirmKind::Giant) || f.weight <= 1.0 { p.giant_volatility } else { p.idiosyncratic_volatility };
+    let vol = if f.kind == FirmKind::Giant {
+        p.giant_volatility
+    } else {
+        p.idiosyncratic_volatility
+    };
     let e: f64 = StandardNormal.sample(&mut rng);
     f.demand_shock = 0.998 * f.demand_shock + vol * e;
-    let demand = f.base_demand * ctx.markets.demand_index(f) * f.demand_shock.exp() * f.capacity;
+    let normal_demand = f.base_demand * f.demand_shock.exp() * f.capacity;
+    let index = ctx.markets.demand_index(f);
+    let demand = normal_demand * index;
     let price = ctx.markets.price(f);
     let a = effective_productivity(f, cluster_size, ctx.clusters);
 
@@ -128,14 +148,26 @@ pub fn step_firm(f: &mut Firm, index: usize, cluster_size: u32, ctx: &FirmContex
     let sold = (a * labour).min(demand);
     let revenue = price * sold;
     let wages = labour * f.base_wage;
-    let inputs = p.domestic_input_share * sold * (1.0 - f.import_share + f.import_share * ctx.national.import_cost);
-    let pool = if f.cluster.is_some() { 1.0 - ctx.clusters.pool_capital_discount } else { 1.0 };
+    let inputs = p.domestic_input_share
+        * sold
+        * (1.0 - f.import_share + f.import_share * ctx.national.import_cost);
+    let pool = if f.cluster.is_some() {
+        1.0 - ctx.clusters.pool_capital_discount
+    } else {
+        1.0
+    };
     let capital_cost = f.capital * (p.capital_cost - levers.rate_cut).max(0.0) / 12.0 * pool;
     let support = levers.wage_subsidy * wages + levers.grant_per_worker[f.sector.index()] * labour;
-    let profit_before_tax = revenue - wages * (1.0 + p.payroll_tax) - inputs - capital_cost + support;
+    let profit_before_tax =
+        revenue - wages * (1.0 + p.payroll_tax) - inputs - capital_cost + support;
     let age_months = (ctx.month - f.born_month) as f64;
-    let tax_break = if age_months <= levers.tax_break_max_age_months || f.sector.is_innovative() { levers.tax_break } else { 0.0 };
-    let mut profit = profit_before_tax - p.profit_tax * profit_before_tax.max(0.0) * (1.0 - tax_break);
+    let tax_break = if age_months <= levers.tax_break_max_age_months || f.sector.is_innovative() {
+        levers.tax_break
+    } else {
+        0.0
+    };
+    let mut profit =
+        profit_before_tax - p.profit_tax * profit_before_tax.max(0.0) * (1.0 - tax_break);
     if profit < 0.0 {
         profit *= 1.0 - levers.ppp_loss_share;
     }
@@ -143,15 +175,27 @@ pub fn step_firm(f: &mut Firm, index: usize, cluster_size: u32, ctx: &FirmContex
     f.profit = profit;
     f.profit_year = f.profit_year * (11.0 / 12.0) + profit;
     f.output = revenue;
-    let margin = if revenue > 0.0 { profit_before_tax / revenue } else { 0.0 };
+    let margin = if revenue > 0.0 {
+        profit_before_tax / revenue
+    } else {
+        0.0
+    };
 
-    // Technology trend.
-    f.productivity *= (1.0 + p.productivity_growth).powf(1.0 / 12.0);
+    // Technology trend; services gain less (Baumol's cost disease).
+    let growth = if matches!(
+        f.sector,
+        Sector::PublicSector | Sector::LocalServices | Sector::Tourism
+    ) {
+        p.productivity_growth * p.services_productivity_share
+    } else {
+        p.productivity_growth
+    };
+    f.productivity *= (1.0 + growth).powf(1.0 / 12.0);
 
-    // Wages: productivity pass-through, tightness, losses.
+    // Wages follow the national wage norm (indexation), then tightness and losses.
+    f.base_wage *= ctx.markets.wage_drift.powf(p.wage_passthrough);
     if margin > 0.0 {
-        f.base_wage *= (1.0 + p.productivity_growth * p.wage_passthrough).powf(1.0 / 12.0);
-        if f.vacancies > 0 && (f.hires as f64) < 0.5 * f.vacancies as f64 {
+        if f.vacancies > 0 && (f.hires as f64) < 0.25 * f.vacancies as f64 {
             f.base_wage *= 1.0 + p.wage_up;
         }
     } else if profit < 0.0 {
@@ -162,7 +206,13 @@ pub fn step_firm(f: &mut Firm, index: usize, cluster_size: u32, ctx: &FirmContex
     let monthly_bill = (labour.max(f.target) * f.base_wage * (1.0 + p.payroll_tax)).max(1.0);
     let protected = f.social_role && f.cash > -p.social_loss_limit_months * monthly_bill;
     let expansion = 1.0 + p.expansion_elasticity * margin.clamp(-0.2, 0.3);
-    f.target = (demand / a * expansion).max(0.0);
+    // Cyclical falls are partly absorbed by hoarding labour (the "Russian model").
+    let cyclical = if index < 1.0 {
+        index.powf(1.0 - p.labour_hoarding)
+    } else {
+        index
+    };
+    f.target = (normal_demand * cyclical / a * expansion).max(0.0);
     f.layoff_probability = 0.0;
     f.vacancies = 0;
     if labour > f.target {
@@ -174,11 +224,20 @@ pub fn step_firm(f: &mut Firm, index: usize, cluster_size: u32, ctx: &FirmContex
     } else {
         let gap = (f.target - labour) * p.hiring_speed;
         // Round stochastically so small firms still hire.
-        f.vacancies = (gap.floor() + if rng.uniform() < gap.fract() { 1.0 } else { 0.0 }) as u32;
+        f.vacancies = (gap.floor()
+            + if rng.uniform() < gap.fract() {
+                1.0
+            } else {
+                0.0
+            }) as u32;
     }
 
     // Modernisation ladder: cheap steps first.
-    if f.modernisation < 3 && margin > 0.0 && rng.uniform() < p.modernise_probability {
+    if f.modernisation < 3
+        && f.sector != Sector::PublicSector
+        && margin > 0.0
+        && rng.uniform() < p.modernise_probability
+    {
         let (cost, gain) = match f.modernisation {
             0 => (p.modernise_cost_1, p.modernise_gain_1),
             1 => (p.modernise_cost_2, p.modernise_gain_2),
@@ -186,7 +245,11 @@ pub fn step_firm(f: &mut Firm, index: usize, cluster_size: u32, ctx: &FirmContex
         };
         let cost = cost * monthly_bill;
         // Soft loans let a firm start with less cash in hand.
-        let needed = if levers.rate_cut > 0.0 { 0.5 * cost } else { cost };
+        let needed = if levers.rate_cut > 0.0 {
+            0.5 * cost
+        } else {
+            cost
+        };
         if f.cash >= needed {
             f.cash -= cost;
             f.productivity *= 1.0 + gain;
@@ -198,7 +261,8 @@ pub fn step_firm(f: &mut Firm, index: usize, cluster_size: u32, ctx: &FirmContex
     }
 
     // Exit after sustained losses.
-    let limit = if protected {
+    // The public sector is budget-funded: it does not go bankrupt.
+    let limit = if protected || f.sector == Sector::PublicSector {
         f64::NEG_INFINITY
     } else if f.social_role {
         -2.0 * p.social_loss_limit_months * monthly_bill
@@ -279,6 +343,7 @@ mod tests {
             export_volume: 1.0,
             national,
             state_orders: 1.0,
+            wage_drift: 1.0,
             local: vec![1.0],
             public: vec![1.0],
             hub_jobs: vec![0.0],
@@ -291,7 +356,16 @@ mod tests {
         let towns = vec![TownLevers::default()];
         let c = Clusters::default();
         for step in 0..months {
-            let ctx = FirmContext { seed: 1, step, month: step as i32, params: p, clusters: &c, markets: m, national: &nat, towns: &towns };
+            let ctx = FirmContext {
+                seed: 1,
+                step,
+                month: step as i32,
+                params: p,
+                clusters: &c,
+                markets: m,
+                national: &nat,
+                towns: &towns,
+            };
             if step_firm(f, 0, 0, &ctx) == FirmOutcome::Exited {
                 return FirmOutcome::Exited;
             }
@@ -301,7 +375,11 @@ mod tests {
 
     #[test]
     fn demand_collapse_means_layoffs_and_wage_cuts() {
-        let p = Firms { giant_volatility: 0.0, idiosyncratic_volatility: 0.0, ..Firms::default() };
+        let p = Firms {
+            giant_volatility: 0.0,
+            idiosyncratic_volatility: 0.0,
+            ..Firms::default()
+        };
         let mut f = firm(1000);
         run(&mut f, &markets(0.6, 0.5), &p, 1);
         assert!(f.target < 800.0, "target {}", f.target);
@@ -312,7 +390,10 @@ mod tests {
 
     #[test]
     fn social_role_caps_layoffs_of_giants() {
-        let p = Firms { giant_volatility: 0.0, ..Firms::default() };
+        let p = Firms {
+            giant_volatility: 0.0,
+            ..Firms::default()
+        };
         let mut g = firm(1000);
         g.social_role = true;
         g.kind = FirmKind::Giant;
@@ -322,7 +403,11 @@ mod tests {
 
     #[test]
     fn sustained_losses_end_in_exit_but_a_protected_giant_survives_longer() {
-        let p = Firms { giant_volatility: 0.0, idiosyncratic_volatility: 0.0, ..Firms::default() };
+        let p = Firms {
+            giant_volatility: 0.0,
+            idiosyncratic_volatility: 0.0,
+            ..Firms::default()
+        };
         let m = markets(0.3, 0.3);
         let mut f = firm(100);
         assert_eq!(run(&mut f, &m, &p, 240), FirmOutcome::Exited);
@@ -348,7 +433,10 @@ mod tests {
 
     #[test]
     fn growing_demand_opens_vacancies() {
-        let p = Firms { giant_volatility: 0.0, ..Firms::default() };
+        let p = Firms {
+            giant_volatility: 0.0,
+            ..Firms::default()
+        };
         let mut f = firm(100);
         run(&mut f, &markets(1.0, 1.5), &p, 1);
         assert!(f.vacancies > 0 && f.layoff_probability == 0.0);

@@ -51,10 +51,9 @@ pub struct MatchingInputs<'a> {
     pub efficiency: f64,
     /// Matching elasticity with respect to searchers.
     pub elasticity: f64,
+    /// Decay of search effort per hour of travel.
+    pub search_decay: f64,
 }
-
-/// How strongly searchers discount a work town per hour of travel.
-const TRAVEL_DISCOUNT_PER_HOUR: f64 = 1.5;
 
 /// Build the offer options of each residence town.
 pub fn offer_options(inp: &MatchingInputs<'_>) -> (Vec<Vec<JobOption>>, Vec<f64>) {
@@ -66,7 +65,7 @@ pub fn offer_options(inp: &MatchingInputs<'_>) -> (Vec<Vec<JobOption>>, Vec<f64>
         for w in 0..n {
             let h = inp.hours[r * n + w];
             if h <= inp.max_hours && inp.vacancies[w] > 0.0 {
-                let s = inp.vacancies[w] * (-TRAVEL_DISCOUNT_PER_HOUR * h).exp();
+                let s = inp.vacancies[w] * (-inp.search_decay * h).exp();
                 shares[r * n + w] = s;
                 total += s;
             }
@@ -90,7 +89,9 @@ pub fn offer_options(inp: &MatchingInputs<'_>) -> (Vec<Vec<JobOption>>, Vec<f64>
             if s <= 0.0 || v <= 0.0 {
                 return 0.0;
             }
-            let m = (inp.efficiency * s.powf(inp.elasticity) * v.powf(1.0 - inp.elasticity)).min(v).min(s);
+            let m = (inp.efficiency * s.powf(inp.elasticity) * v.powf(1.0 - inp.elasticity))
+                .min(v)
+                .min(s);
             m / s
         })
         .collect();
@@ -104,7 +105,11 @@ pub fn offer_options(inp: &MatchingInputs<'_>) -> (Vec<Vec<JobOption>>, Vec<f64>
                     JobOption {
                         work_town: w as u16,
                         cum_probability: cum as f32,
-                        commute_cost: if w == r { 0.0 } else { (inp.cost_per_hour * inp.hours[r * n + w]) as f32 },
+                        commute_cost: if w == r {
+                            0.0
+                        } else {
+                            (inp.cost_per_hour * inp.hours[r * n + w]) as f32
+                        },
                     }
                 })
                 .collect()
@@ -123,7 +128,9 @@ pub fn vacancy_cdf(firms: impl Iterator<Item = (u32, u32)>) -> Vec<(f32, u32)> {
             out.push((cum, index));
         }
     }
-    out.into_iter().map(|(c, i)| ((c / cum) as f32, i)).collect()
+    out.into_iter()
+        .map(|(c, i)| ((c / cum) as f32, i))
+        .collect()
 }
 
 /// Pick the option an offer comes from, given a uniform draw; `None` means no offer.
@@ -157,6 +164,7 @@ mod tests {
             on_the_job_search: 0.0,
             efficiency: 0.5,
             elasticity: 0.5,
+            search_decay: 1.5,
         }
     }
 
@@ -181,7 +189,12 @@ mod tests {
 
     #[test]
     fn commuters_search_in_reachable_towns_with_cost() {
-        let (u, e, v, h) = ([100.0, 100.0], [0.0, 0.0], [0.0, 50.0], [0.0, 1.0, 1.0, 0.0]);
+        let (u, e, v, h) = (
+            [100.0, 100.0],
+            [0.0, 0.0],
+            [0.0, 50.0],
+            [0.0, 1.0, 1.0, 0.0],
+        );
         let (opts, _) = offer_options(&inputs(&u, &e, &v, &h));
         assert_eq!(opts[0].len(), 1);
         assert_eq!(opts[0][0].work_town, 1);

@@ -17,7 +17,9 @@ pub struct WorldPrices {
 
 impl Default for WorldPrices {
     fn default() -> Self {
-        WorldPrices { log_level: [0.0; Sector::ALL.len()] }
+        WorldPrices {
+            log_level: [0.0; Sector::ALL.len()],
+        }
     }
 }
 

@@ -22,6 +22,8 @@ pub struct PlaceValue {
     pub amenity: f64,
     /// Housing cost (thousand RUB/month).
     pub housing: f64,
+    /// Residents (real persons).
+    pub population: f64,
 }
 
 /// This month's migration tables.
@@ -43,9 +45,19 @@ pub struct MigrationTables {
 
 /// Utility of living at `d` for someone from `o` with wage multiplier `skill_wage`.
 #[allow(clippy::too_many_arguments)]
-pub fn utility(p: &Migration, place: &PlaceValue, skill_wage: f64, km: f64, network: f64, is_origin: bool, is_rest: bool) -> f64 {
+pub fn utility(
+    p: &Migration,
+    place: &PlaceValue,
+    skill_wage: f64,
+    km: f64,
+    network: f64,
+    is_origin: bool,
+    is_rest: bool,
+) -> f64 {
     let expected_wage = (place.wage * skill_wage * (1.0 - place.unemployment)).max(0.1);
-    let mut u = p.beta_wage * expected_wage.ln() + p.beta_amenity * place.amenity - p.beta_housing * place.housing.max(0.01).ln();
+    let mut u = p.beta_wage * expected_wage.ln() + p.beta_amenity * place.amenity
+        - p.beta_housing * place.housing.max(0.01).ln();
+    u += p.beta_size * place.population.max(1.0).ln();
     if is_origin {
         u += p.stay_bonus;
     } else {
@@ -81,14 +93,23 @@ pub fn build_tables(p: &Migration, inp: &TableInputs<'_>) -> (Vec<f32>, Vec<f32>
     let mut u = vec![0.0f64; nd];
     for o in 0..n_towns {
         for d in 0..nd {
-            cost[o * nd + d] = (p.moving_cost_krub + p.moving_cost_krub_per_km * inp.km[o * nd + d]) as f32;
+            cost[o * nd + d] =
+                (p.moving_cost_krub + p.moving_cost_krub_per_km * inp.km[o * nd + d]) as f32;
         }
         if !inp.agent_town[o] {
             continue;
         }
         for (k, &sw) in inp.skill_wage.iter().enumerate() {
             for d in 0..nd {
-                u[d] = utility(p, &inp.places[d], sw, inp.km[o * nd + d], inp.network[o * nd + d], d == o, d == n_towns);
+                u[d] = utility(
+                    p,
+                    &inp.places[d],
+                    sw,
+                    inp.km[o * nd + d],
+                    inp.network[o * nd + d],
+                    d == o,
+                    d == n_towns,
+                );
             }
             let max = u.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
             let total: f64 = u.iter().map(|x| (x - max).exp()).sum();
@@ -105,7 +126,14 @@ pub fn build_tables(p: &Migration, inp: &TableInputs<'_>) -> (Vec<f32>, Vec<f32>
 
 /// Hazard multiplier of considering a move at a given age (years) and status.
 #[inline(always)]
-pub fn hazard(p: &Migration, age: u32, school_age: u32, unemployed: bool, low_paid: bool, youth_multiplier: f32) -> f64 {
+pub fn hazard(
+    p: &Migration,
+    age: u32,
+    school_age: u32,
+    unemployed: bool,
+    low_paid: bool,
+    youth_multiplier: f32,
+) -> f64 {
     let age_mult = if age < school_age {
         p.child_multiplier
     } else if age <= school_age + 1 {
@@ -143,7 +171,13 @@ mod tests {
     use super::*;
 
     fn place(wage: f64) -> PlaceValue {
-        PlaceValue { wage, unemployment: 0.05, amenity: 1.0, housing: 4.0 }
+        PlaceValue {
+            wage,
+            unemployment: 0.05,
+            amenity: 1.0,
+            housing: 4.0,
+            population: 100_000.0,
+        }
     }
 
     #[test]
@@ -152,10 +186,18 @@ mod tests {
         let places = [place(10.0), place(10.0), place(20.0), place(10.0)];
         let km = [0.0, 100.0, 100.0, 1500.0].repeat(3);
         let net = vec![0.0; 12];
-        let inp = TableInputs { places: &places, km: &km, network: &net, skill_wage: [0.8, 1.0, 1.35], agent_town: &[true, true, true] };
+        let inp = TableInputs {
+            places: &places,
+            km: &km,
+            network: &net,
+            skill_wage: [0.8, 1.0, 1.35],
+            agent_town: &[true, true, true],
+        };
         let (cdf, cost) = build_tables(&p, &inp);
         let row = &cdf[(0 * 3 + 1) * 4..(0 * 3 + 1) * 4 + 4];
-        let probs: Vec<f32> = (0..4).map(|d| row[d] - if d == 0 { 0.0 } else { row[d - 1] }).collect();
+        let probs: Vec<f32> = (0..4)
+            .map(|d| row[d] - if d == 0 { 0.0 } else { row[d - 1] })
+            .collect();
         assert!(probs[2] > probs[1], "{probs:?}");
         assert!(probs[0] > probs[2], "staying dominates: {probs:?}");
         assert!((row[3] - 1.0).abs() < 1e-6);

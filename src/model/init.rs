@@ -35,7 +35,10 @@ pub fn sector_wage(s: Sector) -> f64 {
 /// Productivity that makes a firm break even at the initial margin.
 pub fn balanced_productivity(base_wage: f64, p: &Firms, import_share: f64) -> f64 {
     let _ = import_share;
-    let denom = 1.0 - p.domestic_input_share - p.initial_margin - p.capital_months_of_output * p.capital_cost / 12.0;
+    let denom = 1.0
+        - p.domestic_input_share
+        - p.initial_margin
+        - p.capital_months_of_output * p.capital_cost / 12.0;
     base_wage * (1.0 + p.payroll_tax) / denom.max(0.05)
 }
 
@@ -167,8 +170,15 @@ pub fn populate(model: &mut Model, s: &Scenario) {
     let school = (d.school_leaving_age * 12.0) as i32;
     let entry = (f.labour.entry_age * 12.0) as i32;
     let study = (d.higher_study_years * 12.0) as i32;
-    let pension = [(d.pension_age_male * 12.0) as i32, (d.pension_age_female * 12.0) as i32];
-    let skill_wage = [f.labour.wage_basic, f.labour.wage_vocational, f.labour.wage_higher];
+    let pension = [
+        (d.pension_age_male * 12.0) as i32,
+        (d.pension_age_female * 12.0) as i32,
+    ];
+    let skill_wage = [
+        f.labour.wage_basic,
+        f.labour.wage_vocational,
+        f.labour.wage_higher,
+    ];
 
     for (t, ts) in f.town.iter().enumerate() {
         if ts.kind == TownKind::Hub {
@@ -184,7 +194,13 @@ pub fn populate(model: &mut Model, s: &Scenario) {
             let band = age_cdf.partition_point(|&c| c <= u).min(age_cdf.len() - 1);
             let age_months = (band as f64 * 60.0 + rng.uniform() * 60.0) as i32;
             // Women outnumber men at older ages (Russia's mortality gap).
-            let p_female = if age_months < 30 * 12 { 0.49 } else if age_months < 60 * 12 { 0.53 } else { 0.66 };
+            let p_female = if age_months < 30 * 12 {
+                0.49
+            } else if age_months < 60 * 12 {
+                0.53
+            } else {
+                0.66
+            };
             let female = rng.uniform() < p_female;
             let schooled = age_months >= school;
             let v = rng.uniform();
@@ -196,7 +212,10 @@ pub fn populate(model: &mut Model, s: &Scenario) {
                 Skill::Higher
             };
             let student = skill == Skill::Higher && age_months < school + study;
-            let lf = schooled && age_months >= entry && !student && age_months < pension[female as usize];
+            let lf = schooled
+                && age_months >= entry
+                && !student
+                && age_months < pension[female as usize];
             let id = PersonId(model.next_serial);
             model.next_serial += 1;
             if lf {
@@ -220,13 +239,16 @@ pub fn populate(model: &mut Model, s: &Scenario) {
 
         // Jobs: employed = labour force x (1 - unemployment).
         let employed = ((in_lf.len() as f64) * (1.0 - ts.unemployment_rate)).round() as usize;
-        let named: Vec<usize> = (0..model.firms.len()).filter(|&i| model.firms[i].town.index() == t && model.firms[i].kind != FirmKind::Hub).collect();
+        let named: Vec<usize> = (0..model.firms.len())
+            .filter(|&i| model.firms[i].town.index() == t && model.firms[i].kind != FirmKind::Hub)
+            .collect();
         let named_jobs: f64 = named.iter().map(|&i| model.firms[i].target).sum();
         let remaining = (employed as f64 - named_jobs).max(0.0);
         let shares: Vec<(Sector, f64)> = if ts.sector_shares.is_empty() {
             vec![(Sector::LocalServices, 0.6), (Sector::PublicSector, 0.4)]
         } else {
-            let mut v: Vec<(Sector, f64)> = ts.sector_shares.iter().map(|(k, v)| (*k, *v)).collect();
+            let mut v: Vec<(Sector, f64)> =
+                ts.sector_shares.iter().map(|(k, v)| (*k, *v)).collect();
             v.sort_by_key(|(k, _)| k.index());
             v
         };
@@ -236,11 +258,19 @@ pub fn populate(model: &mut Model, s: &Scenario) {
             let mut jobs = (remaining * share).round();
             while jobs >= 1.0 {
                 let u = size_rng.uniform().max(1e-12);
-                let size = (p.min_firm_size * u.powf(-1.0 / p.size_exponent)).min(p.max_generated_firm_size).round().min(jobs).max(1.0);
+                let size = (p.min_firm_size * u.powf(-1.0 / p.size_exponent))
+                    .min(p.max_generated_firm_size)
+                    .round()
+                    .min(jobs)
+                    .max(1.0);
                 jobs -= size;
                 let idx = model.firms.len();
                 let wage = ts.wage_krub * sector_wage(sector);
-                let kind = if size >= 250.0 { FirmKind::Large } else { FirmKind::Sme };
+                let kind = if size >= 250.0 {
+                    FirmKind::Large
+                } else {
+                    FirmKind::Sme
+                };
                 let mut firm = firm_from_parts(
                     format!("{} {} #{}", ts.name, sector.name(), idx + 1),
                     t,
@@ -278,7 +308,8 @@ pub fn populate(model: &mut Model, s: &Scenario) {
         }
         for (slot, &person) in slots.iter().zip(in_lf.iter()) {
             let firm = &model.firms[*slot as usize];
-            let skill = Skill::from_code(model.people.flags[person] >> crate::people::flag::SKILL_SHIFT);
+            let skill =
+                Skill::from_code(model.people.flags[person] >> crate::people::flag::SKILL_SHIFT);
             model.people.employer[person] = Some(FirmId::from_index(*slot as usize));
             model.people.wage[person] = (firm.base_wage * skill_wage[skill as usize]) as f32;
         }

@@ -12,7 +12,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::clusters::ClusterState;
-use crate::firms::entry::{NewFirm, entry_stream, make_firm, pick_weighted, poisson, spinoff_sector};
+use crate::firms::entry::{
+    NewFirm, entry_stream, make_firm, pick_weighted, poisson, spinoff_sector,
+};
 use crate::firms::production::{FirmContext, FirmOutcome, Markets, step_firm};
 use crate::firms::{Firm, FirmKind, Sector};
 use crate::ids::{FirmId, PersonId, TownId};
@@ -95,7 +97,16 @@ impl Model {
         let towns: Vec<Town> = f
             .town
             .iter()
-            .map(|t| Town::new(t.name.clone(), t.kind == TownKind::Hub, t.population, t.wage_krub, t.amenity, t.housing_cost_krub))
+            .map(|t| {
+                Town::new(
+                    t.name.clone(),
+                    t.kind == TownKind::Hub,
+                    t.population,
+                    t.wage_krub,
+                    t.amenity,
+                    t.housing_cost_krub,
+                )
+            })
             .collect();
         // Distances: given pairs, else a long default; the rest of the country is far.
         let nd = n + 1;
@@ -119,7 +130,9 @@ impl Model {
         for a in 0..n {
             for b in 0..n {
                 if a != b && km[a * nd + b] >= f.migration.rest_of_country_km {
-                    let via = (0..n).map(|c| km[a * nd + c] + km[c * nd + b]).fold(f64::INFINITY, f64::min);
+                    let via = (0..n)
+                        .map(|c| km[a * nd + c] + km[c * nd + b])
+                        .fold(f64::INFINITY, f64::min);
                     if via < f.migration.rest_of_country_km {
                         km[a * nd + b] = via;
                         hours[a * n + b] = via / f.labour.travel_speed_kmh;
@@ -131,7 +144,8 @@ impl Model {
         for o in 0..n {
             for d in 0..n {
                 if o != d {
-                    network[o * nd + d] = f.migration.network_initial_share * f.town[d].population / (1.0 + km[o * nd + d] / 100.0);
+                    network[o * nd + d] = f.migration.network_initial_share * f.town[d].population
+                        / (1.0 + km[o * nd + d] / 100.0);
                 }
             }
         }
@@ -155,8 +169,8 @@ impl Model {
             schedule,
             records: Records::default(),
             last: vec![pass::TownCounts::default(); n],
-            od_year: vec![0.0; n * nd],
-            od_year_young: vec![0.0; n * nd],
+            od_year: vec![0.0; nd * nd],
+            od_year_young: vec![0.0; nd * nd],
             person_months: 0,
             scenario: Arc::new(scenario),
         };
@@ -219,7 +233,14 @@ impl Model {
 
     fn event(&mut self, town: Option<String>, kind: &'static str, subject: String, detail: String) {
         let (year, month) = self.calendar();
-        self.records.events.push(EventRow { year, month, town, kind, subject, detail });
+        self.records.events.push(EventRow {
+            year,
+            month,
+            town,
+            kind,
+            subject,
+            detail,
+        });
     }
 
     // ---------------------------------------------------------------- phases
@@ -229,11 +250,17 @@ impl Model {
         let f = &self.scenario.file;
         let n = self.towns.len();
         let names: Vec<String> = self.towns.iter().map(|t| t.name.clone()).collect();
-        let (levers, national, window_events, one_offs) = self.schedule.levers(self.month, n, &names);
+        let (levers, national, window_events, one_offs) =
+            self.schedule.levers(self.month, n, &names);
         let step = self.step_index();
         let year_frac = self.month as f64 / 12.0 - f.run.start_year as f64;
         let year = self.month as f64 / 12.0;
-        self.prices.step(self.seed, step, f.firms.price_persistence, f.firms.price_volatility);
+        self.prices.step(
+            self.seed,
+            step,
+            f.firms.price_persistence,
+            f.firms.price_volatility,
+        );
         let trend = (1.0 + f.firms.national_demand_growth).powf(year_frac);
         let mut world_price = [1.0; 10];
         for s in Sector::ALL {
@@ -252,16 +279,21 @@ impl Model {
             let ts = &f.town[t];
             if town.is_hub {
                 hub_jobs[t] = ts.commuter_jobs * self.scale * (national.demand * trend).sqrt();
-                hub_wage[t] = ts.wage_krub * national_wage / national_wage0 * (1.0 + ts.wage_growth).powf(year_frac);
+                hub_wage[t] = ts.wage_krub * national_wage / national_wage0
+                    * (1.0 + ts.wage_growth).powf(year_frac);
             } else {
                 if town.income0 > 0.0 {
-                    local[t] = (town.income / town.income0).max(0.01).powf(f.firms.local_income_elasticity) * national.demand;
+                    local[t] = (town.income / town.income0)
+                        .max(0.01)
+                        .powf(f.firms.local_income_elasticity);
                 }
                 let pop = self.last[t].population() as f64 / self.scale;
-                public[t] = (pop / town.population0.max(1.0)) * national.demand.sqrt();
+                public[t] = (pop / town.population0.max(1.0)) * (trend * national.demand).sqrt();
             }
         }
+        let wage_drift = national_wage / interpolate(&f.national.wage_krub, year - 1.0 / 12.0);
         let markets = Markets {
+            wage_drift,
             world_price,
             export_volume: trend,
             national: trend * national.demand,
@@ -276,22 +308,42 @@ impl Model {
         let mut hours = self.base_hours.clone();
         for a in 0..n {
             for b in 0..n {
-                hours[a * n + b] *= levers[a].travel_time_multiplier.min(1.0) * levers[b].travel_time_multiplier.min(1.0)
-                    / (levers[a].travel_time_multiplier.min(1.0).max(levers[b].travel_time_multiplier.min(1.0)));
+                hours[a * n + b] *= levers[a].travel_time_multiplier.min(1.0)
+                    * levers[b].travel_time_multiplier.min(1.0)
+                    / (levers[a]
+                        .travel_time_multiplier
+                        .min(1.0)
+                        .max(levers[b].travel_time_multiplier.min(1.0)));
             }
         }
         let max_h = f.labour.commute_max_hours;
         let reach: Vec<bool> = hours.iter().map(|&h| h <= max_h).collect();
 
         for e in window_events {
-            let town = if e.towns.len() == 1 { Some(e.towns[0].clone()) } else { None };
-            let detail = if e.towns.len() > 1 { e.towns.join(", ") } else { String::new() };
+            let town = if e.towns.len() == 1 {
+                Some(e.towns[0].clone())
+            } else {
+                None
+            };
+            let detail = if e.towns.len() > 1 {
+                e.towns.join(", ")
+            } else {
+                String::new()
+            };
             self.event(town, e.kind, e.subject, detail);
         }
         for o in one_offs {
             self.apply_one_off(o);
         }
-        Context { levers, national, markets, national_unemployment, national_wage, hours, reach }
+        Context {
+            levers,
+            national,
+            markets,
+            national_unemployment,
+            national_wage,
+            hours,
+            reach,
+        }
     }
 
     fn apply_one_off(&mut self, o: OneOff) {
@@ -305,7 +357,12 @@ impl Model {
                     } else {
                         self.firms[i].capacity *= 1.0 - share;
                         self.firms[i].social_role = false;
-                        self.event(Some(town), "firm_downsizing", firm, format!("capacity cut by {:.0}%", share * 100.0));
+                        self.event(
+                            Some(town),
+                            "firm_downsizing",
+                            firm,
+                            format!("capacity cut by {:.0}%", share * 100.0),
+                        );
                     }
                 }
             }
@@ -315,7 +372,9 @@ impl Model {
 
     /// Split a giant into autonomous units; its workers move to the units by share.
     fn restructure(&mut self, name: &str, units: &[(String, Sector, f64)]) {
-        let Some(parent) = self.firms.iter().position(|f| f.name == name && f.alive) else { return };
+        let Some(parent) = self.firms.iter().position(|f| f.name == name && f.alive) else {
+            return;
+        };
         let p = self.firms[parent].clone();
         let first_unit = self.firms.len();
         let f = &self.scenario.file.firms;
@@ -348,17 +407,28 @@ impl Model {
             self.cluster_size.push(0);
         }
         self.firms[parent].alive = false;
-        let cum: Vec<f64> = units.iter().scan(0.0, |c, u| {
-            *c += u.2;
-            Some(*c)
-        }).collect();
+        let cum: Vec<f64> = units
+            .iter()
+            .scan(0.0, |c, u| {
+                *c += u.2;
+                Some(*c)
+            })
+            .collect();
         let parent_id = FirmId::from_index(parent);
         let (seed, step) = (self.seed, self.step_index());
         for i in 0..self.people.len() {
             if self.people.employer[i] == Some(parent_id) {
-                let mut rng = Stream::new(seed, Process::Restructure, self.people.serial[i] as u64, step);
+                let mut rng = Stream::new(
+                    seed,
+                    Process::Restructure,
+                    self.people.serial[i] as u64,
+                    step,
+                );
                 let u = rng.uniform();
-                self.people.employer[i] = cum.iter().position(|&c| u < c).map(|k| FirmId::from_index(first_unit + k));
+                self.people.employer[i] = cum
+                    .iter()
+                    .position(|&c| u < c)
+                    .map(|k| FirmId::from_index(first_unit + k));
             }
         }
         for k in first_unit..self.firms.len() {
@@ -371,10 +441,19 @@ impl Model {
         }
         self.firms[parent].workforce = 0;
         let town = self.towns[p.town.index()].name.clone();
-        let detail = units.iter().map(|u| format!("{} ({}, {:.0}%)", u.0, u.1.name(), u.2 * 100.0)).collect::<Vec<_>>().join("; ");
+        let detail = units
+            .iter()
+            .map(|u| format!("{} ({}, {:.0}%)", u.0, u.1.name(), u.2 * 100.0))
+            .collect::<Vec<_>>()
+            .join("; ");
         self.event(Some(town.clone()), "firm_split", name.to_string(), detail);
         for (uname, _, _) in units {
-            self.event(Some(town.clone()), "firm_entry", uname.clone(), format!("unit of {name}"));
+            self.event(
+                Some(town.clone()),
+                "firm_entry",
+                uname.clone(),
+                format!("unit of {name}"),
+            );
         }
     }
 
@@ -397,12 +476,17 @@ impl Model {
             .firms
             .par_iter_mut()
             .enumerate()
-            .filter_map(|(i, firm)| (step_firm(firm, i, sizes[i], &fctx) == FirmOutcome::Exited).then_some(i))
+            .filter_map(|(i, firm)| {
+                (step_firm(firm, i, sizes[i], &fctx) == FirmOutcome::Exited).then_some(i)
+            })
             .collect();
         for i in exited {
             let town = self.towns[self.firms[i].town.index()].name.clone();
             let name = self.firms[i].name.clone();
-            let detail = format!("after sustained losses; {} workers", (self.firms[i].workforce as f64 / self.scale).round());
+            let detail = format!(
+                "after sustained losses; {} workers",
+                (self.firms[i].workforce as f64 / self.scale).round()
+            );
             self.event(Some(town), "firm_exit", name, detail);
         }
         // Holdings review their plants each January and cut loss-makers (decided outside the town).
@@ -419,7 +503,11 @@ impl Model {
             for i in cuts {
                 let firm = &self.firms[i];
                 let town = self.towns[firm.town.index()].name.clone();
-                let detail = format!("{} cuts capacity by {:.0}% after a loss-making year", self.holdings[firm.holding.unwrap() as usize], share * 100.0);
+                let detail = format!(
+                    "{} cuts capacity by {:.0}% after a loss-making year",
+                    self.holdings[firm.holding.unwrap() as usize],
+                    share * 100.0
+                );
                 let name = firm.name.clone();
                 self.event(Some(town), "holding_downsizing", name, detail);
             }
@@ -436,14 +524,22 @@ impl Model {
         // Jobs by town and sector (for start-up sector choice) and mean productivity by sector.
         let mut jobs = vec![[0.0f64; 10]; n];
         let mut prod = [(0.0f64, 0.0f64); 10];
-        for firm in self.firms.iter().filter(|f| f.alive && f.kind != FirmKind::Hub) {
+        for firm in self
+            .firms
+            .iter()
+            .filter(|f| f.alive && f.kind != FirmKind::Hub)
+        {
             jobs[firm.town.index()][firm.sector.index()] += firm.workforce as f64;
             prod[firm.sector.index()].0 += firm.productivity * firm.workforce as f64;
             prod[firm.sector.index()].1 += firm.workforce as f64;
         }
         let sector_productivity = |s: Sector, wage: f64| {
             let (a, w) = prod[s.index()];
-            if w > 0.0 { a / w } else { init::balanced_productivity(wage, p, 0.0) }
+            if w > 0.0 {
+                a / w
+            } else {
+                init::balanced_productivity(wage, p, 0.0)
+            }
         };
         for t in 0..n {
             if self.towns[t].is_hub {
@@ -451,25 +547,58 @@ impl Model {
             }
             let lev = &ctx.levers[t];
             let pop_real = self.last[t].population() as f64 / self.scale;
-            let mean_wage = if self.last[t].employed > 0 { self.last[t].wage_sum / self.last[t].employed as f64 } else { self.towns[t].wage0 };
+            let mean_wage = if self.last[t].employed > 0 {
+                self.last[t].wage_sum / self.last[t].employed as f64
+            } else {
+                self.towns[t].wage0
+            };
             let mut rng = entry_stream(self.seed, t, step, 1);
-            let starts = poisson(&mut rng, p.startup_rate_per_1000 * pop_real / 1000.0 * self.scale * lev.startup_multiplier);
+            let starts = poisson(
+                &mut rng,
+                p.startup_rate_per_1000 * pop_real / 1000.0 * self.scale * lev.startup_multiplier,
+            );
             for _ in 0..starts {
                 let options: Vec<(Sector, f64)> = Sector::ALL
                     .iter()
                     .filter(|s| **s != Sector::PublicSector)
                     .map(|&s| {
-                        let base = jobs[t][s.index()] + if s == Sector::LocalServices { 0.5 * pop_real * self.scale * 0.05 } else { 0.0 };
-                        let boost = if lev.incubator && s.is_innovative() { 3.0 } else { 1.0 };
+                        let base = jobs[t][s.index()]
+                            + if s == Sector::LocalServices {
+                                0.5 * pop_real * self.scale * 0.05
+                            } else {
+                                0.0
+                            };
+                        let boost = if lev.incubator && s.is_innovative() {
+                            3.0
+                        } else {
+                            1.0
+                        };
                         (s, (base + 1.0) * boost)
                     })
                     .collect();
                 let sector = pick_weighted(&options, &mut rng).unwrap_or(Sector::LocalServices);
                 let wage = mean_wage * init::sector_wage(sector);
                 let productivity = sector_productivity(sector, wage) * (0.85 + 0.3 * rng.uniform());
-                let cash = 2.0 + if lev.incubator { p.incubator_cash_months } else { 0.0 };
+                let cash = 2.0
+                    + if lev.incubator {
+                        p.incubator_cash_months
+                    } else {
+                        0.0
+                    };
                 let probe = make_firm(
-                    NewFirm { town: TownId(t as u16), sector, kind: FirmKind::Sme, size: p.startup_size, productivity, base_wage: wage, demand_index: 1.0, cash_months: cash, weight: 1.0 / self.scale, month: self.month, name: String::new() },
+                    NewFirm {
+                        town: TownId(t as u16),
+                        sector,
+                        kind: FirmKind::Sme,
+                        size: p.startup_size,
+                        productivity,
+                        base_wage: wage,
+                        demand_index: 1.0,
+                        cash_months: cash,
+                        weight: 1.0 / self.scale,
+                        month: self.month,
+                        name: String::new(),
+                    },
                     p,
                 );
                 let di = ctx.markets.demand_index(&probe);
@@ -478,13 +607,32 @@ impl Model {
                 new_firms.push((firm, "firm_entry", "start-up".into()));
             }
             if let Some((per_month, size, sector)) = lev.relocation {
-                let k = poisson(&mut entry_stream(self.seed, t, step, 2), per_month * self.scale);
+                let k = poisson(
+                    &mut entry_stream(self.seed, t, step, 2),
+                    per_month * self.scale,
+                );
                 for _ in 0..k {
                     let wage = mean_wage * init::sector_wage(sector);
                     let productivity = sector_productivity(sector, wage);
-                    let kind = if size >= 250.0 { FirmKind::Large } else { FirmKind::Sme };
+                    let kind = if size >= 250.0 {
+                        FirmKind::Large
+                    } else {
+                        FirmKind::Sme
+                    };
                     let probe = make_firm(
-                        NewFirm { town: TownId(t as u16), sector, kind, size, productivity, base_wage: wage, demand_index: 1.0, cash_months: 6.0, weight: 1.0 / self.scale, month: self.month, name: String::new() },
+                        NewFirm {
+                            town: TownId(t as u16),
+                            sector,
+                            kind,
+                            size,
+                            productivity,
+                            base_wage: wage,
+                            demand_index: 1.0,
+                            cash_months: 6.0,
+                            weight: 1.0 / self.scale,
+                            month: self.month,
+                            name: String::new(),
+                        },
                         p,
                     );
                     let di = ctx.markets.demand_index(&probe);
@@ -496,17 +644,33 @@ impl Model {
         }
         // Spin-offs from large firms (Klepper).
         for (i, parent) in self.firms.iter().enumerate() {
-            if !parent.alive || !matches!(parent.kind, FirmKind::Giant | FirmKind::Large) || parent.weight > 1.0 + 1e-9 && parent.workforce < 200 {
+            if !parent.alive
+                || !matches!(parent.kind, FirmKind::Giant | FirmKind::Large)
+                || parent.weight > 1.0 + 1e-9 && parent.workforce < 200
+            {
                 continue;
             }
-            let real_workers = parent.workforce as f64 / self.scale * parent.weight.min(1.0).max(self.scale);
+            let real_workers =
+                parent.workforce as f64 / self.scale * parent.weight.min(1.0).max(self.scale);
             let mean = p.spinoff_rate_per_1000 * real_workers / 1000.0 * self.scale;
             let mut rng = Stream::new(self.seed, Process::FirmEntry, (1u64 << 40) | i as u64, step);
             for _ in 0..poisson(&mut rng, mean) {
                 let sector = spinoff_sector(parent.sector, &mut rng);
                 let wage = parent.base_wage;
                 let probe = make_firm(
-                    NewFirm { town: parent.town, sector, kind: FirmKind::Spinoff, size: p.spinoff_size, productivity: parent.productivity * 1.05, base_wage: wage, demand_index: 1.0, cash_months: 4.0, weight: 1.0 / self.scale, month: self.month, name: String::new() },
+                    NewFirm {
+                        town: parent.town,
+                        sector,
+                        kind: FirmKind::Spinoff,
+                        size: p.spinoff_size,
+                        productivity: parent.productivity * 1.05,
+                        base_wage: wage,
+                        demand_index: 1.0,
+                        cash_months: 4.0,
+                        weight: 1.0 / self.scale,
+                        month: self.month,
+                        name: String::new(),
+                    },
                     p,
                 );
                 let di = ctx.markets.demand_index(&probe);
@@ -530,7 +694,11 @@ impl Model {
     fn labour_and_migration_tables(&self, ctx: &Context) -> (LabourTables, MigrationTables) {
         let f = &self.scenario.file;
         let n = self.towns.len();
-        let unemployed: Vec<f64> = self.last.iter().map(|c| (c.labour_force - c.employed.min(c.labour_force)) as f64).collect();
+        let unemployed: Vec<f64> = self
+            .last
+            .iter()
+            .map(|c| (c.labour_force - c.employed.min(c.labour_force)) as f64)
+            .collect();
         let employed: Vec<f64> = self.last.iter().map(|c| c.employed as f64).collect();
         let mut vacancies = vec![0.0; n];
         let mut by_town: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
@@ -550,9 +718,17 @@ impl Model {
             on_the_job_search: f.labour.on_the_job_search,
             efficiency: f.labour.matching_efficiency,
             elasticity: f.labour.matching_elasticity,
+            search_decay: f.labour.commute_search_decay,
         });
-        let vacancy = by_town.into_iter().map(|v| vacancy_cdf(v.into_iter())).collect();
-        let labour = LabourTables { options, vacancy_cdf: vacancy, offer_probability };
+        let vacancy = by_town
+            .into_iter()
+            .map(|v| vacancy_cdf(v.into_iter()))
+            .collect();
+        let labour = LabourTables {
+            options,
+            vacancy_cdf: vacancy,
+            offer_probability,
+        };
 
         // Migration: values of each place.
         let mut places = Vec::with_capacity(n + 1);
@@ -564,22 +740,55 @@ impl Model {
                     unemployment: ctx.national_unemployment * 0.6,
                     amenity: town.amenity,
                     housing: town.housing,
+                    population: town.hub_population,
                 });
             } else {
                 let c = &self.last[t];
-                let u = if c.labour_force > 0 { 1.0 - c.employed as f64 / c.labour_force as f64 } else { 0.0 };
-                places.push(PlaceValue { wage: jobs_wage[t].unwrap_or(town.wage0), unemployment: u.clamp(0.0, 1.0), amenity: town.amenity, housing: town.housing });
+                let u = if c.labour_force > 0 {
+                    1.0 - c.employed as f64 / c.labour_force as f64
+                } else {
+                    0.0
+                };
+                places.push(PlaceValue {
+                    wage: jobs_wage[t].unwrap_or(town.wage0),
+                    unemployment: u.clamp(0.0, 1.0),
+                    amenity: town.amenity,
+                    housing: town.housing,
+                    population: c.population() as f64 / self.scale,
+                });
             }
         }
-        places.push(PlaceValue { wage: ctx.national_wage, unemployment: ctx.national_unemployment, amenity: 1.0, housing: 4.0 });
+        places.push(PlaceValue {
+            wage: ctx.national_wage,
+            unemployment: ctx.national_unemployment,
+            amenity: 1.0,
+            housing: 4.0,
+            population: f.migration.rest_of_country_population,
+        });
         let agent_town: Vec<bool> = self.towns.iter().map(|t| !t.is_hub).collect();
-        let skill_wage = [f.labour.wage_basic, f.labour.wage_vocational, f.labour.wage_higher];
-        let (cdf, moving_cost) =
-            build_tables(&f.migration, &TableInputs { places: &places, km: &self.km, network: &self.network, skill_wage, agent_town: &agent_town });
+        let skill_wage = [
+            f.labour.wage_basic,
+            f.labour.wage_vocational,
+            f.labour.wage_higher,
+        ];
+        let (cdf, moving_cost) = build_tables(
+            &f.migration,
+            &TableInputs {
+                places: &places,
+                km: &self.km,
+                network: &self.network,
+                skill_wage,
+                agent_town: &agent_town,
+            },
+        );
         let low_wage = (0..n)
             .map(|t| {
                 let c = &self.last[t];
-                let mean = if c.employed > 0 { c.wage_sum / c.employed as f64 } else { 0.0 };
+                let mean = if c.employed > 0 {
+                    c.wage_sum / c.employed as f64
+                } else {
+                    0.0
+                };
                 (mean * f.migration.low_wage_threshold) as f32
             })
             .collect();
@@ -589,7 +798,11 @@ impl Model {
             n_dest: n + 1,
             cdf,
             moving_cost,
-            youth_multiplier: ctx.levers.iter().map(|l| l.youth_hazard_multiplier as f32).collect(),
+            youth_multiplier: ctx
+                .levers
+                .iter()
+                .map(|l| l.youth_hazard_multiplier as f32)
+                .collect(),
             low_wage,
             keeps_agents,
         };
@@ -600,31 +813,62 @@ impl Model {
     fn workplace_wages(&self) -> Vec<Option<f64>> {
         let n = self.towns.len();
         let mut sum = vec![(0.0, 0.0); n];
-        for firm in self.firms.iter().filter(|f| f.alive && f.kind != FirmKind::Hub) {
+        for firm in self
+            .firms
+            .iter()
+            .filter(|f| f.alive && f.kind != FirmKind::Hub)
+        {
             sum[firm.town.index()].0 += firm.base_wage * firm.workforce as f64;
             sum[firm.town.index()].1 += firm.workforce as f64;
         }
-        sum.into_iter().map(|(a, w)| (w > 0.0).then(|| a / w)).collect()
+        sum.into_iter()
+            .map(|(a, w)| (w > 0.0).then(|| a / w))
+            .collect()
     }
 
     /// The parallel pass over people, then births appended and firm headcounts recounted.
-    fn people_demography_migration_and_jobs(&mut self, ctx: &Context, labour: &LabourTables, migration: &MigrationTables) -> PassResult {
+    fn people_demography_migration_and_jobs(
+        &mut self,
+        ctx: &Context,
+        labour: &LabourTables,
+        migration: &MigrationTables,
+    ) -> PassResult {
         let f = &self.scenario.file;
         let d = &f.demography;
         let year = self.month as f64 / 12.0;
-        let rates = RateTables::new(d, ctx.national.mortality, ctx.national.fertility);
-        let reform = ((year - d.pension_reform_year).max(0.0).floor()).min(d.pension_reform_years_added);
-        let pension = [((d.pension_age_male + reform) * 12.0) as i32, ((d.pension_age_female + reform) * 12.0) as i32];
-        let higher = (d.higher_share_start + d.higher_share_trend * (year - f.run.start_year as f64)).clamp(0.0, d.higher_share_max);
+        let decline = (d.mortality_decline * (year - d.mortality_decline_start).max(0.0))
+            .min(d.mortality_decline_max);
+        let rates = RateTables::new(
+            d,
+            ctx.national.mortality * (1.0 - decline),
+            ctx.national.fertility,
+        );
+        let reform = (0.5 * (year - d.pension_reform_year).max(0.0).floor())
+            .min(d.pension_reform_years_added);
+        let pension = [
+            ((d.pension_age_male + reform) * 12.0) as i32,
+            ((d.pension_age_female + reform) * 12.0) as i32,
+        ];
+        let higher = (d.higher_share_start
+            + d.higher_share_trend * (year - f.run.start_year as f64))
+            .clamp(0.0, d.higher_share_max);
         let vocational = d.vocational_share.min(1.0 - higher);
         let mut decay = [1.0f32; 256];
         for (k, x) in decay.iter_mut().enumerate() {
             *x = f.labour.reservation_decay.powi(k as i32) as f32;
         }
         let firm_wage: Vec<f32> = self.firms.iter().map(|f| f.base_wage as f32).collect();
-        let firm_layoff: Vec<f32> = self.firms.iter().map(|f| if f.alive { f.layoff_probability } else { 1.0 }).collect();
+        let firm_layoff: Vec<f32> = self
+            .firms
+            .iter()
+            .map(|f| if f.alive { f.layoff_probability } else { 1.0 })
+            .collect();
         let firm_town: Vec<u16> = self.firms.iter().map(|f| f.town.0).collect();
-        let training: Vec<f32> = ctx.levers.iter().map(|l| l.training_per_month as f32).collect();
+        let training: Vec<f32> = ctx
+            .levers
+            .iter()
+            .map(|l| l.training_per_month as f32)
+            .collect();
         let pctx = PassContext {
             month: self.month,
             step: self.step_index(),
@@ -642,7 +886,11 @@ impl Model {
             firm_wage: &firm_wage,
             firm_layoff: &firm_layoff,
             firm_town: &firm_town,
-            skill_wage: [f.labour.wage_basic as f32, f.labour.wage_vocational as f32, f.labour.wage_higher as f32],
+            skill_wage: [
+                f.labour.wage_basic as f32,
+                f.labour.wage_vocational as f32,
+                f.labour.wage_higher as f32,
+            ],
             quit_rate: f.labour.quit_rate as f32,
             on_the_job_search: f.labour.on_the_job_search as f32,
             switch_premium: f.labour.switch_premium as f32,
@@ -680,7 +928,11 @@ impl Model {
             );
             result.towns[town as usize].pop_band[0] += 1;
         }
-        for (firm, (&w, &h)) in self.firms.iter_mut().zip(result.firm_workforce.iter().zip(&result.firm_hires)) {
+        for (firm, (&w, &h)) in self
+            .firms
+            .iter_mut()
+            .zip(result.firm_workforce.iter().zip(&result.firm_hires))
+        {
             firm.workforce = w;
             firm.hires = h;
         }
@@ -708,28 +960,46 @@ impl Model {
                     return 0.0;
                 }
                 let c = &self.last[t];
-                let u = if c.labour_force > 0 { 1.0 - c.employed as f64 / c.labour_force as f64 } else { 0.0 };
+                let u = if c.labour_force > 0 {
+                    1.0 - c.employed as f64 / c.labour_force as f64
+                } else {
+                    0.0
+                };
                 let w = wages[t].unwrap_or(self.towns[t].wage0) * (1.0 - u);
                 let w_roc = ctx.national_wage * (1.0 - ctx.national_unemployment);
                 let m = &f.migration;
-                (m.beta_wage * (w / w_roc).ln() + m.beta_amenity * (self.towns[t].amenity - 1.0)).exp().clamp(0.1, 5.0)
+                (m.beta_wage * (w / w_roc).ln() + m.beta_amenity * (self.towns[t].amenity - 1.0))
+                    .exp()
+                    .clamp(0.1, 5.0)
             })
             .collect();
         let d = &f.demography;
-        let skill_wage = [f.labour.wage_basic, f.labour.wage_vocational, f.labour.wage_higher];
+        let skill_wage = [
+            f.labour.wage_basic,
+            f.labour.wage_vocational,
+            f.labour.wage_higher,
+        ];
         for t in 0..n {
             if self.towns[t].is_hub {
                 // Hub stock: natural growth, external migration, exchanges with agent towns.
                 let ts = &f.town[t];
                 let mut pop = self.towns[t].hub_population;
                 pop *= 1.0 + (ts.natural_growth + ts.external_net_migration) / 12.0;
-                let inflow: f64 = (0..n).map(|o| result.od[o * nd + t] as f64).sum::<f64>() / self.scale;
+                let inflow: f64 =
+                    (0..n).map(|o| result.od[o * nd + t] as f64).sum::<f64>() / self.scale;
                 pop += inflow;
                 // Outflow to agent towns in proportion to their attractiveness and size, decreasing with distance.
                 let mut rng = Stream::new(self.seed, Process::HubMigration, t as u64, step);
                 let weights: Vec<(usize, f64)> = (0..n)
                     .filter(|&m| !self.towns[m].is_hub)
-                    .map(|m| (m, attract[m] * self.last[m].population() as f64 / (1.0 + self.km[t * nd + m] / 100.0).powf(f.migration.beta_distance)))
+                    .map(|m| {
+                        (
+                            m,
+                            attract[m] * self.last[m].population() as f64
+                                / (1.0 + self.km[t * nd + m] / 100.0)
+                                    .powf(f.migration.beta_distance),
+                        )
+                    })
                     .collect();
                 let total_w: f64 = weights.iter().map(|w| w.1).sum();
                 let out_agents = poisson(&mut rng, f.migration.hub_outflow * pop * self.scale);
@@ -737,7 +1007,9 @@ impl Model {
                     if total_w <= 0.0 {
                         break;
                     }
-                    let Some(m) = pick_weighted(&weights, &mut rng) else { break };
+                    let Some(m) = pick_weighted(&weights, &mut rng) else {
+                        break;
+                    };
                     created[m][t] += 1;
                 }
                 let sent: u64 = (0..n).map(|m| created[m][t]).sum();
@@ -751,7 +1023,10 @@ impl Model {
                 continue;
             }
             let mut rng = Stream::new(self.seed, Process::HubMigration, (1 << 20) | t as u64, step);
-            let k = poisson(&mut rng, f.migration.rest_of_country_inflow * self.last[t].population() as f64 * attract[t]);
+            let k = poisson(
+                &mut rng,
+                f.migration.rest_of_country_inflow * self.last[t].population() as f64 * attract[t],
+            );
             created[t][n] += k;
         }
         // Create the in-migrants: mostly young adults, with savings and no job yet.
@@ -762,7 +1037,12 @@ impl Model {
                 if k == 0 {
                     continue;
                 }
-                let mut rng = Stream::new(self.seed, Process::HubMigration, (2 << 20) | ((t * nd + o) as u64), step);
+                let mut rng = Stream::new(
+                    self.seed,
+                    Process::HubMigration,
+                    (2 << 20) | ((t * nd + o) as u64),
+                    step,
+                );
                 for _ in 0..k {
                     let u = rng.uniform();
                     let age_years = if u < 0.15 {
@@ -776,7 +1056,13 @@ impl Model {
                     };
                     let age_months = (age_years * 12.0) as i32;
                     let v = rng.uniform();
-                    let skill = if v < 0.3 { Skill::Basic } else if v < 0.7 { Skill::Vocational } else { Skill::Higher };
+                    let skill = if v < 0.3 {
+                        Skill::Basic
+                    } else if v < 0.7 {
+                        Skill::Vocational
+                    } else {
+                        Skill::Higher
+                    };
                     let id = PersonId(self.next_serial);
                     self.next_serial += 1;
                     let wage = self.towns[t].wage0 * skill_wage[skill as usize];
@@ -786,7 +1072,11 @@ impl Model {
                             birth_month: self.month - age_months,
                             town: TownId(t as u16),
                             female: rng.uniform() < 0.5,
-                            skill: if age_months >= school { skill } else { Skill::Basic },
+                            skill: if age_months >= school {
+                                skill
+                            } else {
+                                Skill::Basic
+                            },
                             schooled: age_months >= school,
                             employer: None,
                             wage: wage as f32,
@@ -804,20 +1094,43 @@ impl Model {
         let sc = Arc::clone(&self.scenario);
         let n = self.towns.len();
         let step = self.step_index();
-        let (sizes, changes) = self.clusters.step(&mut self.firms, &ctx.reach, n, &ctx.levers, &sc.file.clusters, self.seed, step);
+        let (sizes, changes) = self.clusters.step(
+            &mut self.firms,
+            &ctx.reach,
+            n,
+            &ctx.levers,
+            &sc.file.clusters,
+            self.seed,
+            step,
+        );
         self.cluster_size = sizes;
         for (id, town, size) in changes.formed {
             let name = self.towns[town].name.clone();
-            self.event(Some(name), "cluster_formed", format!("cluster {id}"), format!("{size} firms"));
+            self.event(
+                Some(name),
+                "cluster_formed",
+                format!("cluster {id}"),
+                format!("{size} firms"),
+            );
         }
         for (id, town) in changes.dissolved {
             let name = self.towns[town].name.clone();
-            self.event(Some(name), "cluster_dissolved", format!("cluster {id}"), String::new());
+            self.event(
+                Some(name),
+                "cluster_dissolved",
+                format!("cluster {id}"),
+                String::new(),
+            );
         }
     }
 
     /// Town statistics, budgets, amenities, status; monthly and yearly records.
-    fn observe_and_update_towns(&mut self, ctx: &Context, mut result: PassResult, external: Vec<Vec<u64>>) {
+    fn observe_and_update_towns(
+        &mut self,
+        ctx: &Context,
+        mut result: PassResult,
+        external: Vec<Vec<u64>>,
+    ) {
         let f = &self.scenario.file;
         let n = self.towns.len();
         let nd = n + 1;
@@ -875,7 +1188,10 @@ impl Model {
             };
             firms_kind[t][k] += firm.weight;
             firms_sector[t][firm.sector.index()] += firm.weight;
-            if firm.sector.is_industrial() && firm.weight <= 1.0 + 1e-9 && firm.workforce > largest[t].0 {
+            if firm.sector.is_industrial()
+                && firm.weight <= 1.0 + 1e-9
+                && firm.workforce > largest[t].0
+            {
                 largest[t] = (firm.workforce, i);
             }
             output[t] += firm.output;
@@ -897,14 +1213,14 @@ impl Model {
                 self.network[o * nd + d] += result.od[o * nd + d] as f64 * inv;
             }
         }
+        // Moves created outside the pass: from hubs and from the rest of the country.
         for t in 0..n {
             for o in 0..nd {
                 let k = external[t][o] as f64 * inv;
+                self.od_year[o * nd + t] += k;
                 if o < n {
-                    self.od_year[o * nd + t] += k;
-                    // Hubs' out-migrants also register as the hub's out-migration below.
+                    self.network[o * nd + t] += k;
                 }
-                let _ = k;
             }
         }
 
@@ -912,8 +1228,21 @@ impl Model {
             if jobs[t] == 0 {
                 0.0
             } else {
-                (emp_sector[t][Sector::Metallurgy.index()] + emp_sector[t][Sector::Mining.index()]) as f64 / jobs[t] as f64
-                    + self.firms.iter().filter(|f| f.alive && f.kind == FirmKind::Giant && f.town.index() == t && matches!(f.sector, Sector::Metallurgy | Sector::Mining)).map(|f| f.workforce as f64).sum::<f64>() / jobs[t] as f64
+                (emp_sector[t][Sector::Metallurgy.index()] + emp_sector[t][Sector::Mining.index()])
+                    as f64
+                    / jobs[t] as f64
+                    + self
+                        .firms
+                        .iter()
+                        .filter(|f| {
+                            f.alive
+                                && f.kind == FirmKind::Giant
+                                && f.town.index() == t
+                                && matches!(f.sector, Sector::Metallurgy | Sector::Mining)
+                        })
+                        .map(|f| f.workforce as f64)
+                        .sum::<f64>()
+                        / jobs[t] as f64
             }
         };
         let pension = 0.35 * ctx.national_wage;
@@ -921,21 +1250,34 @@ impl Model {
             let c = &result.towns[t];
             let is_hub = self.towns[t].is_hub;
             let population_agents = c.population();
-            let population_real = if is_hub { self.towns[t].hub_population } else { population_agents as f64 * inv };
+            let population_real = if is_hub {
+                self.towns[t].hub_population
+            } else {
+                population_agents as f64 * inv
+            };
             // Income of residents: wages, benefits, pensions.
             let unemployed = c.labour_force.saturating_sub(c.employed);
-            let income = c.wage_sum + f.labour.benefit_krub * unemployed as f64 + pension * c.pop_band[4] as f64;
+            let income = c.wage_sum
+                + f.labour.benefit_krub * unemployed as f64
+                + pension * c.pop_band[4] as f64;
             if !is_hub {
                 self.towns[t].income = income;
                 if first_month {
                     self.towns[t].income0 = income;
                 }
-                let revenue = (f.firms.income_tax * f.firms.municipal_income_tax_share * wage_bill[t]
-                    + f.firms.profit_tax * f.firms.municipal_profit_tax_share * profits[t])
-                    * inv
-                    + f.towns.transfer_krub_per_resident * population_real;
+                let revenue =
+                    (f.firms.income_tax * f.firms.municipal_income_tax_share * wage_bill[t]
+                        + f.firms.profit_tax * f.firms.municipal_profit_tax_share * profits[t])
+                        * inv
+                        + f.towns.transfer_krub_per_resident * population_real;
                 let h = heavy(t);
-                self.towns[t].update_budget_and_amenities(&f.towns, revenue, population_real, h, first_month);
+                self.towns[t].update_budget_and_amenities(
+                    &f.towns,
+                    revenue,
+                    population_real,
+                    h,
+                    first_month,
+                );
             }
             // Median wage from the histogram.
             let hist = &result.wage_hist[t * WAGE_BINS..(t + 1) * WAGE_BINS];
@@ -954,15 +1296,37 @@ impl Model {
                 }
                 m
             };
-            let hub_out: u64 = if is_hub { (0..n).map(|m| external[m][t]).sum() } else { 0 };
-            let hub_in: u64 = if is_hub { (0..n).map(|o| result.od[o * nd + t] as u64).sum() } else { 0 };
+            let hub_out: u64 = if is_hub {
+                (0..n).map(|m| external[m][t]).sum()
+            } else {
+                0
+            };
+            let hub_in: u64 = if is_hub {
+                (0..n).map(|o| result.od[o * nd + t] as u64).sum()
+            } else {
+                0
+            };
             let town_jobs = jobs[t] as f64;
-            let largest_share = if town_jobs > 0.0 { largest[t].0 as f64 / town_jobs } else { 0.0 };
+            let largest_share = if town_jobs > 0.0 {
+                largest[t].0 as f64 / town_jobs
+            } else {
+                0.0
+            };
             let mut hhi = 0.0;
             if town_jobs > 0.0 {
                 for s in 0..10 {
                     let mut e = emp_sector[t][s] as f64;
-                    e += self.firms.iter().filter(|f| f.alive && f.kind == FirmKind::Giant && f.town.index() == t && f.sector.index() == s).map(|f| f.workforce as f64).sum::<f64>();
+                    e += self
+                        .firms
+                        .iter()
+                        .filter(|f| {
+                            f.alive
+                                && f.kind == FirmKind::Giant
+                                && f.town.index() == t
+                                && f.sector.index() == s
+                        })
+                        .map(|f| f.workforce as f64)
+                        .sum::<f64>();
                     hhi += (e / town_jobs).powi(2);
                 }
             }
@@ -975,15 +1339,41 @@ impl Model {
                 labour_force: real(c.labour_force),
                 employed: real(c.employed),
                 unemployed: real(unemployed),
-                unemployment_rate: if c.labour_force > 0 { unemployed as f64 / c.labour_force as f64 } else { 0.0 },
+                unemployment_rate: if c.labour_force > 0 {
+                    unemployed as f64 / c.labour_force as f64
+                } else {
+                    0.0
+                },
                 vacancies: real(vacancies[t]),
-                jobs: real(if is_hub { self.firms.iter().filter(|f| f.kind == FirmKind::Hub && f.town.index() == t).map(|f| f.workforce as u64).sum() } else { jobs[t] }),
-                mean_wage_krub: if is_hub { ctx.markets.hub_wage[t] } else if c.employed > 0 { c.wage_sum / c.employed as f64 } else { 0.0 },
+                jobs: real(if is_hub {
+                    self.firms
+                        .iter()
+                        .filter(|f| f.kind == FirmKind::Hub && f.town.index() == t)
+                        .map(|f| f.workforce as u64)
+                        .sum()
+                } else {
+                    jobs[t]
+                }),
+                mean_wage_krub: if is_hub {
+                    ctx.markets.hub_wage[t]
+                } else if c.employed > 0 {
+                    c.wage_sum / c.employed as f64
+                } else {
+                    0.0
+                },
                 median_wage_krub: median,
                 births: real(c.births),
                 deaths: real(c.deaths),
-                in_migrants: if is_hub { real(hub_in) } else { real(c.in_migrants) },
-                out_migrants: if is_hub { real(hub_out) } else { real(c.out_migrants) },
+                in_migrants: if is_hub {
+                    real(hub_in)
+                } else {
+                    real(c.in_migrants)
+                },
+                out_migrants: if is_hub {
+                    real(hub_out)
+                } else {
+                    real(c.out_migrants)
+                },
                 commuters_out: real(c.commuters_out),
                 commuters_in: real(result.commuters_in[t]),
                 hires: real(c.hires),
@@ -994,7 +1384,11 @@ impl Model {
                 diversification_index: if town_jobs > 0.0 { 1.0 - hhi } else { 0.0 },
                 clusters: clusters_by_town[t],
                 cluster_employment: real(cluster_emp[t]),
-                cluster_output_share: if output[t] > 0.0 { cluster_out[t] / output[t] } else { 0.0 },
+                cluster_output_share: if output[t] > 0.0 {
+                    cluster_out[t] / output[t]
+                } else {
+                    0.0
+                },
                 amenity_index: self.towns[t].amenity,
                 housing_cost_krub: self.towns[t].housing,
                 budget_revenue_krub: self.towns[t].revenue,
@@ -1034,34 +1428,65 @@ impl Model {
                 let mut chain = 0.0f64;
                 for s in Sector::ALL.iter().filter(|s| s.is_industrial()) {
                     let e = emp_sector[t][s.index()] as f64
-                        + self.firms.iter().filter(|f| f.alive && f.kind == FirmKind::Giant && f.town.index() == t && f.sector == *s).map(|f| f.workforce as f64).sum::<f64>();
+                        + self
+                            .firms
+                            .iter()
+                            .filter(|f| {
+                                f.alive
+                                    && f.kind == FirmKind::Giant
+                                    && f.town.index() == t
+                                    && f.sector == *s
+                            })
+                            .map(|f| f.workforce as f64)
+                            .sum::<f64>();
                     if town_jobs > 0.0 {
                         chain = chain.max(e / town_jobs);
                     }
                 }
-                let firm_share = if town_jobs > 0.0 { largest[t].0 as f64 / town_jobs } else { 0.0 };
+                let firm_share = if town_jobs > 0.0 {
+                    largest[t].0 as f64 / town_jobs
+                } else {
+                    0.0
+                };
                 let (now, alive) = match self.towns[t].city_former {
                     Some((i, _)) => (Some(self.firms[i].workforce), self.firms[i].alive),
                     None => (None, true),
                 };
                 let c = &result.towns[t];
-                let u = if c.labour_force > 0 { 1.0 - c.employed as f64 / c.labour_force as f64 } else { 0.0 };
+                let u = if c.labour_force > 0 {
+                    1.0 - c.employed as f64 / c.labour_force as f64
+                } else {
+                    0.0
+                };
                 let pop_real = c.population() as f64 * inv;
-                self.towns[t].update_status(pop_real, firm_share.max(chain), u, ctx.national_unemployment, now, alive);
+                self.towns[t].update_status(
+                    pop_real,
+                    firm_share.max(chain),
+                    u,
+                    ctx.national_unemployment,
+                    now,
+                    alive,
+                );
                 // Next year's city-forming firm.
-                self.towns[t].city_former = (largest[t].1 != usize::MAX).then(|| (largest[t].1, largest[t].0));
+                self.towns[t].city_former =
+                    (largest[t].1 != usize::MAX).then(|| (largest[t].1, largest[t].0));
                 // Patch this December's row with the new status.
                 let idx = self.records.towns.len() - n + t;
                 self.records.towns[idx].monotown_status = self.towns[t].monotown;
                 self.records.towns[idx].monotown_category = self.towns[t].category;
             }
-            let names: Vec<String> = self.towns.iter().map(|t| t.name.clone()).chain(std::iter::once(REST_OF_COUNTRY.to_string())).collect();
+            let names: Vec<String> = self
+                .towns
+                .iter()
+                .map(|t| t.name.clone())
+                .chain(std::iter::once(REST_OF_COUNTRY.to_string()))
+                .collect();
             // Moves into towns from hubs and the rest of the country.
             for t in 0..n {
                 let _ = t;
             }
             let mut od: BTreeMap<(usize, usize), (f64, f64)> = BTreeMap::new();
-            for o in 0..n {
+            for o in 0..nd {
                 for d in 0..nd {
                     let k = self.od_year[o * nd + d];
                     if k > 0.0 {
@@ -1071,7 +1496,13 @@ impl Model {
                 }
             }
             for ((o, d), (k, y)) in od {
-                self.records.od.push(OdRow { year, origin: names[o].clone(), destination: names[d].clone(), migrants: k.round() as i64, migrants_18_29: y.round() as i64 });
+                self.records.od.push(OdRow {
+                    year,
+                    origin: names[o].clone(),
+                    destination: names[d].clone(),
+                    migrants: k.round() as i64,
+                    migrants_18_29: y.round() as i64,
+                });
             }
             self.od_year.iter_mut().for_each(|x| *x = 0.0);
             self.od_year_young.iter_mut().for_each(|x| *x = 0.0);
@@ -1115,19 +1546,39 @@ impl Model {
             });
         }
         for c in &self.clusters.clusters {
-            let employment: u64 = c.members.iter().map(|&m| self.firms[m as usize].workforce as u64).sum();
-            let out: f64 = c.members.iter().map(|&m| self.firms[m as usize].output).sum();
-            let mut sectors: Vec<&str> = c.members.iter().map(|&m| self.firms[m as usize].sector.name()).collect();
+            let employment: u64 = c
+                .members
+                .iter()
+                .map(|&m| self.firms[m as usize].workforce as u64)
+                .sum();
+            let out: f64 = c
+                .members
+                .iter()
+                .map(|&m| self.firms[m as usize].output)
+                .sum();
+            let mut sectors: Vec<&str> = c
+                .members
+                .iter()
+                .map(|&m| self.firms[m as usize].sector.name())
+                .collect();
             sectors.sort_unstable();
             sectors.dedup();
-            let members: f64 = c.members.iter().map(|&m| self.firms[m as usize].weight).sum();
+            let members: f64 = c
+                .members
+                .iter()
+                .map(|&m| self.firms[m as usize].weight)
+                .sum();
             self.records.clusters.push(ClusterRow {
                 year,
                 town: self.towns[c.town].name.clone(),
                 cluster_id: c.id,
                 members: members.round() as i64,
                 employment: (employment as f64 * inv).round() as i64,
-                output_share: if town_output[c.town] > 0.0 { out / town_output[c.town] } else { 0.0 },
+                output_share: if town_output[c.town] > 0.0 {
+                    out / town_output[c.town]
+                } else {
+                    0.0
+                },
                 sectors: sectors.join(","),
             });
         }

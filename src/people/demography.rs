@@ -64,12 +64,24 @@ impl RateTables {
                 death_male.push(1.0);
                 death_female.push(1.0);
             } else {
-                death_male.push(monthly(annual_mortality(d, age, false) * mortality_multiplier));
-                death_female.push(monthly(annual_mortality(d, age, true) * mortality_multiplier));
+                death_male.push(monthly(
+                    annual_mortality(d, age, false) * mortality_multiplier,
+                ));
+                death_female.push(monthly(
+                    annual_mortality(d, age, true) * mortality_multiplier,
+                ));
             }
-            birth.push(monthly(annual_fertility(d, age, d.tfr * fertility_multiplier)));
+            birth.push(monthly(annual_fertility(
+                d,
+                age,
+                d.tfr * fertility_multiplier,
+            )));
         }
-        RateTables { death_male, death_female, birth }
+        RateTables {
+            death_male,
+            death_female,
+            birth,
+        }
     }
 }
 

@@ -251,7 +251,11 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
 
         // --- Demography: death, then births to women of fertile age.
         let age_idx = (age as usize).min(ctx.rates.death_male.len() - 1);
-        let p_death = if female { ctx.rates.death_female[age_idx] } else { ctx.rates.death_male[age_idx] };
+        let p_death = if female {
+            ctx.rates.death_female[age_idx]
+        } else {
+            ctx.rates.death_male[age_idx]
+        };
         if rng.uniform_f32() < p_death {
             out.towns[town].deaths += 1;
             c.town[i] = GONE;
@@ -279,16 +283,27 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
             } else {
                 Skill::Basic
             };
-            flags = (flags & !flag::SKILL_MASK) | ((skill as u8) << flag::SKILL_SHIFT) | flag::SCHOOLED;
+            flags =
+                (flags & !flag::SKILL_MASK) | ((skill as u8) << flag::SKILL_SHIFT) | flag::SCHOOLED;
         }
         let skill = Skill::from_code(flags >> flag::SKILL_SHIFT);
 
         // --- Migration: hazard, destination choice, liquidity constraint.
         let employed_before = c.employer[i].is_some();
         let low_paid = employed_before && c.wage[i] < ctx.migration.low_wage[town];
-        let h = hazard(mp, age, school_age_years, !employed_before && age >= 18, low_paid, ctx.migration.youth_multiplier[town]);
+        let working_age = age_months >= ctx.entry_age_months
+            && age_months < ctx.pension_age_months[female as usize];
+        let h = hazard(
+            mp,
+            age,
+            school_age_years,
+            !employed_before && working_age,
+            low_paid,
+            ctx.migration.youth_multiplier[town],
+        );
         if rng.uniform() < h {
-            let row = &ctx.migration.cdf[(town * 3 + skill as usize) * n_dest..(town * 3 + skill as usize + 1) * n_dest];
+            let row = &ctx.migration.cdf
+                [(town * 3 + skill as usize) * n_dest..(town * 3 + skill as usize + 1) * n_dest];
             let d = pick_destination(row, rng.uniform_f32());
             if d != town {
                 let cost = ctx.migration.moving_cost[town * n_dest + d];
@@ -341,8 +356,11 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
 
         // --- Labour market.
         let pension = ctx.pension_age_months[female as usize];
-        let student = skill == Skill::Higher && flags & flag::SCHOOLED != 0 && age_months < ctx.school_age_months + ctx.study_months;
-        let in_labour_force = age_months >= ctx.entry_age_months && !student && age_months < pension;
+        let student = skill == Skill::Higher
+            && flags & flag::SCHOOLED != 0
+            && age_months < ctx.school_age_months + ctx.study_months;
+        let in_labour_force =
+            age_months >= ctx.entry_age_months && !student && age_months < pension;
         let tc = &mut out.towns[town];
         if !in_labour_force {
             if c.employer[i].take().is_some() {
@@ -353,7 +371,11 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
             let mut skill = skill;
             let p_train = ctx.training[town];
             if p_train > 0.0 && skill != Skill::Higher && rng.uniform_f32() < p_train {
-                skill = if skill == Skill::Basic { Skill::Vocational } else { Skill::Higher };
+                skill = if skill == Skill::Basic {
+                    Skill::Vocational
+                } else {
+                    Skill::Higher
+                };
                 flags = (flags & !flag::SKILL_MASK) | ((skill as u8) << flag::SKILL_SHIFT);
             }
             let sw = ctx.skill_wage[skill as usize];
@@ -368,10 +390,16 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
                         // On-the-job search: switch for a clearly better net wage.
                         let options = &ctx.labour.options[town];
                         if let Some(opt) = pick_option(options, rng.uniform_f32()) {
-                            if let Some(nf) = pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], rng.uniform_f32()) {
-                                let current_net = ctx.firm_wage[fi] * sw - commute_cost(ctx, town, fi);
+                            if let Some(nf) = pick_firm(
+                                &ctx.labour.vacancy_cdf[opt.work_town as usize],
+                                rng.uniform_f32(),
+                            ) {
+                                let current_net =
+                                    ctx.firm_wage[fi] * sw - commute_cost(ctx, town, fi);
                                 let offer_net = ctx.firm_wage[nf as usize] * sw - opt.commute_cost;
-                                if nf as usize != fi && offer_net > current_net * (1.0 + ctx.switch_premium) {
+                                if nf as usize != fi
+                                    && offer_net > current_net * (1.0 + ctx.switch_premium)
+                                {
                                     c.employer[i] = Some(FirmId::from_index(nf as usize));
                                     out.firm_hires[nf as usize] += 1;
                                     tc.hires += 1;
@@ -385,9 +413,14 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
                     c.months_unemployed[i] = c.months_unemployed[i].saturating_add(1);
                     let options = &ctx.labour.options[town];
                     if let Some(opt) = pick_option(options, rng.uniform_f32()) {
-                        if let Some(nf) = pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], rng.uniform_f32()) {
+                        if let Some(nf) = pick_firm(
+                            &ctx.labour.vacancy_cdf[opt.work_town as usize],
+                            rng.uniform_f32(),
+                        ) {
                             let offer_net = ctx.firm_wage[nf as usize] * sw - opt.commute_cost;
-                            let reservation = (c.wage[i] * ctx.reservation_ratio * ctx.reservation_decay[c.months_unemployed[i] as usize])
+                            let reservation = (c.wage[i]
+                                * ctx.reservation_ratio
+                                * ctx.reservation_decay[c.months_unemployed[i] as usize])
                                 .max(ctx.benefit);
                             if offer_net >= reservation {
                                 c.employer[i] = Some(FirmId::from_index(nf as usize));
@@ -442,5 +475,9 @@ fn commute_cost(ctx: &PassContext<'_>, home: usize, firm: usize) -> f32 {
     if work == home {
         return 0.0;
     }
-    ctx.labour.options[home].iter().find(|o| o.work_town as usize == work).map(|o| o.commute_cost).unwrap_or(0.0)
+    ctx.labour.options[home]
+        .iter()
+        .find(|o| o.work_town as usize == work)
+        .map(|o| o.commute_cost)
+        .unwrap_or(0.0)
 }

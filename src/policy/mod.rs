@@ -81,7 +81,14 @@ pub struct NationalLevers {
 
 impl Default for NationalLevers {
     fn default() -> Self {
-        NationalLevers { demand: 1.0, mortality: 1.0, fertility: 1.0, state_orders: 1.0, import_cost: 1.0, world_price: [1.0; 10] }
+        NationalLevers {
+            demand: 1.0,
+            mortality: 1.0,
+            fertility: 1.0,
+            state_orders: 1.0,
+            import_cost: 1.0,
+            world_price: [1.0; 10],
+        }
     }
 }
 
@@ -126,7 +133,14 @@ pub struct Schedule {
 impl Schedule {
     /// Resolve dates and towns (the scenario is already validated).
     pub fn new(s: &Scenario) -> Schedule {
-        let agent_towns: Vec<usize> = s.file.town.iter().enumerate().filter(|(_, t)| t.kind == TownKind::Agent).map(|(i, _)| i).collect();
+        let agent_towns: Vec<usize> = s
+            .file
+            .town
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.kind == TownKind::Agent)
+            .map(|(i, _)| i)
+            .collect();
         let policies = s
             .file
             .policy
@@ -134,8 +148,15 @@ impl Schedule {
             .map(|p| {
                 let (start, end, towns) = p.window();
                 let a = start.resolve("", false).unwrap_or(i32::MAX);
-                let b = end.as_ref().map(|e| e.resolve("", true).unwrap_or(i32::MAX)).unwrap_or(i32::MAX);
-                let idx = if towns.is_empty() { agent_towns.clone() } else { towns.iter().map(|t| s.town_index[t]).collect() };
+                let b = end
+                    .as_ref()
+                    .map(|e| e.resolve("", true).unwrap_or(i32::MAX))
+                    .unwrap_or(i32::MAX);
+                let idx = if towns.is_empty() {
+                    agent_towns.clone()
+                } else {
+                    towns.iter().map(|t| s.town_index[t]).collect()
+                };
                 (a, b, p.clone(), idx)
             })
             .collect();
@@ -146,16 +167,33 @@ impl Schedule {
             .map(|x| {
                 let (start, end) = x.window();
                 let a = start.resolve("", false).unwrap_or(i32::MAX);
-                let b = end.as_ref().map(|e| e.resolve("", true).unwrap_or(i32::MAX)).unwrap_or(i32::MAX);
+                let b = end
+                    .as_ref()
+                    .map(|e| e.resolve("", true).unwrap_or(i32::MAX))
+                    .unwrap_or(i32::MAX);
                 (a, b, x.clone())
             })
             .collect();
         let base_institutions = s.file.town.iter().map(|t| t.institutions.clone()).collect();
-        Schedule { policies, shocks, base_institutions }
+        Schedule {
+            policies,
+            shocks,
+            base_institutions,
+        }
     }
 
     /// Levers in force in `month`, the window changes at `month`, and one-offs firing.
-    pub fn levers(&self, month: i32, n_towns: usize, town_names: &[String]) -> (Vec<TownLevers>, NationalLevers, Vec<WindowEvent>, Vec<OneOff>) {
+    pub fn levers(
+        &self,
+        month: i32,
+        n_towns: usize,
+        town_names: &[String],
+    ) -> (
+        Vec<TownLevers>,
+        NationalLevers,
+        Vec<WindowEvent>,
+        Vec<OneOff>,
+    ) {
         let mut towns = vec![TownLevers::default(); n_towns];
         for (t, inst) in self.base_institutions.iter().enumerate() {
             for i in inst {
@@ -166,12 +204,24 @@ impl Schedule {
         let mut events = Vec::new();
         let mut one_offs = Vec::new();
         for (a, b, p, idx) in &self.policies {
-            let names = || idx.iter().map(|&i| town_names[i].clone()).collect::<Vec<_>>();
+            let names = || {
+                idx.iter()
+                    .map(|&i| town_names[i].clone())
+                    .collect::<Vec<_>>()
+            };
             if month == *a {
-                events.push(WindowEvent { kind: "policy_started", subject: p.kind_name().into(), towns: names() });
+                events.push(WindowEvent {
+                    kind: "policy_started",
+                    subject: p.kind_name().into(),
+                    towns: names(),
+                });
             }
             if month == b.saturating_add(1) {
-                events.push(WindowEvent { kind: "policy_ended", subject: p.kind_name().into(), towns: names() });
+                events.push(WindowEvent {
+                    kind: "policy_ended",
+                    subject: p.kind_name().into(),
+                    towns: names(),
+                });
             }
             if month < *a || month > *b {
                 continue;
@@ -181,21 +231,42 @@ impl Schedule {
             }
         }
         for (a, b, x) in &self.shocks {
-            let one_off = matches!(x, ShockSpec::PlantClosure { .. } | ShockSpec::Restructure { .. });
+            let one_off = matches!(
+                x,
+                ShockSpec::PlantClosure { .. } | ShockSpec::Restructure { .. }
+            );
             if month == *a {
-                events.push(WindowEvent { kind: "shock_started", subject: x.kind_name().into(), towns: vec![] });
+                events.push(WindowEvent {
+                    kind: "shock_started",
+                    subject: x.kind_name().into(),
+                    towns: vec![],
+                });
             }
             if !one_off && month == b.saturating_add(1) {
-                events.push(WindowEvent { kind: "shock_ended", subject: x.kind_name().into(), towns: vec![] });
+                events.push(WindowEvent {
+                    kind: "shock_ended",
+                    subject: x.kind_name().into(),
+                    towns: vec![],
+                });
             }
             if one_off {
                 if month == *a {
                     match x {
-                        ShockSpec::PlantClosure { firm, share, .. } => one_offs.push(OneOff::Closure { firm: firm.clone(), share: *share }),
-                        ShockSpec::Restructure { firm, units, .. } => one_offs.push(OneOff::Restructure {
-                            firm: firm.clone(),
-                            units: units.iter().map(|u| (u.name.clone(), u.sector, u.share)).collect(),
-                        }),
+                        ShockSpec::PlantClosure { firm, share, .. } => {
+                            one_offs.push(OneOff::Closure {
+                                firm: firm.clone(),
+                                share: *share,
+                            })
+                        }
+                        ShockSpec::Restructure { firm, units, .. } => {
+                            one_offs.push(OneOff::Restructure {
+                                firm: firm.clone(),
+                                units: units
+                                    .iter()
+                                    .map(|u| (u.name.clone(), u.sector, u.share))
+                                    .collect(),
+                            })
+                        }
                         _ => {}
                     }
                 }
@@ -205,9 +276,19 @@ impl Schedule {
                 continue;
             }
             match x {
-                ShockSpec::WorldPrice { sector, multiplier, .. } => nat.world_price[sector.index()] *= multiplier,
-                ShockSpec::Sanctions { import_cost_multiplier, .. } => nat.import_cost *= import_cost_multiplier,
-                ShockSpec::Crisis { demand, mortality, fertility, .. } => {
+                ShockSpec::WorldPrice {
+                    sector, multiplier, ..
+                } => nat.world_price[sector.index()] *= multiplier,
+                ShockSpec::Sanctions {
+                    import_cost_multiplier,
+                    ..
+                } => nat.import_cost *= import_cost_multiplier,
+                ShockSpec::Crisis {
+                    demand,
+                    mortality,
+                    fertility,
+                    ..
+                } => {
                     nat.demand *= demand;
                     nat.mortality *= mortality;
                     nat.fertility *= fertility;
@@ -239,7 +320,11 @@ fn apply_policy(l: &mut TownLevers, p: &PolicySpec) {
     use PolicySpec::*;
     match p {
         WageSubsidy { share, .. } => l.wage_subsidy = (l.wage_subsidy + share).min(1.0),
-        Grant { krub_per_worker, sectors, .. } => {
+        Grant {
+            krub_per_worker,
+            sectors,
+            ..
+        } => {
             for s in crate::firms::Sector::ALL {
                 if sectors.is_empty() || sectors.contains(&s) {
                     l.grant_per_worker[s.index()] += krub_per_worker;
@@ -247,19 +332,43 @@ fn apply_policy(l: &mut TownLevers, p: &PolicySpec) {
             }
         }
         SoftLoan { rate_cut, .. } => l.rate_cut += rate_cut,
-        TaxBreak { share, max_age_years, .. } => {
+        TaxBreak {
+            share,
+            max_age_years,
+            ..
+        } => {
             l.tax_break = l.tax_break.max(*share);
             l.tax_break_max_age_months = l.tax_break_max_age_months.max(max_age_years * 12.0);
         }
-        SpecialZone { startup_multiplier, .. } => apply_institution(l, Institution::SpecialZone, Some(*startup_multiplier)),
+        SpecialZone {
+            startup_multiplier, ..
+        } => apply_institution(l, Institution::SpecialZone, Some(*startup_multiplier)),
         PppRiskSharing { loss_share, .. } => l.ppp_loss_share = l.ppp_loss_share.max(*loss_share),
-        Incubator { startup_multiplier, .. } => apply_institution(l, Institution::Incubator, Some(*startup_multiplier)),
-        IndustrialPark { link_multiplier, .. } => l.link_multiplier *= link_multiplier,
-        Training { upgrade_per_year, .. } => l.training_per_month = 1.0 - (1.0 - upgrade_per_year).powf(1.0 / 12.0),
+        Incubator {
+            startup_multiplier, ..
+        } => apply_institution(l, Institution::Incubator, Some(*startup_multiplier)),
+        IndustrialPark {
+            link_multiplier, ..
+        } => l.link_multiplier *= link_multiplier,
+        Training {
+            upgrade_per_year, ..
+        } => l.training_per_month = 1.0 - (1.0 - upgrade_per_year).powf(1.0 / 12.0),
         YouthRetention { hazard_cut, .. } => l.youth_hazard_multiplier *= 1.0 - hazard_cut,
-        Infrastructure { travel_time_multiplier, .. } => l.travel_time_multiplier *= travel_time_multiplier,
-        Relocation { firms_per_year, size, sector, .. } => l.relocation = Some((firms_per_year / 12.0, *size, *sector)),
-        ClusterSeed { sectors, link_multiplier, .. } => {
+        Infrastructure {
+            travel_time_multiplier,
+            ..
+        } => l.travel_time_multiplier *= travel_time_multiplier,
+        Relocation {
+            firms_per_year,
+            size,
+            sector,
+            ..
+        } => l.relocation = Some((firms_per_year / 12.0, *size, *sector)),
+        ClusterSeed {
+            sectors,
+            link_multiplier,
+            ..
+        } => {
             for s in sectors {
                 l.sector_link_multiplier[s.index()] *= link_multiplier;
             }

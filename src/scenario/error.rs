@@ -15,12 +15,18 @@ pub struct Problem {
 impl Problem {
     /// A problem at `key`.
     pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem { key: key.into(), message: message.into() }
+        Problem {
+            key: key.into(),
+            message: message.into(),
+        }
     }
 
     /// A value outside its valid range.
     pub fn range(key: &str, value: f64, min: f64, max: f64) -> Self {
-        Problem::new(key, format!("value {value} is outside the valid range [{min}, {max}]"))
+        Problem::new(
+            key,
+            format!("value {value} is outside the valid range [{min}, {max}]"),
+        )
     }
 }
 

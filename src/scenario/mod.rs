@@ -532,7 +532,10 @@ pub struct NationalSection {
 
 impl Default for NationalSection {
     fn default() -> Self {
-        NationalSection { unemployment_rate: default_national_unemployment(), wage_krub: default_national_wage() }
+        NationalSection {
+            unemployment_rate: default_national_unemployment(),
+            wage_krub: default_national_wage(),
+        }
     }
 }
 
@@ -623,8 +626,8 @@ pub struct ScenarioFile {
 /// RSFSR 1989 census age structure, shares of 5-year bands (0-4 ... 95-99), rounded.
 pub fn default_age_shares() -> Vec<f64> {
     vec![
-        0.078, 0.077, 0.071, 0.067, 0.063, 0.083, 0.093, 0.085, 0.072, 0.045, 0.063, 0.053, 0.064, 0.039, 0.032,
-        0.026, 0.014, 0.007, 0.002, 0.0005,
+        0.078, 0.077, 0.071, 0.067, 0.063, 0.083, 0.093, 0.085, 0.072, 0.045, 0.063, 0.053, 0.064,
+        0.039, 0.032, 0.026, 0.014, 0.007, 0.002, 0.0005,
     ]
 }
 
@@ -639,12 +642,22 @@ impl DateSpec {
         match self {
             DateSpec::Year(y) => Ok(month_index(*y, if is_end { 12 } else { 1 })),
             DateSpec::Month(s) => {
-                let bad = || Problem::new(key, format!("`{s}` is not a date: use a year like 2008 or \"YYYY-MM\" like \"2008-10\""));
+                let bad = || {
+                    Problem::new(
+                        key,
+                        format!(
+                            "`{s}` is not a date: use a year like 2008 or \"YYYY-MM\" like \"2008-10\""
+                        ),
+                    )
+                };
                 let (y, m) = s.split_once('-').ok_or_else(bad)?;
                 let y: i32 = y.trim().parse().map_err(|_| bad())?;
                 let m: u32 = m.trim().parse().map_err(|_| bad())?;
                 if !(1..=12).contains(&m) {
-                    return Err(Problem::new(key, format!("month {m} in `{s}` is outside the valid range [1, 12]")));
+                    return Err(Problem::new(
+                        key,
+                        format!("month {m} in `{s}` is outside the valid range [1, 12]"),
+                    ));
                 }
                 Ok(month_index(y, m))
             }
@@ -680,8 +693,15 @@ pub fn parse_file(text: &str, origin: &Path) -> Result<ScenarioFile, ScenarioErr
         if let Some(hint) = suggest_unknown(&message) {
             message.push_str(&hint);
         }
-        let message = if key.is_empty() || key == "." { message } else { format!("at key `{key}`: {message}") };
-        ScenarioError::Parse { path: origin.to_path_buf(), message }
+        let message = if key.is_empty() || key == "." {
+            message
+        } else {
+            format!("at key `{key}`: {message}")
+        };
+        ScenarioError::Parse {
+            path: origin.to_path_buf(),
+            message,
+        }
     })
 }
 
@@ -700,7 +720,10 @@ fn suggest_unknown(message: &str) -> Option<String> {
 impl Scenario {
     /// Read and check a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Scenario::from_toml(&text, path)
     }
 
@@ -711,15 +734,38 @@ impl Scenario {
     }
 
     /// Check a parsed file.
-    pub fn from_file(file: ScenarioFile, source_text: String, origin: &Path) -> Result<Scenario, ScenarioError> {
+    pub fn from_file(
+        file: ScenarioFile,
+        source_text: String,
+        origin: &Path,
+    ) -> Result<Scenario, ScenarioError> {
         let mut problems = Vec::new();
         validate(&file, &mut problems);
         if !problems.is_empty() {
-            return Err(ScenarioError::Invalid { path: origin.to_path_buf(), problems });
+            return Err(ScenarioError::Invalid {
+                path: origin.to_path_buf(),
+                problems,
+            });
         }
-        let town_index = file.town.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
-        let firm_index = file.firm.iter().enumerate().map(|(i, f)| (f.name.clone(), i)).collect();
-        Ok(Scenario { file, source_text, origin: origin.display().to_string(), town_index, firm_index })
+        let town_index = file
+            .town
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect();
+        let firm_index = file
+            .firm
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.clone(), i))
+            .collect();
+        Ok(Scenario {
+            file,
+            source_text,
+            origin: origin.display().to_string(),
+            town_index,
+            firm_index,
+        })
     }
 
     /// Number of simulated months.
@@ -734,16 +780,29 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
         problems.push(Problem::new("run.name", "must be a non-empty name without `/`, `\\` or a leading `.` (it names the output folder)"));
     }
     if !(1800..=2300).contains(&run.start_year) {
-        problems.push(Problem::range("run.start_year", run.start_year as f64, 1800.0, 2300.0));
+        problems.push(Problem::range(
+            "run.start_year",
+            run.start_year as f64,
+            1800.0,
+            2300.0,
+        ));
     }
     if run.end_year < run.start_year || run.end_year > run.start_year + 200 {
         problems.push(Problem::new(
             "run.end_year",
-            format!("value {} must be in [{}, {}] (not before run.start_year)", run.end_year, run.start_year, run.start_year + 200),
+            format!(
+                "value {} must be in [{}, {}] (not before run.start_year)",
+                run.end_year,
+                run.start_year,
+                run.start_year + 200
+            ),
         ));
     }
     if !(run.scale > 0.0 && run.scale <= 1.0) {
-        problems.push(Problem::new("run.scale", format!("value {} is outside the valid range (0, 1]", run.scale)));
+        problems.push(Problem::new(
+            "run.scale",
+            format!("value {} is outside the valid range (0, 1]", run.scale),
+        ));
     }
     f.demography.validate(problems);
     f.labour.validate(problems);
@@ -752,13 +811,25 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
     f.clusters.validate(problems);
     f.towns.validate(problems);
     if f.demography.fertility_mean_age - 2.0 * f.demography.fertility_sd_age > 49.0 {
-        problems.push(Problem::new("demography.fertility_mean_age", "fertility schedule lies outside ages 15-49"));
+        problems.push(Problem::new(
+            "demography.fertility_mean_age",
+            "fertility schedule lies outside ages 15-49",
+        ));
     }
-    for (name, path) in [("national.unemployment_rate", &f.national.unemployment_rate), ("national.wage_krub", &f.national.wage_krub)] {
+    for (name, path) in [
+        ("national.unemployment_rate", &f.national.unemployment_rate),
+        ("national.wage_krub", &f.national.wage_krub),
+    ] {
         validate_path(name, path, problems);
     }
     if f.age_shares.len() != 20 {
-        problems.push(Problem::new("age_shares", format!("needs 20 five-year bands (0-4 ... 95-99), found {}", f.age_shares.len())));
+        problems.push(Problem::new(
+            "age_shares",
+            format!(
+                "needs 20 five-year bands (0-4 ... 95-99), found {}",
+                f.age_shares.len()
+            ),
+        ));
     }
     for (i, s) in f.age_shares.iter().enumerate() {
         params::check_range(&format!("age_shares[{i}]"), *s, 0.0, 1.0, problems);
@@ -769,7 +840,10 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
 
     // Towns.
     if f.town.is_empty() {
-        problems.push(Problem::new("town", "a scenario needs at least one [[town]]"));
+        problems.push(Problem::new(
+            "town",
+            "a scenario needs at least one [[town]]",
+        ));
     }
     if f.town.len() > 1000 {
         problems.push(Problem::new("town", "at most 1000 towns"));
@@ -781,40 +855,102 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
             problems.push(Problem::new(k("name"), "must not be empty"));
         }
         if t.name == REST_OF_COUNTRY {
-            problems.push(Problem::new(k("name"), format!("`{REST_OF_COUNTRY}` is reserved")));
+            problems.push(Problem::new(
+                k("name"),
+                format!("`{REST_OF_COUNTRY}` is reserved"),
+            ));
         }
         if names.insert(t.name.as_str(), i).is_some() {
-            problems.push(Problem::new(k("name"), format!("town `{}` is defined twice", t.name)));
+            problems.push(Problem::new(
+                k("name"),
+                format!("town `{}` is defined twice", t.name),
+            ));
         }
         params::check_range(&k("population"), t.population, 0.0, 30_000_000.0, problems);
         params::check_range(&k("wage_krub"), t.wage_krub, 0.1, 1000.0, problems);
-        params::check_range(&k("unemployment_rate"), t.unemployment_rate, 0.0, 0.9, problems);
+        params::check_range(
+            &k("unemployment_rate"),
+            t.unemployment_rate,
+            0.0,
+            0.9,
+            problems,
+        );
         params::check_range(&k("amenity"), t.amenity, 0.0, 10.0, problems);
-        params::check_range(&k("housing_cost_krub"), t.housing_cost_krub, 0.01, 1000.0, problems);
+        params::check_range(
+            &k("housing_cost_krub"),
+            t.housing_cost_krub,
+            0.01,
+            1000.0,
+            problems,
+        );
         for (j, s) in t.skill_shares.iter().enumerate() {
-            params::check_range(&format!("town[{i}].skill_shares[{j}]"), *s, 0.0, 1.0, problems);
+            params::check_range(
+                &format!("town[{i}].skill_shares[{j}]"),
+                *s,
+                0.0,
+                1.0,
+                problems,
+            );
         }
         if (t.skill_shares.iter().sum::<f64>() - 1.0).abs() > 1e-6 {
-            problems.push(Problem::new(k("skill_shares"), "the three shares (basic, vocational, higher) must sum to 1"));
+            problems.push(Problem::new(
+                k("skill_shares"),
+                "the three shares (basic, vocational, higher) must sum to 1",
+            ));
         }
         for (s, v) in &t.sector_shares {
-            params::check_range(&format!("town[{i}].sector_shares.{}", s.name()), *v, 0.0, 1.0, problems);
+            params::check_range(
+                &format!("town[{i}].sector_shares.{}", s.name()),
+                *v,
+                0.0,
+                1.0,
+                problems,
+            );
         }
-        if t.kind == TownKind::Agent && !t.sector_shares.is_empty() && (t.sector_shares.values().sum::<f64>() - 1.0).abs() > 1e-6 {
-            problems.push(Problem::new(k("sector_shares"), format!("shares must sum to 1, they sum to {:.4}", t.sector_shares.values().sum::<f64>())));
+        if t.kind == TownKind::Agent
+            && !t.sector_shares.is_empty()
+            && (t.sector_shares.values().sum::<f64>() - 1.0).abs() > 1e-6
+        {
+            problems.push(Problem::new(
+                k("sector_shares"),
+                format!(
+                    "shares must sum to 1, they sum to {:.4}",
+                    t.sector_shares.values().sum::<f64>()
+                ),
+            ));
         }
         params::check_range(&k("natural_growth"), t.natural_growth, -0.1, 0.1, problems);
-        params::check_range(&k("external_net_migration"), t.external_net_migration, -0.1, 0.1, problems);
-        params::check_range(&k("commuter_jobs"), t.commuter_jobs, 0.0, 10_000_000.0, problems);
+        params::check_range(
+            &k("external_net_migration"),
+            t.external_net_migration,
+            -0.1,
+            0.1,
+            problems,
+        );
+        params::check_range(
+            &k("commuter_jobs"),
+            t.commuter_jobs,
+            0.0,
+            10_000_000.0,
+            problems,
+        );
         params::check_range(&k("wage_growth"), t.wage_growth, -0.2, 0.2, problems);
         if t.kind == TownKind::Hub && (t.commuter_jobs > 0.0) && t.population <= 0.0 {
-            problems.push(Problem::new(k("population"), "a hub offering commuter jobs needs residents"));
+            problems.push(Problem::new(
+                k("population"),
+                "a hub offering commuter jobs needs residents",
+            ));
         }
     }
     let town_ok = |name: &str| names.contains_key(name);
     let missing = |key: String, name: &str, problems: &mut Vec<Problem>| {
-        let hint = closest(name, names.keys().copied()).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default();
-        problems.push(Problem::new(key, format!("town `{name}` is not defined in [[town]]{hint}")));
+        let hint = closest(name, names.keys().copied())
+            .map(|c| format!(" (did you mean `{c}`?)"))
+            .unwrap_or_default();
+        problems.push(Problem::new(
+            key,
+            format!("town `{name}` is not defined in [[town]]{hint}"),
+        ));
     };
 
     for (i, d) in f.distance.iter().enumerate() {
@@ -825,7 +961,10 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
             missing(format!("distance[{i}].to"), &d.to, problems);
         }
         if d.from == d.to {
-            problems.push(Problem::new(format!("distance[{i}]"), "from and to are the same town"));
+            problems.push(Problem::new(
+                format!("distance[{i}]"),
+                "from and to are the same town",
+            ));
         }
         params::check_range(&format!("distance[{i}].km"), d.km, 0.1, 20_000.0, problems);
         if let Some(h) = d.hours {
@@ -837,12 +976,21 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
     for (i, fs) in f.firm.iter().enumerate() {
         let k = |field: &str| format!("firm[{i}].{field}");
         if firm_names.insert(fs.name.as_str(), i).is_some() {
-            problems.push(Problem::new(k("name"), format!("firm `{}` is defined twice", fs.name)));
+            problems.push(Problem::new(
+                k("name"),
+                format!("firm `{}` is defined twice", fs.name),
+            ));
         }
         if !town_ok(&fs.town) {
             missing(k("town"), &fs.town, problems);
         } else if f.town[names[fs.town.as_str()]].kind == TownKind::Hub {
-            problems.push(Problem::new(k("town"), format!("`{}` is a hub; named firms must sit in agent towns", fs.town)));
+            problems.push(Problem::new(
+                k("town"),
+                format!(
+                    "`{}` is a hub; named firms must sit in agent towns",
+                    fs.town
+                ),
+            ));
         }
         params::check_range(&k("workforce"), fs.workforce, 1.0, 2_000_000.0, problems);
         for (field, v) in [
@@ -866,24 +1014,35 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
     }
     // Named firms cannot employ more people than the town's labour force.
     for (ti, t) in f.town.iter().enumerate() {
-        let named: f64 = f.firm.iter().filter(|fs| fs.town == t.name).map(|fs| fs.workforce).sum();
+        let named: f64 = f
+            .firm
+            .iter()
+            .filter(|fs| fs.town == t.name)
+            .map(|fs| fs.workforce)
+            .sum();
         if t.kind == TownKind::Agent && named > 0.7 * t.population {
             problems.push(Problem::new(
                 format!("town[{ti}].population"),
-                format!("named firms employ {named:.0} but the town has only {:.0} residents", t.population),
+                format!(
+                    "named firms employ {named:.0} but the town has only {:.0} residents",
+                    t.population
+                ),
             ));
         }
     }
 
-    let check_window = |key: String, start: &DateSpec, end: &Option<DateSpec>, problems: &mut Vec<Problem>| {
-        let s = start.resolve(&format!("{key}.start"), false);
-        let e = end.as_ref().map(|e| e.resolve(&format!("{key}.end"), true));
-        match (s, e) {
-            (Err(p), _) | (_, Some(Err(p))) => problems.push(p),
-            (Ok(s), Some(Ok(e))) if e < s => problems.push(Problem::new(format!("{key}.end"), "ends before it starts")),
-            _ => {}
-        }
-    };
+    let check_window =
+        |key: String, start: &DateSpec, end: &Option<DateSpec>, problems: &mut Vec<Problem>| {
+            let s = start.resolve(&format!("{key}.start"), false);
+            let e = end.as_ref().map(|e| e.resolve(&format!("{key}.end"), true));
+            match (s, e) {
+                (Err(p), _) | (_, Some(Err(p))) => problems.push(p),
+                (Ok(s), Some(Ok(e))) if e < s => {
+                    problems.push(Problem::new(format!("{key}.end"), "ends before it starts"))
+                }
+                _ => {}
+            }
+        };
     let check_towns = |key: String, towns: &[String], problems: &mut Vec<Problem>| {
         for (j, t) in towns.iter().enumerate() {
             if !town_ok(t) {
@@ -904,34 +1063,76 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
         let (start, end) = s.window();
         check_window(key.clone(), start, end, problems);
         match s {
-            ShockSpec::WorldPrice { multiplier, .. } => params::check_range(&format!("{key}.multiplier"), *multiplier, 0.0, 20.0, problems),
-            ShockSpec::Sanctions { import_cost_multiplier, .. } => {
-                params::check_range(&format!("{key}.import_cost_multiplier"), *import_cost_multiplier, 0.0, 20.0, problems)
-            }
+            ShockSpec::WorldPrice { multiplier, .. } => params::check_range(
+                &format!("{key}.multiplier"),
+                *multiplier,
+                0.0,
+                20.0,
+                problems,
+            ),
+            ShockSpec::Sanctions {
+                import_cost_multiplier,
+                ..
+            } => params::check_range(
+                &format!("{key}.import_cost_multiplier"),
+                *import_cost_multiplier,
+                0.0,
+                20.0,
+                problems,
+            ),
             ShockSpec::PlantClosure { firm, share, .. } => {
                 params::check_range(&format!("{key}.share"), *share, 0.0, 1.0, problems);
                 if !firm_names.contains_key(firm.as_str()) {
-                    problems.push(Problem::new(format!("{key}.firm"), format!("firm `{firm}` is not defined in [[firm]]")));
+                    problems.push(Problem::new(
+                        format!("{key}.firm"),
+                        format!("firm `{firm}` is not defined in [[firm]]"),
+                    ));
                 }
             }
-            ShockSpec::Crisis { demand, mortality, fertility, .. } => {
+            ShockSpec::Crisis {
+                demand,
+                mortality,
+                fertility,
+                ..
+            } => {
                 params::check_range(&format!("{key}.demand"), *demand, 0.0, 5.0, problems);
                 params::check_range(&format!("{key}.mortality"), *mortality, 0.0, 10.0, problems);
                 params::check_range(&format!("{key}.fertility"), *fertility, 0.0, 10.0, problems);
             }
-            ShockSpec::StateOrders { multiplier, .. } => params::check_range(&format!("{key}.multiplier"), *multiplier, 0.0, 20.0, problems),
+            ShockSpec::StateOrders { multiplier, .. } => params::check_range(
+                &format!("{key}.multiplier"),
+                *multiplier,
+                0.0,
+                20.0,
+                problems,
+            ),
             ShockSpec::Restructure { firm, units, .. } => {
                 if !firm_names.contains_key(firm.as_str()) {
-                    problems.push(Problem::new(format!("{key}.firm"), format!("firm `{firm}` is not defined in [[firm]]")));
+                    problems.push(Problem::new(
+                        format!("{key}.firm"),
+                        format!("firm `{firm}` is not defined in [[firm]]"),
+                    ));
                 }
                 if units.is_empty() || units.len() > 100 {
-                    problems.push(Problem::new(format!("{key}.units"), "needs between 1 and 100 units"));
+                    problems.push(Problem::new(
+                        format!("{key}.units"),
+                        "needs between 1 and 100 units",
+                    ));
                 }
                 for (j, u) in units.iter().enumerate() {
-                    params::check_range(&format!("{key}.units[{j}].share"), u.share, 0.0, 1.0, problems);
+                    params::check_range(
+                        &format!("{key}.units[{j}].share"),
+                        u.share,
+                        0.0,
+                        1.0,
+                        problems,
+                    );
                 }
                 if units.iter().map(|u| u.share).sum::<f64>() > 1.0 + 1e-9 {
-                    problems.push(Problem::new(format!("{key}.units"), "unit shares must sum to at most 1"));
+                    problems.push(Problem::new(
+                        format!("{key}.units"),
+                        "unit shares must sum to at most 1",
+                    ));
                 }
             }
         }
@@ -944,7 +1145,10 @@ fn validate_path(name: &str, path: &Path2, problems: &mut Vec<Problem>) {
     }
     for (i, w) in path.windows(2).enumerate() {
         if w[1][0] <= w[0][0] {
-            problems.push(Problem::new(format!("{name}[{}]", i + 1), "years must increase"));
+            problems.push(Problem::new(
+                format!("{name}[{}]", i + 1),
+                "years must increase",
+            ));
         }
     }
     for (i, p) in path.iter().enumerate() {
@@ -985,19 +1189,45 @@ impl PolicySpec {
     pub fn window(&self) -> (&DateSpec, &Option<DateSpec>, &[String]) {
         use PolicySpec::*;
         match self {
-            WageSubsidy { start, end, towns, .. }
-            | Grant { start, end, towns, .. }
-            | SoftLoan { start, end, towns, .. }
-            | TaxBreak { start, end, towns, .. }
-            | SpecialZone { start, end, towns, .. }
-            | PppRiskSharing { start, end, towns, .. }
-            | Incubator { start, end, towns, .. }
-            | IndustrialPark { start, end, towns, .. }
-            | Training { start, end, towns, .. }
-            | YouthRetention { start, end, towns, .. }
-            | Infrastructure { start, end, towns, .. }
-            | Relocation { start, end, towns, .. }
-            | ClusterSeed { start, end, towns, .. } => (start, end, towns),
+            WageSubsidy {
+                start, end, towns, ..
+            }
+            | Grant {
+                start, end, towns, ..
+            }
+            | SoftLoan {
+                start, end, towns, ..
+            }
+            | TaxBreak {
+                start, end, towns, ..
+            }
+            | SpecialZone {
+                start, end, towns, ..
+            }
+            | PppRiskSharing {
+                start, end, towns, ..
+            }
+            | Incubator {
+                start, end, towns, ..
+            }
+            | IndustrialPark {
+                start, end, towns, ..
+            }
+            | Training {
+                start, end, towns, ..
+            }
+            | YouthRetention {
+                start, end, towns, ..
+            }
+            | Infrastructure {
+                start, end, towns, ..
+            }
+            | Relocation {
+                start, end, towns, ..
+            }
+            | ClusterSeed {
+                start, end, towns, ..
+            } => (start, end, towns),
         }
     }
 
@@ -1026,18 +1256,38 @@ impl PolicySpec {
         use PolicySpec::*;
         match self {
             WageSubsidy { share, .. } => ("share", *share, 0.0, 1.0),
-            Grant { krub_per_worker, .. } => ("krub_per_worker", *krub_per_worker, 0.0, 1000.0),
+            Grant {
+                krub_per_worker, ..
+            } => ("krub_per_worker", *krub_per_worker, 0.0, 1000.0),
             SoftLoan { rate_cut, .. } => ("rate_cut", *rate_cut, 0.0, 1.0),
             TaxBreak { share, .. } => ("share", *share, 0.0, 1.0),
-            SpecialZone { startup_multiplier, .. } => ("startup_multiplier", *startup_multiplier, 0.0, 100.0),
+            SpecialZone {
+                startup_multiplier, ..
+            } => ("startup_multiplier", *startup_multiplier, 0.0, 100.0),
             PppRiskSharing { loss_share, .. } => ("loss_share", *loss_share, 0.0, 1.0),
-            Incubator { startup_multiplier, .. } => ("startup_multiplier", *startup_multiplier, 0.0, 100.0),
-            IndustrialPark { link_multiplier, .. } => ("link_multiplier", *link_multiplier, 0.0, 100.0),
-            Training { upgrade_per_year, .. } => ("upgrade_per_year", *upgrade_per_year, 0.0, 1.0),
+            Incubator {
+                startup_multiplier, ..
+            } => ("startup_multiplier", *startup_multiplier, 0.0, 100.0),
+            IndustrialPark {
+                link_multiplier, ..
+            } => ("link_multiplier", *link_multiplier, 0.0, 100.0),
+            Training {
+                upgrade_per_year, ..
+            } => ("upgrade_per_year", *upgrade_per_year, 0.0, 1.0),
             YouthRetention { hazard_cut, .. } => ("hazard_cut", *hazard_cut, 0.0, 1.0),
-            Infrastructure { travel_time_multiplier, .. } => ("travel_time_multiplier", *travel_time_multiplier, 0.01, 10.0),
+            Infrastructure {
+                travel_time_multiplier,
+                ..
+            } => (
+                "travel_time_multiplier",
+                *travel_time_multiplier,
+                0.01,
+                10.0,
+            ),
             Relocation { firms_per_year, .. } => ("firms_per_year", *firms_per_year, 0.0, 1000.0),
-            ClusterSeed { link_multiplier, .. } => ("link_multiplier", *link_multiplier, 0.0, 100.0),
+            ClusterSeed {
+                link_multiplier, ..
+            } => ("link_multiplier", *link_multiplier, 0.0, 100.0),
         }
     }
 }
@@ -1072,9 +1322,15 @@ impl ShockSpec {
 
 /// The three built-in scenarios, embedded in the binary.
 pub const DEFAULT_SCENARIOS: [(&str, &str); 3] = [
-    ("nizhny_tagil", include_str!("../../scenarios/nizhny_tagil.toml")),
+    (
+        "nizhny_tagil",
+        include_str!("../../scenarios/nizhny_tagil.toml"),
+    ),
     ("biysk", include_str!("../../scenarios/biysk.toml")),
-    ("novokuznetsk", include_str!("../../scenarios/novokuznetsk.toml")),
+    (
+        "novokuznetsk",
+        include_str!("../../scenarios/novokuznetsk.toml"),
+    ),
 ];
 
 /// Load an embedded default scenario by name.

@@ -83,9 +83,9 @@ param_block! {
         /// Age-independent (Makeham) part of the annual death rate.
         makeham: f64 = 0.0006, [0.0, 0.05], "1/year", "Gompertz-Makeham fit to Russian life tables 1989 (HMD), rounded";
         /// Gompertz level: annual death rate at age 0 excluding infancy, women.
-        gompertz_a: f64 = 0.000045, [0.0, 0.01], "1/year", "as above";
+        gompertz_a: f64 = 0.00004, [0.0, 0.01], "1/year", "as above";
         /// Gompertz slope: growth of the death rate per year of age.
-        gompertz_b: f64 = 0.088, [0.0, 0.2], "1/year of age", "as above";
+        gompertz_b: f64 = 0.095, [0.0, 0.2], "1/year of age", "as above";
         /// Ratio of male to female death rates at adult ages (Russia's gap is large).
         male_mortality_ratio: f64 = 2.2, [0.5, 5.0], "ratio", "HMD Russia 1989-2010: male/female mx ratio 2-3 at ages 30-60";
         /// Infant mortality (deaths in the first year per live birth).
@@ -96,6 +96,12 @@ param_block! {
         fertility_mean_age: f64 = 26.0, [15.0, 45.0], "years", "Rosstat: mean age at birth 25-28 in 1989-2010";
         /// Standard deviation of the (Gaussian) fertility schedule.
         fertility_sd_age: f64 = 5.5, [1.0, 15.0], "years", "shape fit to Russian ASFR";
+        /// First year of the secular decline of mortality.
+        mortality_decline_start: f64 = 2004.0, [1800.0, 2300.0], "year", "Rosstat: life expectancy rose from 65 (2003) to 73 (2019)";
+        /// Yearly decline of all death rates from that year on.
+        mortality_decline: f64 = 0.02, [0.0, 0.2], "1/year", "as above: age-standardised mortality fell ~2% a year 2004-2019";
+        /// Largest cumulative decline of death rates.
+        mortality_decline_max: f64 = 0.4, [0.0, 0.9], "share", "assumption";
         /// Share of boys among births.
         male_birth_share: f64 = 0.512, [0.4, 0.6], "share", "Rosstat, standard sex ratio at birth 1.05";
         /// Oldest possible age; everyone dies at this age.
@@ -104,7 +110,7 @@ param_block! {
         pension_age_male: f64 = 60.0, [40.0, 80.0], "years", "Soviet and Russian law until 2018";
         /// Pension age of women before the 2019 reform.
         pension_age_female: f64 = 55.0, [40.0, 80.0], "years", "Soviet and Russian law until 2018";
-        /// Year the pension reform starts raising pension ages (by 1 year per year).
+        /// Year the pension reform starts raising pension ages (by half a year per year, as phased in by law).
         pension_reform_year: f64 = 2019.0, [1900.0, 2200.0], "year", "Federal law 350-FZ of 2018";
         /// Total increase of pension ages under the reform.
         pension_reform_years_added: f64 = 5.0, [0.0, 15.0], "years", "350-FZ: 60->65 men, 55->60 women";
@@ -158,8 +164,10 @@ param_block! {
         commute_max_hours: f64 = 1.6, [0.0, 5.0], "hours", "brief: about 1.5 h; Nizhny Tagil-Yekaterinburg fast train 1.5 h";
         /// Average door-to-door travel speed between towns.
         travel_speed_kmh: f64 = 70.0, [5.0, 300.0], "km/h", "assumption: road and suburban rail";
+        /// How fast job search decays with travel time: search effort in a town is proportional to its vacancies times exp(-decay x hours).
+        commute_search_decay: f64 = 3.0, [0.0, 50.0], "1/hour", "assumption: commuting flows fall steeply with travel time";
         /// Monthly cost of commuting per hour of one-way travel time (money and time).
-        commute_cost_krub_per_hour: f64 = 5.0, [0.0, 100.0], "thousand RUB/month per hour", "assumption: ~22 return trips a month";
+        commute_cost_krub_per_hour: f64 = 8.0, [0.0, 100.0], "thousand RUB/month per hour", "assumption: ~22 return trips a month";
     }
 }
 
@@ -167,19 +175,21 @@ param_block! {
     /// Production, pricing, wage setting, investment, entry and exit of firms.
     Firms, "firms" {
         /// Share of the gap between target and actual workforce posted as vacancies each month.
-        hiring_speed: f64 = 0.5, [0.0, 1.0], "share/month", "assumption";
+        hiring_speed: f64 = 0.25, [0.0, 1.0], "share/month", "assumption";
         /// Share of the excess workforce laid off each month (non-giant firms).
-        firing_speed: f64 = 0.06, [0.0, 1.0], "share/month", "assumption: Russian firms adjusted hours and wages before headcount";
+        firing_speed: f64 = 0.06, [0.0, 1.0], "share/month", "assumption";
         /// Monthly wage rise when vacancies stay unfilled and the firm is profitable.
-        wage_up: f64 = 0.004, [0.0, 0.2], "share/month", "assumption";
+        wage_up: f64 = 0.0015, [0.0, 0.2], "share/month", "assumption: ~2% a year of real wage drift in tight markets";
         /// Monthly wage cut while the firm makes losses (wage arrears and cuts of the 1990s).
-        wage_down: f64 = 0.012, [0.0, 0.2], "share/month", "assumption matching the 1992-98 real wage fall of ~45%";
+        wage_down: f64 = 0.02, [0.0, 0.2], "share/month", "assumption matching the 1992-98 real wage fall of ~45%";
         /// Lowest base wage a firm pays.
-        wage_floor_krub: f64 = 6.0, [0.0, 100.0], "thousand RUB/month, 2010 prices", "minimum wage order of magnitude";
+        wage_floor_krub: f64 = 4.0, [0.0, 100.0], "thousand RUB/month, 2010 prices", "minimum wage order of magnitude";
         /// Trend growth of labour productivity from technology.
         productivity_growth: f64 = 0.015, [-0.1, 0.2], "1/year", "Russian labour productivity growth 2000-2019 ~2%/yr";
-        /// Share of productivity gains passed into wages.
-        wage_passthrough: f64 = 0.8, [0.0, 2.0], "share", "assumption";
+        /// Productivity growth of services (local services, public sector, tourism) as a share of the trend.
+        services_productivity_share: f64 = 0.3, [0.0, 2.0], "share", "Baumol 1967: services productivity grows slower";
+        /// Elasticity of firms' wages to the national wage norm (`national.wage_krub`): indexation of wages.
+        wage_passthrough: f64 = 1.0, [0.0, 2.0], "elasticity", "assumption: firms follow the national real wage path (Rosstat), deviating through tightness and losses";
         /// Employer payroll contributions on wages.
         payroll_tax: f64 = 0.30, [0.0, 1.0], "share of wages", "Russian insurance contributions 30%";
         /// Profit tax rate (municipal share below).
@@ -213,7 +223,7 @@ param_block! {
         /// Monthly probability that an eligible firm (profitable, with the cash) climbs one stage.
         modernise_probability: f64 = 0.01, [0.0, 1.0], "1/month", "assumption";
         /// Months of accumulated losses (in wage-bill months) after which an ordinary firm exits.
-        exit_loss_months: f64 = 6.0, [0.0, 240.0], "months of wage bill", "assumption";
+        exit_loss_months: f64 = 12.0, [0.0, 240.0], "months of wage bill", "assumption";
         /// Losses (in wage-bill months) a giant with a social role absorbs before it sheds labour like other firms.
         social_loss_limit_months: f64 = 24.0, [0.0, 600.0], "months of wage bill", "seed 004: giants keep jobs at a commercial loss, up to a limit";
         /// Most a giant with a social role lays off per year, as a share of its workforce.
@@ -239,12 +249,14 @@ param_block! {
         /// Monthly standard deviation of world price innovations (log).
         price_volatility: f64 = 0.025, [0.0, 0.5], "log points/month", "metals price indices, order of magnitude";
         /// Elasticity of local services demand to the town's income.
-        local_income_elasticity: f64 = 1.0, [0.0, 3.0], "elasticity", "standard local multiplier (Moretti 2010)";
+        local_income_elasticity: f64 = 0.7, [0.0, 3.0], "elasticity", "standard local multiplier (Moretti 2010)";
         /// Trend growth of national demand (real GDP) outside crises.
         national_demand_growth: f64 = 0.022, [-0.2, 0.2], "1/year", "Russian GDP growth 1999-2019 averaged ~3%, less after 2009";
+        /// Share of a cyclical fall in demand that firms absorb by hoarding labour (cutting hours and wages) rather than headcount.
+        labour_hoarding: f64 = 0.6, [0.0, 1.0], "share", "Gimpelson & Lippoldt 2001: Russian firms cut wages and hours, employment fell far less than output in the 1990s";
         /// Monthly volatility of a firm's idiosyncratic demand (log random walk, Gibrat's law).
         idiosyncratic_volatility: f64 = 0.03, [0.0, 0.5], "log points/month", "Gibrat's law; gives a Zipf-like size distribution (Axtell 2001)";
-        /// The same for city-forming giants and named large firms.
+        /// The same for city-forming giants.
         giant_volatility: f64 = 0.008, [0.0, 0.5], "log points/month", "assumption";
         /// Extra initial cash (months of wage bill) of start-ups in a town with an incubator.
         incubator_cash_months: f64 = 4.0, [0.0, 120.0], "months of wage bill", "seed 003: incubators raise survival";
@@ -257,7 +269,7 @@ param_block! {
     /// Migration decisions: hazard of considering a move, destination choice, liquidity.
     Migration, "migration" {
         /// Monthly probability that an adult aged 40-59 in work considers moving (the base).
-        base_hazard: f64 = 0.0012, [0.0, 1.0], "1/month", "calibrated: about a third of 18-30s consider moving (brief)";
+        base_hazard: f64 = 0.0010, [0.0, 1.0], "1/month", "calibrated: about a third of 18-30s consider moving (brief)";
         /// Hazard multiplier for ages 18-29.
         young_multiplier: f64 = 4.0, [0.0, 50.0], "ratio", "brief: youth out-migration is the main problem (seed 003)";
         /// Hazard multiplier for ages 30-39.
@@ -284,6 +296,10 @@ param_block! {
         beta_distance: f64 = 0.8, [0.0, 20.0], "utils/log km", "gravity models of Russian migration, elasticity ~0.5-1";
         /// Weight of log network ties (people from the origin living at the destination).
         beta_network: f64 = 0.3, [0.0, 20.0], "utils/log persons", "network ties (Massey 1993)";
+        /// Weight of the log population of the destination (gravity mass: more opportunities in larger places).
+        beta_size: f64 = 1.0, [0.0, 5.0], "utils/log persons", "gravity models: destination-mass elasticity ~1";
+        /// Population the rest-of-country option counts for in the size term.
+        rest_of_country_population: f64 = 2000000.0, [1.0, 1.0e9], "persons", "calibrated (the reachable part of the rest of Russia)";
         /// Utility of staying (attachment and moving frictions).
         stay_bonus: f64 = 1.0, [0.0, 50.0], "utils", "calibrated";
         /// Utility shift of the rest-of-country option (captures its size and variety).
@@ -295,7 +311,7 @@ param_block! {
         /// Distance cost of a move.
         moving_cost_krub_per_km: f64 = 0.02, [0.0, 100.0], "thousand RUB/km", "assumption";
         /// Monthly in-migration from the rest of the country per resident (scaled by the town's attractiveness).
-        rest_of_country_inflow: f64 = 0.0006, [0.0, 0.1], "1/month", "calibrated to observed in-migration rates ~7-10 per 1,000";
+        rest_of_country_inflow: f64 = 0.0008, [0.0, 0.1], "1/month", "calibrated to observed in-migration rates ~7-10 per 1,000";
         /// Monthly out-migration from a hub to the modelled towns per hub resident (scaled by their attractiveness).
         hub_outflow: f64 = 0.0002, [0.0, 0.1], "1/month", "calibrated";
         /// Initial network stock between two towns as a share of the destination population, decaying with log distance.
@@ -341,7 +357,14 @@ param_block! {
 
 /// All parameter tables, in file order.
 pub fn all_tables() -> Vec<&'static [ParamDoc]> {
-    vec![Demography::TABLE, Labour::TABLE, Firms::TABLE, Migration::TABLE, Clusters::TABLE, Towns::TABLE]
+    vec![
+        Demography::TABLE,
+        Labour::TABLE,
+        Firms::TABLE,
+        Migration::TABLE,
+        Clusters::TABLE,
+        Towns::TABLE,
+    ]
 }
 
 #[cfg(test)]
@@ -365,7 +388,11 @@ mod tests {
         for table in all_tables() {
             for row in table {
                 assert!(!row.doc.trim().is_empty(), "{} has no doc", row.key);
-                assert!(!row.unit.is_empty() && !row.source.is_empty(), "{}", row.key);
+                assert!(
+                    !row.unit.is_empty() && !row.source.is_empty(),
+                    "{}",
+                    row.key
+                );
                 assert!(row.min <= row.max, "{}", row.key);
             }
         }
@@ -379,16 +406,30 @@ mod tests {
         m.validate(&mut problems);
         assert_eq!(problems.len(), 1);
         let text = problems[0].to_string();
-        assert!(text.contains("migration.base_hazard") && text.contains("[0, 1]"), "{text}");
+        assert!(
+            text.contains("migration.base_hazard") && text.contains("[0, 1]"),
+            "{text}"
+        );
     }
 }
 
 /// The parameter table as Markdown (for `monotown params` and docs/ODD.md).
 pub fn markdown_table() -> String {
-    let mut s = String::from("| key | unit | default | valid range | meaning | source |\n|---|---|---|---|---|---|\n");
+    let mut s = String::from(
+        "| key | unit | default | valid range | meaning | source |\n|---|---|---|---|---|---|\n",
+    );
     for table in all_tables() {
         for r in table {
-            s.push_str(&format!("| `{}` | {} | {} | [{}, {}] | {} | {} |\n", r.key, r.unit, r.default, r.min, r.max, r.doc.trim(), r.source));
+            s.push_str(&format!(
+                "| `{}` | {} | {} | [{}, {}] | {} | {} |\n",
+                r.key,
+                r.unit,
+                r.default,
+                r.min,
+                r.max,
+                r.doc.trim(),
+                r.source
+            ));
         }
     }
     s

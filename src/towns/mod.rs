@@ -68,7 +68,14 @@ pub struct Town {
 
 impl Town {
     /// A town at the start.
-    pub fn new(name: String, is_hub: bool, population0: f64, wage0: f64, amenity: f64, housing: f64) -> Town {
+    pub fn new(
+        name: String,
+        is_hub: bool,
+        population0: f64,
+        wage0: f64,
+        amenity: f64,
+        housing: f64,
+    ) -> Town {
         Town {
             name,
             is_hub,
@@ -95,7 +102,14 @@ impl Town {
     }
 
     /// Monthly budget, amenity and housing update. `revenue` in thousand RUB (real).
-    pub fn update_budget_and_amenities(&mut self, p: &Towns, revenue: f64, population: f64, heavy_share: f64, first_month: bool) {
+    pub fn update_budget_and_amenities(
+        &mut self,
+        p: &Towns,
+        revenue: f64,
+        population: f64,
+        heavy_share: f64,
+        first_month: bool,
+    ) {
         self.revenue = revenue;
         if first_month {
             self.revenue_smooth = revenue;
@@ -106,11 +120,19 @@ impl Town {
         self.spending = self.revenue_smooth;
         self.budget_balance += revenue - self.spending;
         let per_resident = self.spending / population.max(1.0);
-        let ratio = if self.spending_per_resident0 > 0.0 { (per_resident / self.spending_per_resident0).max(0.01) } else { 1.0 };
-        let target = self.amenity0 * ratio.powf(p.amenity_spending_elasticity * p.amenity_spending_share.max(0.0) * 2.0)
+        let ratio = if self.spending_per_resident0 > 0.0 {
+            (per_resident / self.spending_per_resident0).max(0.01)
+        } else {
+            1.0
+        };
+        let target = self.amenity0
+            * ratio.powf(p.amenity_spending_elasticity * p.amenity_spending_share.max(0.0) * 2.0)
             - p.pollution_penalty * (heavy_share - self.heavy_share0);
         self.amenity += p.amenity_adjustment * (target - self.amenity);
-        self.housing = self.housing0 * (population / self.population0.max(1.0)).max(0.01).powf(p.housing_elasticity);
+        self.housing = self.housing0
+            * (population / self.population0.max(1.0))
+                .max(0.01)
+                .powf(p.housing_elasticity);
     }
 
     /// Yearly monotown status. Shares are of local jobs; `unemployment` and
@@ -128,7 +150,8 @@ impl Town {
         while self.concentration_history.len() > 5 {
             self.concentration_history.pop_front();
         }
-        let avg = self.concentration_history.iter().sum::<f64>() / self.concentration_history.len() as f64;
+        let avg = self.concentration_history.iter().sum::<f64>()
+            / self.concentration_history.len() as f64;
         self.monotown = !self.is_hub && population > 3000.0 && avg >= 0.2;
         if !self.monotown {
             self.category = 0;
@@ -138,7 +161,10 @@ impl Town {
             (Some((_, start)), Some(now)) if start > 0 => 1.0 - now as f64 / start as f64,
             _ => 0.0,
         };
-        self.category = if !city_former_alive || decline > 0.10 || unemployment >= 2.0 * national_unemployment {
+        self.category = if !city_former_alive
+            || decline > 0.10
+            || unemployment >= 2.0 * national_unemployment
+        {
             1
         } else if unemployment > national_unemployment || decline > 0.05 {
             2

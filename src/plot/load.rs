@@ -1,0 +1,400 @@
+//! Loading saved runs into chart data, and drawing a run folder's charts and report.
+//!
+//! One run folder gives single lines; several folders of the same scenario (replicates)
+//! give median lines with 5-95% bands. Everything is read back from the Parquet files
+//! the run wrote, so `monotown plot` redraws without re-running.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use super::{
+    Format, ObservedKind, ObservedPoint, OdMatrix, PlotError, RenderOptions, RunData, Series,
+    StatusPoint, TownData,
+};
+use crate::observed;
+use crate::output::read_parquet;
+use crate::run::Manifest;
+
+/// Why saved runs could not be drawn.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The folder is not a complete run.
+    #[error(
+        "{path} is not a complete monotown run folder (missing {missing}); run `monotown run` first or pass a run folder"
+    )]
+    NotARun {
+        /// Folder.
+        path: PathBuf,
+        /// Missing file.
+        missing: &'static str,
+    },
+    /// A table could not be read or lacks a column.
+    #[error("cannot read {path}: {source}")]
+    Table {
+        /// File.
+        path: PathBuf,
+        /// Cause.
+        source: PolarsError,
+    },
+    /// Replicates do not share the same towns and months.
+    #[error(
+        "{path} does not match the first run (different towns or months); replicates must come from one scenario"
+    )]
+    Mismatch {
+        /// Folder.
+        path: PathBuf,
+    },
+    /// Manifest unreadable.
+    #[error("cannot read {path}: {message}")]
+    Manifest {
+        /// File.
+        path: PathBuf,
+        /// Cause.
+        message: String,
+    },
+    /// Drawing failed.
+    #[error(transparent)]
+    Plot(#[from] PlotError),
+}
+
+fn table(dir: &Path, name: &'static str) -> Result<DataFrame, LoadError> {
+    let path = dir.join(name);
+    if !path.exists() {
+        return Err(LoadError::NotARun {
+            path: dir.to_path_buf(),
+            missing: name,
+        });
+    }
+    read_parquet(&path).map_err(|source| LoadError::Table { path, source })
+}
+
+/// Read a run's manifest.
+pub fn read_manifest(dir: &Path) -> Result<Manifest, LoadError> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|_| LoadError::NotARun {
+        path: dir.to_path_buf(),
+        missing: "manifest.json",
+    })?;
+    serde_json::from_str(&text).map_err(|e| LoadError::Manifest {
+        path,
+        message: e.to_string(),
+    })
+}
+
+fn f64_column(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
+    let c = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(c.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect())
+}
+
+/// Load one or more run folders (replicates of one scenario) into chart data.
+pub fn load_runs(dirs: &[PathBuf]) -> Result<RunData, LoadError> {
+    let census = observed::census();
+    let mut towns: Vec<TownData> = Vec::new();
+    // town -> column -> replicates
+    let mut values: Vec<BTreeMap<String, Vec<Vec<f64>>>> = Vec::new();
+    let mut first_month: Option<(i32, u32, usize)> = None;
+    let mut od = BTreeMap::new();
+    for (k, dir) in dirs.iter().enumerate() {
+        read_manifest(dir)?;
+        let df = table(dir, "towns.parquet")?;
+        let tpath = dir.join("towns.parquet");
+        let wrap = |source| LoadError::Table {
+            path: tpath.clone(),
+            source,
+        };
+        let town_col: Vec<String> = df
+            .column("town")
+            .and_then(|c| {
+                Ok(c.str()?
+                    .iter()
+                    .map(|s| s.unwrap_or("").to_string())
+                    .collect())
+            })
+            .map_err(wrap)?;
+        let year = f64_column(&df, "year").map_err(wrap)?;
+        let month = f64_column(&df, "month").map_err(wrap)?;
+        let hub: Vec<bool> = df
+            .column("is_hub")
+            .and_then(|c| Ok(c.bool()?.iter().map(|b| b.unwrap_or(false)).collect()))
+            .map_err(wrap)?;
+        let mut order: Vec<String> = Vec::new();
+        let mut rows: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, t) in town_col.iter().enumerate() {
+            if !rows.contains_key(t) {
+                order.push(t.clone());
+            }
+            rows.entry(t.clone()).or_default().push(i);
+        }
+        if k == 0 {
+            for t in &order {
+                let i0 = rows[t][0];
+                towns.push(TownData::new(t.clone(), hub[i0]));
+                values.push(BTreeMap::new());
+            }
+            let i0 = rows[&order[0]][0];
+            first_month = Some((year[i0] as i32, month[i0] as u32, rows[&order[0]].len()));
+        } else if order.len() != towns.len()
+            || order.iter().zip(&towns).any(|(a, b)| *a != b.name)
+            || rows[&order[0]].len() != first_month.map(|f| f.2).unwrap_or(0)
+        {
+            return Err(LoadError::Mismatch { path: dir.clone() });
+        }
+        let numeric: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .filter(|n| !matches!(n.as_str(), "town" | "is_hub" | "year" | "month"))
+            .collect();
+        for name in &numeric {
+            let v = f64_column(&df, name).map_err(wrap)?;
+            for (ti, t) in order.iter().enumerate() {
+                values[ti]
+                    .entry(name.clone())
+                    .or_default()
+                    .push(rows[t].iter().map(|&i| v[i]).collect());
+            }
+        }
+        if k == 0 {
+            // Status: December of each year; firm sizes and OD from the first run.
+            let status = f64_column(&df, "monotown_status").map_err(wrap)?;
+            let category = f64_column(&df, "monotown_category").map_err(wrap)?;
+            for (ti, t) in order.iter().enumerate() {
+                for &i in &rows[t] {
+                    if month[i] as i32 == 12 {
+                        towns[ti].status.push(StatusPoint {
+                            year: year[i] as i32,
+                            status: status[i] > 0.5,
+                            category: category[i] as u8,
+                        });
+                    }
+                }
+                towns[ti].observed = census
+                    .iter()
+                    .filter(|o| o.town == *t)
+                    .map(|o| ObservedPoint {
+                        year: o.year as f64,
+                        population: o.population,
+                        kind: if o.kind == "census" {
+                            ObservedKind::Census
+                        } else {
+                            ObservedKind::Estimate
+                        },
+                    })
+                    .collect();
+            }
+            let firms = table(dir, "firms.parquet")?;
+            let fpath = dir.join("firms.parquet");
+            let fw = |source| LoadError::Table {
+                path: fpath.clone(),
+                source,
+            };
+            let fy = f64_column(&firms, "year").map_err(fw)?;
+            let fwk = f64_column(&firms, "workforce").map_err(fw)?;
+            let frep = f64_column(&firms, "represents").map_err(fw)?;
+            let ftown: Vec<String> = firms
+                .column("town")
+                .and_then(|c| {
+                    Ok(c.str()?
+                        .iter()
+                        .map(|s| s.unwrap_or("").to_string())
+                        .collect())
+                })
+                .map_err(fw)?;
+            for i in 0..fy.len() {
+                if let Some(ti) = order.iter().position(|t| *t == ftown[i]) {
+                    let copies = frep[i].round().clamp(1.0, 1000.0) as usize;
+                    let sizes = towns[ti].firm_sizes.entry(fy[i] as i32).or_default();
+                    for _ in 0..copies {
+                        sizes.push(fwk[i]);
+                    }
+                }
+            }
+            let odf = table(dir, "migration_od.parquet")?;
+            let opath = dir.join("migration_od.parquet");
+            let ow = |source| LoadError::Table {
+                path: opath.clone(),
+                source,
+            };
+            let oy = f64_column(&odf, "year").map_err(ow)?;
+            let om = f64_column(&odf, "migrants").map_err(ow)?;
+            let get_str = |name: &str| -> PolarsResult<Vec<String>> {
+                Ok(odf
+                    .column(name)?
+                    .str()?
+                    .iter()
+                    .map(|s| s.unwrap_or("").to_string())
+                    .collect())
+            };
+            let oo = get_str("origin").map_err(ow)?;
+            let od_dest = get_str("destination").map_err(ow)?;
+            let mut by_year: BTreeMap<i32, Vec<(String, String, f64)>> = BTreeMap::new();
+            for i in 0..oy.len() {
+                by_year.entry(oy[i] as i32).or_default().push((
+                    oo[i].clone(),
+                    od_dest[i].clone(),
+                    om[i],
+                ));
+            }
+            for (y, triples) in by_year {
+                od.insert(
+                    y,
+                    OdMatrix::from_triples(
+                        triples.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), *c)),
+                    ),
+                );
+            }
+        }
+    }
+    let (y0, m0, _) = first_month.ok_or(LoadError::NotARun {
+        path: PathBuf::from("(no folder)"),
+        missing: "towns.parquet",
+    })?;
+    for (ti, cols) in values.into_iter().enumerate() {
+        for (name, reps) in cols {
+            towns[ti].insert(Series::monthly(name, y0, m0, reps)?);
+        }
+    }
+    Ok(RunData { towns, od })
+}
+
+/// Draw the charts of one run (or of several replicates) into `out_dir` and write
+/// `report.html` there. Returns the chart paths.
+pub fn plot_runs(
+    dirs: &[PathBuf],
+    out_dir: &Path,
+    formats: &[Format],
+    options: &RenderOptions,
+) -> Result<Vec<PathBuf>, LoadError> {
+    let data = load_runs(dirs)?;
+    let paths = super::render_all(&data, out_dir, formats, options)?;
+    let manifest = read_manifest(&dirs[0])?;
+    let mut facts = vec![
+        ("scenario".to_string(), manifest.scenario.clone()),
+        ("source".to_string(), manifest.scenario_origin.clone()),
+        (
+            "scenario hash (FNV-1a)".to_string(),
+            manifest.scenario_hash.clone(),
+        ),
+        ("seed".to_string(), manifest.seed.to_string()),
+        (
+            "scale (agents per person)".to_string(),
+            manifest.scale.to_string(),
+        ),
+        (
+            "years".to_string(),
+            format!("{}-{}", manifest.start_year, manifest.end_year),
+        ),
+        (
+            "version".to_string(),
+            format!(
+                "{} ({})",
+                manifest.version,
+                manifest
+                    .git_commit
+                    .clone()
+                    .unwrap_or_else(|| "commit unknown".into())
+            ),
+        ),
+        ("threads".to_string(), manifest.threads.to_string()),
+        (
+            "simulation time".to_string(),
+            format!("{:.2} s", manifest.simulate_seconds),
+        ),
+        (
+            "person-months per second".to_string(),
+            format!("{:.1} million", manifest.person_months_per_second / 1e6),
+        ),
+    ];
+    if dirs.len() > 1 {
+        facts.push((
+            "replicates".to_string(),
+            format!("{} (median line, 5-95% band)", dirs.len()),
+        ));
+    }
+    let (header, rows) = summary_table(&data);
+    let chart_paths: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .cloned()
+        .collect();
+    let chart_paths = if chart_paths.is_empty() {
+        paths.clone()
+    } else {
+        chart_paths
+    };
+    super::report_html(
+        &facts,
+        (&header, &rows),
+        &chart_paths,
+        &out_dir.join("report.html"),
+    )?;
+    Ok(paths)
+}
+
+/// Population against census, unemployment and wage at key years (median over replicates).
+pub fn summary_table(data: &RunData) -> (Vec<String>, Vec<Vec<String>>) {
+    let header = [
+        "town",
+        "year",
+        "population (simulated)",
+        "population (observed)",
+        "error",
+        "unemployment",
+        "mean wage, thousand RUB",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut rows = Vec::new();
+    for t in &data.towns {
+        let Some(pop) = t.column("population") else {
+            continue;
+        };
+        let s = pop.summary();
+        let u = t.column("unemployment_rate").map(|c| c.summary());
+        let w = t.column("mean_wage_krub").map(|c| c.summary());
+        let first_year = s.x.first().map(|x| x.floor() as i32).unwrap_or(0);
+        for year in [first_year, 2002, 2010, 2021, 2035] {
+            // December of the year (January of the first year).
+            let target = if year == first_year {
+                year as f64
+            } else {
+                year as f64 + 11.0 / 12.0
+            };
+            let Some(i) = s.x.iter().position(|x| (x - target).abs() < 0.01) else {
+                continue;
+            };
+            let obs = t
+                .observed
+                .iter()
+                .find(|o| o.year as i32 == year)
+                .map(|o| o.population);
+            rows.push(vec![
+                t.name.clone(),
+                year.to_string(),
+                format!("{:.0}", s.median[i]),
+                obs.map(|o| format!("{o:.0}")).unwrap_or_else(|| "-".into()),
+                obs.map(|o| format!("{:+.1}%", 100.0 * (s.median[i] - o) / o))
+                    .unwrap_or_default(),
+                if t.is_hub {
+                    "hub".into()
+                } else {
+                    u.as_ref()
+                        .map(|u| format!("{:.1}%", 100.0 * u.median[i]))
+                        .unwrap_or_default()
+                },
+                if t.is_hub {
+                    String::new()
+                } else {
+                    w.as_ref()
+                        .map(|w| format!("{:.1}", w.median[i]))
+                        .unwrap_or_default()
+                },
+            ]);
+        }
+    }
+    (header, rows)
+}
