@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+mod batch_cli;
+
 use monotown::observed;
 use monotown::output::{Format, write_run};
 use monotown::plot;
@@ -86,6 +88,41 @@ enum Command {
         /// Folder for the charts (default: the first run folder).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Run scenarios x replicates in parallel into one dataset (resumable, shardable).
+    ///
+    /// Each replicate gets its own seed derived from (master seed, scenario, replicate).
+    /// Re-running the same command skips the runs already complete.
+    Batch {
+        /// Scenario TOML files.
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Replicates per scenario.
+        #[arg(long, default_value_t = 1)]
+        replicates: u32,
+        /// Override a scenario value in every run, by key path (repeatable), e.g.
+        /// `--set run.end_year=2000 --set migration.beta_distance=1.2`.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        #[command(flatten)]
+        opts: batch_cli::BatchOpts,
+    },
+    /// Run a parameter sweep file (grid, Latin hypercube, Sobol', Morris, Saltelli) with
+    /// sensitivity analysis of its metrics. --seed overrides the file's master seed.
+    Sweep {
+        /// Sweep TOML file (see docs/BATCH.md).
+        sweep: PathBuf,
+        #[command(flatten)]
+        opts: batch_cli::BatchOpts,
+    },
+    /// Combine the shards of a batch folder: rebuild the run table, summary, sensitivity
+    /// analysis and report from all complete runs.
+    Merge {
+        /// Batch folder (holding batch.json).
+        dir: PathBuf,
+        /// No progress output.
+        #[arg(long)]
+        quiet: bool,
     },
 }
 
@@ -170,6 +207,14 @@ fn dispatch(cli: Cli) -> Result<()> {
             print!("{}", monotown::scenario::params::markdown_table());
             Ok(())
         }
+        Some(Command::Batch {
+            scenarios,
+            replicates,
+            set,
+            opts,
+        }) => batch_cli::batch(&scenarios, replicates, &set, &opts),
+        Some(Command::Sweep { sweep, opts }) => batch_cli::sweep(&sweep, &opts),
+        Some(Command::Merge { dir, quiet }) => batch_cli::merge(&dir, quiet),
     }
 }
 

@@ -5,7 +5,7 @@
 //! batch runner relies on this to resume). The schema is documented in docs/OUTPUT.md.
 
 use std::fs::File;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -97,21 +97,24 @@ pub fn write_table(
     if matches!(format, Format::Parquet | Format::Both) {
         let path = dir.join(format!("{stem}.parquet"));
         let tmp = tmp_path(&path);
-        let file = File::create(&tmp).map_err(io(&tmp))?;
-        ParquetWriter::new(file)
+        // Buffered: the Parquet writer issues many small writes (thousands per table).
+        let mut file = BufWriter::new(File::create(&tmp).map_err(io(&tmp))?);
+        ParquetWriter::new(&mut file)
             .with_compression(ParquetCompression::Snappy)
             .finish(df)
             .map_err(|source| OutputError::Polars {
                 path: path.clone(),
                 source,
             })?;
+        file.flush().map_err(io(&tmp))?;
+        drop(file);
         std::fs::rename(&tmp, &path).map_err(io(&path))?;
         written.push(path);
     }
     if matches!(format, Format::Csv | Format::Both) {
         let path = dir.join(format!("{stem}.csv"));
         let tmp = tmp_path(&path);
-        let mut file = File::create(&tmp).map_err(io(&tmp))?;
+        let mut file = BufWriter::new(File::create(&tmp).map_err(io(&tmp))?);
         CsvWriter::new(&mut file)
             .include_header(true)
             .finish(df)
@@ -119,6 +122,8 @@ pub fn write_table(
                 path: path.clone(),
                 source,
             })?;
+        file.flush().map_err(io(&tmp))?;
+        drop(file);
         std::fs::rename(&tmp, &path).map_err(io(&path))?;
         written.push(path);
     }

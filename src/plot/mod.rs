@@ -32,6 +32,9 @@ mod output;
 mod report;
 mod style;
 
+/// The embedded font's registration, shared with the batch charts.
+pub(crate) use style::ensure_font;
+
 #[cfg(test)]
 mod tests;
 
