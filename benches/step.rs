@@ -10,7 +10,9 @@ use monotown::run::simulate;
 use monotown::scenario::Scenario;
 
 fn scenario(name: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(format!("{name}.toml"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(format!("{name}.toml"));
     Scenario::load(&path).expect("shipped scenario")
 }
 
@@ -33,7 +35,9 @@ fn small_run(c: &mut Criterion) {
     let s = Scenario::load(&path).expect("tiny scenario");
     let mut g = c.benchmark_group("whole_run");
     g.sample_size(10);
-    g.bench_function("tiny_1989_1996_scale_0.05", |b| b.iter(|| simulate(&s, 1, 0.05)));
+    g.bench_function("tiny_1989_1996_scale_0.05", |b| {
+        b.iter(|| simulate(&s, 1, 0.05))
+    });
     g.finish();
 }
 

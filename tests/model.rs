@@ -11,7 +11,10 @@ use monotown::people::GONE;
 use monotown::run::simulate;
 
 fn pool(threads: usize) -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap()
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
 }
 
 #[test]
@@ -33,9 +36,20 @@ fn population_accounting_identity_holds_every_month_in_every_town() {
             checked += 1;
         }
         last.insert(r.town.clone(), r.population);
-        assert!(r.employed <= r.labour_force, "employed > labour force in {} {}", r.town, r.year);
-        assert!(r.mean_wage_krub >= 0.0 && r.unemployment_rate >= 0.0 && r.unemployment_rate <= 1.0);
-        assert_eq!(r.population, r.pop_band.iter().sum::<i64>(), "age bands sum to population");
+        assert!(
+            r.employed <= r.labour_force,
+            "employed > labour force in {} {}",
+            r.town,
+            r.year
+        );
+        assert!(
+            r.mean_wage_krub >= 0.0 && r.unemployment_rate >= 0.0 && r.unemployment_rate <= 1.0
+        );
+        assert_eq!(
+            r.population,
+            r.pop_band.iter().sum::<i64>(),
+            "age bands sum to population"
+        );
     }
     assert_eq!(checked, 2 * (8 * 12 - 1));
 }
@@ -85,14 +99,28 @@ fn run_to_dir(threads: usize, dir: &std::path::Path) {
 #[test]
 fn same_seed_gives_bit_identical_outputs_with_1_2_and_8_threads() {
     let base = tempfile::tempdir().unwrap();
-    let dirs: Vec<_> = [1usize, 2, 8].iter().map(|t| base.path().join(format!("t{t}"))).collect();
+    let dirs: Vec<_> = [1usize, 2, 8]
+        .iter()
+        .map(|t| base.path().join(format!("t{t}")))
+        .collect();
     for (t, d) in [1usize, 2, 8].iter().zip(&dirs) {
         run_to_dir(*t, d);
     }
-    for name in ["towns.parquet", "towns.csv", "migration_od.parquet", "firms.parquet", "clusters.parquet", "events.parquet", "manifest.json"] {
+    for name in [
+        "towns.parquet",
+        "towns.csv",
+        "migration_od.parquet",
+        "firms.parquet",
+        "clusters.parquet",
+        "events.parquet",
+        "manifest.json",
+    ] {
         let a = std::fs::read(dirs[0].join(name)).unwrap();
         for d in &dirs[1..] {
-            assert!(a == std::fs::read(d.join(name)).unwrap(), "{name} differs between thread counts");
+            assert!(
+                a == std::fs::read(d.join(name)).unwrap(),
+                "{name} differs between thread counts"
+            );
         }
     }
 }
@@ -113,7 +141,9 @@ fn different_seeds_give_different_runs() {
 fn golden_summary_of_the_tiny_scenario() {
     let s = common::tiny();
     let out = simulate(&s, 2024, 0.05);
-    let mut text = String::from("town,year,population,births,deaths,in_migrants,out_migrants,employed,unemployed,firms,clusters\n");
+    let mut text = String::from(
+        "town,year,population,births,deaths,in_migrants,out_migrants,employed,unemployed,firms,clusters\n",
+    );
     let mut acc: HashMap<(String, i32), [i64; 4]> = HashMap::new();
     for r in &out.records.towns {
         let e = acc.entry((r.town.clone(), r.year)).or_default();
@@ -124,16 +154,31 @@ fn golden_summary_of_the_tiny_scenario() {
         if r.month == 12 {
             text.push_str(&format!(
                 "{},{},{},{},{},{},{},{},{},{},{}\n",
-                r.town, r.year, r.population, e[0], e[1], e[2], e[3], r.employed, r.unemployed, r.firms, r.clusters
+                r.town,
+                r.year,
+                r.population,
+                e[0],
+                e[1],
+                e[2],
+                e[3],
+                r.employed,
+                r.unemployed,
+                r.firms,
+                r.clusters
             ));
         }
     }
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/tiny_summary.csv");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/tiny_summary.csv");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, &text).unwrap();
     }
-    let expected = std::fs::read_to_string(&path).expect("golden file exists (create it with UPDATE_GOLDEN=1)");
-    assert_eq!(text, expected, "the tiny scenario's summary changed; if on purpose, rerun with UPDATE_GOLDEN=1");
+    let expected = std::fs::read_to_string(&path)
+        .expect("golden file exists (create it with UPDATE_GOLDEN=1)");
+    assert_eq!(
+        text, expected,
+        "the tiny scenario's summary changed; if on purpose, rerun with UPDATE_GOLDEN=1"
+    );
 }
 
 #[test]
@@ -142,13 +187,43 @@ fn outputs_are_real_parquet_with_the_documented_columns() {
     let s = common::tiny();
     let out = simulate(&s, 3, 0.05);
     let written = write_run(dir.path(), &out.records, &out.manifest, Format::Both).unwrap();
-    assert!(written.iter().all(|p| !p.to_string_lossy().ends_with(".tmp")));
+    assert!(
+        written
+            .iter()
+            .all(|p| !p.to_string_lossy().ends_with(".tmp"))
+    );
     let towns = read_parquet(&dir.path().join("towns.parquet")).unwrap();
     for col in [
-        "town", "year", "month", "population", "pop_18_29", "pop_higher", "labour_force", "employed", "unemployed", "vacancies", "mean_wage_krub",
-        "median_wage_krub", "births", "deaths", "in_migrants", "out_migrants", "out_migrants_18_29", "commuters_in", "commuters_out", "firms_giant",
-        "firms_pharma_biotech", "emp_giant", "emp_local_services", "largest_employer_share", "diversification_index", "clusters",
-        "cluster_employment", "budget_balance_krub", "monotown_status", "monotown_category",
+        "town",
+        "year",
+        "month",
+        "population",
+        "pop_18_29",
+        "pop_higher",
+        "labour_force",
+        "employed",
+        "unemployed",
+        "vacancies",
+        "mean_wage_krub",
+        "median_wage_krub",
+        "births",
+        "deaths",
+        "in_migrants",
+        "out_migrants",
+        "out_migrants_18_29",
+        "commuters_in",
+        "commuters_out",
+        "firms_giant",
+        "firms_pharma_biotech",
+        "emp_giant",
+        "emp_local_services",
+        "largest_employer_share",
+        "diversification_index",
+        "clusters",
+        "cluster_employment",
+        "budget_balance_krub",
+        "monotown_status",
+        "monotown_category",
     ] {
         assert!(towns.column(col).is_ok(), "towns table lacks {col}");
     }
@@ -158,11 +233,20 @@ fn outputs_are_real_parquet_with_the_documented_columns() {
     let firms = read_parquet(&dir.path().join("firms.parquet")).unwrap();
     assert!(firms.height() > 0);
     let events = read_parquet(&dir.path().join("events.parquet")).unwrap();
-    let kinds: Vec<String> = events.column("kind").unwrap().str().unwrap().iter().flatten().map(String::from).collect();
+    let kinds: Vec<String> = events
+        .column("kind")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .map(String::from)
+        .collect();
     for k in ["firm_split", "shock_started", "policy_started"] {
         assert!(kinds.iter().any(|x| x == k), "no {k} event");
     }
-    let manifest: monotown::run::Manifest = serde_json::from_slice(&std::fs::read(dir.path().join("manifest.json")).unwrap()).unwrap();
+    let manifest: monotown::run::Manifest =
+        serde_json::from_slice(&std::fs::read(dir.path().join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest.seed, 3);
     assert!(manifest.person_months > 0);
     // CSV twin has the same rows.
@@ -175,11 +259,31 @@ fn shipped_scenarios_run_and_stay_plausible() {
     for name in ["nizhny_tagil", "biysk", "novokuznetsk"] {
         let s = common::shipped_short(name, 1993, 0.02);
         let out = simulate(&s, s.file.run.seed, 0.02);
-        for r in out.records.towns.iter().filter(|r| !r.is_hub && r.month == 12) {
-            let p0 = s.file.town.iter().find(|t| t.name == r.town).unwrap().population as f64;
+        for r in out
+            .records
+            .towns
+            .iter()
+            .filter(|r| !r.is_hub && r.month == 12)
+        {
+            let p0 = s
+                .file
+                .town
+                .iter()
+                .find(|t| t.name == r.town)
+                .unwrap()
+                .population as f64;
             let ratio = r.population as f64 / p0;
-            assert!((0.8..1.2).contains(&ratio), "{name}: {} at {} is {ratio:.2} of its start", r.town, r.year);
-            assert!(r.unemployment_rate < 0.4, "{name}: unemployment {}", r.unemployment_rate);
+            assert!(
+                (0.8..1.2).contains(&ratio),
+                "{name}: {} at {} is {ratio:.2} of its start",
+                r.town,
+                r.year
+            );
+            assert!(
+                r.unemployment_rate < 0.4,
+                "{name}: unemployment {}",
+                r.unemployment_rate
+            );
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Clusters: cooperation links among related co-located firms, and their detection.
 //!
-//! Each month every live firm tries to link with a few random firms of its town or of
+//! Only traded-sector firms (industry, IT, tourism) take part: local services and the
+//! public sector never link. Each month every such firm tries to link with a few random firms of its town or of
 //! towns within commuting reach (the agglomeration); a link forms with a probability that
 //! rises with sector relatedness (above a threshold), industrial parks and cluster
 //! policies, and links break at a small rate or when a firm exits. A cluster is a
@@ -62,7 +63,7 @@ impl ClusterState {
         seed: u64,
         step: u32,
     ) -> (Vec<u32>, ClusterChanges) {
-        let eligible = |f: &Firm| f.alive && f.kind != FirmKind::Hub;
+        let eligible = |f: &Firm| f.alive && f.kind != FirmKind::Hub && f.sector.can_cluster();
         // Break links.
         let mut rng = Stream::new(seed, Process::ClusterLinks, u64::MAX, step);
         self.links.retain(|&(a, b)| {

@@ -79,6 +79,13 @@ impl Sector {
         )
     }
 
+    /// Sectors whose firms can form cluster links: tradable industries, IT and tourism.
+    /// Local services and the public sector serve the town's own demand and are not
+    /// clustered (Porter 1998: clusters are groups of traded-sector firms).
+    pub fn can_cluster(self) -> bool {
+        !matches!(self, Sector::LocalServices | Sector::PublicSector)
+    }
+
     /// Innovative sectors (tax breaks, incubator start-ups).
     pub fn is_innovative(self) -> bool {
         matches!(

@@ -382,7 +382,9 @@ mod tests {
         };
         let mut f = firm(1000);
         run(&mut f, &markets(0.6, 0.5), &p, 1);
-        assert!(f.target < 800.0, "target {}", f.target);
+        // Demand fell by 40%; labour hoarding absorbs part of the cyclical fall, so the
+        // target falls by less than demand but still clearly below the workforce.
+        assert!(f.target < 900.0 && f.target > 600.0, "target {}", f.target);
         assert!(f.layoff_probability > 0.0);
         assert!(f.profit < 0.0);
         assert!(f.base_wage < 10.0);

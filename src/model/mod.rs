@@ -858,9 +858,15 @@ impl Model {
             *x = f.labour.reservation_decay.powi(k as i32) as f32;
         }
         let firm_wage: Vec<f32> = self.firms.iter().map(|f| f.base_wage as f32).collect();
-        let skill_mult = [f.labour.wage_basic as f32, f.labour.wage_vocational as f32, f.labour.wage_higher as f32];
-        let firm_wage_bin: Vec<u16> =
-            firm_wage.iter().flat_map(|&w| skill_mult.map(|m| pass::wage_bin(w * m) as u16)).collect();
+        let skill_mult = [
+            f.labour.wage_basic as f32,
+            f.labour.wage_vocational as f32,
+            f.labour.wage_higher as f32,
+        ];
+        let firm_wage_bin: Vec<u16> = firm_wage
+            .iter()
+            .flat_map(|&w| skill_mult.map(|m| pass::wage_bin(w * m) as u16))
+            .collect();
         let firm_layoff: Vec<f32> = self
             .firms
             .iter()

@@ -444,7 +444,9 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
                     c.savings[i] += ctx.saving_rate * w;
                     tc.employed += 1;
                     tc.wage_sum += w as f64;
-                    out.wage_hist[town * WAGE_BINS + ctx.firm_wage_bin[fi * 3 + skill as usize] as usize] += 1;
+                    out.wage_hist
+                        [town * WAGE_BINS + ctx.firm_wage_bin[fi * 3 + skill as usize] as usize] +=
+                        1;
                     out.firm_workforce[fi] += 1;
                     let work = ctx.firm_town[fi] as usize;
                     if work != town {

@@ -7,7 +7,10 @@ use monotown::scenario::Scenario;
 
 /// Path of a file under tests/data.
 pub fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("data")
+        .join(name)
 }
 
 /// The tiny test scenario.
@@ -17,7 +20,9 @@ pub fn tiny() -> Scenario {
 
 /// A shipped scenario shortened to `end_year` and coarsened to `scale`, for fast tests.
 pub fn shipped_short(name: &str, end_year: i32, scale: f64) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(format!("{name}.toml"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(format!("{name}.toml"));
     let text = std::fs::read_to_string(&path).unwrap();
     let mut file = monotown::scenario::parse_file(&text, &path).unwrap();
     file.run.end_year = end_year;
