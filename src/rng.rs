@@ -39,12 +39,23 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Hash the `(seed, process, month)` part of a key. Loops over many entities compute it
+/// once and derive each entity's stream with [`Stream::for_entity`].
+#[inline(always)]
+pub fn base_key(seed: u64, process: Process, month: u32) -> u64 {
+    let a = mix64(seed ^ (process as u64).wrapping_mul(GOLDEN));
+    mix64(a ^ u64::from(month).wrapping_mul(0xA076_1D64_78BD_642F))
+}
+
 /// Hash a key tuple into one 64-bit word.
 #[inline(always)]
 pub fn key(seed: u64, process: Process, entity: u64, month: u32) -> u64 {
-    let a = mix64(seed ^ (process as u64).wrapping_mul(GOLDEN));
-    let b = mix64(a ^ entity.wrapping_mul(0xD6E8_FEB8_6659_FD93));
-    mix64(b ^ u64::from(month).wrapping_mul(0xA076_1D64_78BD_642F))
+    entity_key(base_key(seed, process, month), entity)
+}
+
+#[inline(always)]
+fn entity_key(base: u64, entity: u64) -> u64 {
+    mix64(base ^ entity.wrapping_mul(0xD6E8_FEB8_6659_FD93))
 }
 
 /// A SplitMix64 stream.
@@ -59,6 +70,15 @@ impl Stream {
     pub fn new(seed: u64, process: Process, entity: u64, month: u32) -> Self {
         Stream {
             state: key(seed, process, entity, month),
+        }
+    }
+
+    /// The stream of `entity` under a precomputed [`base_key`]: identical to
+    /// `Stream::new(seed, process, entity, month)` at one hash instead of three.
+    #[inline(always)]
+    pub fn for_entity(base: u64, entity: u64) -> Self {
+        Stream {
+            state: entity_key(base, entity),
         }
     }
 
@@ -79,6 +99,32 @@ impl Stream {
     #[inline(always)]
     pub fn uniform_f32(&mut self) -> f32 {
         (self.next_u64() >> 40) as f32 * (1.0 / (1u32 << 24) as f32)
+    }
+
+    /// Two independent uniforms in [0, 1) as f32 (24 bits each) from one 64-bit draw:
+    /// bits 40..64 and 16..40. Halves the hashing for pairs of cheap Bernoulli trials.
+    #[inline(always)]
+    pub fn two_uniforms_f32(&mut self) -> (f32, f32) {
+        const SCALE: f32 = 1.0 / (1u32 << 24) as f32;
+        let r = self.next_u64();
+        (
+            (r >> 40) as f32 * SCALE,
+            ((r >> 16) & 0xFF_FFFF) as f32 * SCALE,
+        )
+    }
+
+    /// Three independent uniforms in [0, 1) as f32 (21 bits each, resolution 4.8e-7)
+    /// from one 64-bit draw: bits 43..64, 22..43 and 1..22.
+    #[inline(always)]
+    pub fn three_uniforms_f32(&mut self) -> [f32; 3] {
+        const MASK: u64 = (1 << 21) - 1;
+        const SCALE: f32 = 1.0 / (1u32 << 21) as f32;
+        let r = self.next_u64();
+        [
+            (r >> 43) as f32 * SCALE,
+            ((r >> 22) & MASK) as f32 * SCALE,
+            ((r >> 1) & MASK) as f32 * SCALE,
+        ]
     }
 
     /// True with probability `p`.
@@ -133,6 +179,18 @@ mod tests {
     }
 
     #[test]
+    fn precomputed_base_gives_the_same_stream() {
+        let base = base_key(11, Process::Person, 5);
+        for e in [0u64, 1, 77, u64::MAX] {
+            let mut a = Stream::for_entity(base, e);
+            let mut b = Stream::new(11, Process::Person, e, 5);
+            for _ in 0..10 {
+                assert_eq!(a.next_u64(), b.next_u64());
+            }
+        }
+    }
+
+    #[test]
     fn splitmix_reference_values() {
         // SplitMix64 seeded with 0 (reference implementation by Vigna): first outputs.
         let mut s = Stream { state: 0 };
@@ -148,6 +206,43 @@ mod tests {
         assert!((mean - 0.5).abs() < 0.005, "mean {mean}");
         let mut s = Stream::new(1, Process::Person, 0, 0);
         assert!((0..10_000).all(|_| s.below(6) < 6));
+    }
+
+    #[test]
+    fn paired_uniforms_are_uniform_and_uncorrelated() {
+        let mut s = Stream::new(3, Process::Person, 9, 1);
+        let n = 200_000;
+        let (mut sa, mut sb, mut sab) = (0.0f64, 0.0f64, 0.0f64);
+        for _ in 0..n {
+            let (a, b) = s.two_uniforms_f32();
+            assert!((0.0..1.0).contains(&a) && (0.0..1.0).contains(&b));
+            sa += a as f64;
+            sb += b as f64;
+            sab += a as f64 * b as f64;
+        }
+        let (ma, mb) = (sa / n as f64, sb / n as f64);
+        assert!((ma - 0.5).abs() < 0.005 && (mb - 0.5).abs() < 0.005);
+        let cov = sab / n as f64 - ma * mb;
+        assert!(cov.abs() < 0.002, "covariance {cov}");
+    }
+
+    #[test]
+    fn triple_uniforms_hit_small_probabilities_at_the_right_rate() {
+        let mut s = Stream::new(5, Process::Person, 1, 2);
+        let n = 2_000_000;
+        let p = 0.001f32;
+        let mut hits = [0u32; 3];
+        for _ in 0..n {
+            let u = s.three_uniforms_f32();
+            for k in 0..3 {
+                assert!((0.0..1.0).contains(&u[k]));
+                hits[k] += u32::from(u[k] < p);
+            }
+        }
+        // Expected 2000 each; 5 standard deviations is about 224.
+        for h in hits {
+            assert!((h as f64 - 2000.0).abs() < 224.0, "hits {hits:?}");
+        }
     }
 
     #[test]

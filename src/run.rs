@@ -105,7 +105,7 @@ pub fn simulate(scenario: &Scenario, seed: u64, scale: f64) -> RunOutput {
         person_months: model.person_months,
         person_months_per_second: model.person_months as f64 / simulate_seconds.max(1e-9),
         agents_start,
-        agents_end: model.people.len(),
+        agents_end: model.people.live(),
         replicate: None,
         point: None,
         parameters: Vec::new(),

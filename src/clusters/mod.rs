@@ -12,6 +12,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+
 use crate::firms::{Firm, FirmKind, relatedness};
 use crate::policy::TownLevers;
 use crate::rng::{Process, Stream};
@@ -79,42 +81,55 @@ impl ClusterState {
                 by_town[f.town.index()].push(i as u32);
             }
         }
-        for (i, f) in firms.iter().enumerate() {
-            if !eligible(f) {
-                continue;
-            }
-            let t = f.town.index();
-            let mut rng = Stream::new(seed, Process::ClusterLinks, i as u64, step);
-            let reachable: Vec<usize> = (0..n_towns)
-                .filter(|&u| reach[t * n_towns + u] && !by_town[u].is_empty())
-                .collect();
-            if reachable.is_empty() {
-                continue;
-            }
-            for _ in 0..TRIES_PER_FIRM {
-                let u = reachable[rng.below(reachable.len() as u64) as usize];
-                let j = by_town[u][rng.below(by_town[u].len() as u64) as usize];
-                if j as usize == i {
-                    continue;
+        // Towns within reach of each town that have candidates.
+        let reachable: Vec<Vec<usize>> = (0..n_towns)
+            .map(|t| {
+                (0..n_towns)
+                    .filter(|&u| reach[t * n_towns + u] && !by_town[u].is_empty())
+                    .collect()
+            })
+            .collect();
+        // Each firm's tries use its own stream, so they run in parallel; the new links
+        // are collected in firm order and the set does not depend on insertion order.
+        let firms_ro: &[Firm] = firms;
+        let new_links: Vec<(u32, u32)> = (0..firms_ro.len())
+            .into_par_iter()
+            .filter(|&i| eligible(&firms_ro[i]))
+            .flat_map_iter(|i| {
+                let f = &firms_ro[i];
+                let t = f.town.index();
+                let reachable = &reachable[t];
+                let mut rng = Stream::new(seed, Process::ClusterLinks, i as u64, step);
+                let mut found = [None; TRIES_PER_FIRM];
+                if !reachable.is_empty() {
+                    for slot in found.iter_mut() {
+                        let u = reachable[rng.below(reachable.len() as u64) as usize];
+                        let j = by_town[u][rng.below(by_town[u].len() as u64) as usize];
+                        if j as usize == i {
+                            continue;
+                        }
+                        let g = &firms_ro[j as usize];
+                        let r = relatedness(f.sector, g.sector);
+                        if r < p.relatedness_threshold {
+                            continue;
+                        }
+                        let seeded = levers[t].sector_link_multiplier[f.sector.index()]
+                            .max(levers[t].sector_link_multiplier[g.sector.index()]);
+                        let prob =
+                            (p.link_probability * r * levers[t].link_multiplier * seeded).min(1.0);
+                        if rng.bernoulli(prob) {
+                            *slot = Some(if (i as u32) < j {
+                                (i as u32, j)
+                            } else {
+                                (j, i as u32)
+                            });
+                        }
+                    }
                 }
-                let g = &firms[j as usize];
-                let r = relatedness(f.sector, g.sector);
-                if r < p.relatedness_threshold {
-                    continue;
-                }
-                let seeded = levers[t].sector_link_multiplier[f.sector.index()]
-                    .max(levers[t].sector_link_multiplier[g.sector.index()]);
-                let prob = (p.link_probability * r * levers[t].link_multiplier * seeded).min(1.0);
-                if rng.bernoulli(prob) {
-                    let pair = if (i as u32) < j {
-                        (i as u32, j)
-                    } else {
-                        (j, i as u32)
-                    };
-                    self.links.insert(pair);
-                }
-            }
-        }
+                found.into_iter().flatten()
+            })
+            .collect();
+        self.links.extend(new_links);
 
         // Union-find over links.
         let n = firms.len();

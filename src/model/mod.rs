@@ -22,8 +22,10 @@ use crate::markets::labour::{LabourTables, MatchingInputs, offer_options, vacanc
 use crate::markets::prices::WorldPrices;
 use crate::migration::{MigrationTables, PlaceValue, TableInputs, build_tables};
 use crate::people::demography::RateTables;
-use crate::people::pass::{self, CHUNK, PassContext, PassResult, WAGE_BINS, wage_bin_value};
-use crate::people::{GONE, NewPerson, People, Skill};
+use crate::people::pass::{
+    self, CHUNK, FirmView, PassContext, PassResult, WAGE_BINS, wage_bin_value,
+};
+use crate::people::{NewPerson, People, Skill};
 use crate::policy::{NationalLevers, OneOff, Schedule, TownLevers};
 use crate::rng::{Process, Stream};
 use crate::scenario::{REST_OF_COUNTRY, Scenario, TownKind, interpolate};
@@ -857,22 +859,28 @@ impl Model {
         for (k, x) in decay.iter_mut().enumerate() {
             *x = f.labour.reservation_decay.powi(k as i32) as f32;
         }
-        let firm_wage: Vec<f32> = self.firms.iter().map(|f| f.base_wage as f32).collect();
         let skill_mult = [
             f.labour.wage_basic as f32,
             f.labour.wage_vocational as f32,
             f.labour.wage_higher as f32,
         ];
-        let firm_wage_bin: Vec<u16> = firm_wage
-            .iter()
-            .flat_map(|&w| skill_mult.map(|m| pass::wage_bin(w * m) as u16))
-            .collect();
-        let firm_layoff: Vec<f32> = self
+        let firm_views: Vec<FirmView> = self
             .firms
             .iter()
-            .map(|f| if f.alive { f.layoff_probability } else { 1.0 })
+            .map(|firm| {
+                let wage = firm.base_wage as f32;
+                FirmView {
+                    wage,
+                    layoff: if firm.alive {
+                        firm.layoff_probability
+                    } else {
+                        1.0
+                    },
+                    town: firm.town.0,
+                    wage_bin: skill_mult.map(|m| pass::wage_bin(wage * m) as u16),
+                }
+            })
             .collect();
-        let firm_town: Vec<u16> = self.firms.iter().map(|f| f.town.0).collect();
         let training: Vec<f32> = ctx
             .levers
             .iter()
@@ -892,10 +900,7 @@ impl Model {
             labour,
             migration,
             migration_params: &f.migration,
-            firm_wage: &firm_wage,
-            firm_wage_bin: &firm_wage_bin,
-            firm_layoff: &firm_layoff,
-            firm_town: &firm_town,
+            firms: &firm_views,
             skill_wage: [
                 f.labour.wage_basic as f32,
                 f.labour.wage_vocational as f32,
@@ -914,9 +919,10 @@ impl Model {
             n_towns: self.towns.len(),
             n_firms: self.firms.len(),
         };
-        self.person_months += self.people.len() as u64;
         let chunks = self.people.chunks_mut(CHUNK);
         let mut result = pass::run(chunks, &pctx);
+        self.person_months += result.processed;
+        self.people.gone += result.gone as usize;
         drop(pctx);
 
         // Newborns join their mother's town.
@@ -947,8 +953,7 @@ impl Model {
             firm.hires = h;
         }
         // Compact when more than 2% of slots are gone.
-        let gone = self.people.town.iter().filter(|&&t| t == GONE).count();
-        if gone * 50 > self.people.len() {
+        if self.people.gone * 50 > self.people.len() {
             self.people.compact();
         }
         result
@@ -1162,6 +1167,8 @@ impl Model {
         let mut jobs = vec![0u64; n];
         let mut emp_giant = vec![0u64; n];
         let mut emp_sector = vec![[0u64; 10]; n];
+        // Giants' employment by sector (kept apart from `emp_sector`, which excludes giants).
+        let mut emp_giant_sector = vec![[0u64; 10]; n];
         let mut firms_count = vec![0.0f64; n];
         let mut firms_kind = vec![[0.0f64; 4]; n];
         let mut firms_sector = vec![[0.0f64; 10]; n];
@@ -1186,6 +1193,7 @@ impl Model {
             profits[t] += firm.profit.max(0.0);
             if firm.kind == FirmKind::Giant {
                 emp_giant[t] += firm.workforce as u64;
+                emp_giant_sector[t][firm.sector.index()] += firm.workforce as u64;
             } else {
                 emp_sector[t][firm.sector.index()] += firm.workforce as u64;
             }
@@ -1241,17 +1249,8 @@ impl Model {
                 (emp_sector[t][Sector::Metallurgy.index()] + emp_sector[t][Sector::Mining.index()])
                     as f64
                     / jobs[t] as f64
-                    + self
-                        .firms
-                        .iter()
-                        .filter(|f| {
-                            f.alive
-                                && f.kind == FirmKind::Giant
-                                && f.town.index() == t
-                                && matches!(f.sector, Sector::Metallurgy | Sector::Mining)
-                        })
-                        .map(|f| f.workforce as f64)
-                        .sum::<f64>()
+                    + (emp_giant_sector[t][Sector::Metallurgy.index()]
+                        + emp_giant_sector[t][Sector::Mining.index()]) as f64
                         / jobs[t] as f64
             }
         };
@@ -1325,18 +1324,7 @@ impl Model {
             let mut hhi = 0.0;
             if town_jobs > 0.0 {
                 for s in 0..10 {
-                    let mut e = emp_sector[t][s] as f64;
-                    e += self
-                        .firms
-                        .iter()
-                        .filter(|f| {
-                            f.alive
-                                && f.kind == FirmKind::Giant
-                                && f.town.index() == t
-                                && f.sector.index() == s
-                        })
-                        .map(|f| f.workforce as f64)
-                        .sum::<f64>();
+                    let e = (emp_sector[t][s] + emp_giant_sector[t][s]) as f64;
                     hhi += (e / town_jobs).powi(2);
                 }
             }

@@ -81,6 +81,8 @@ pub struct People {
     pub wage: Vec<f32>,
     /// Savings (thousand RUB).
     pub savings: Vec<f32>,
+    /// Slots marked [`GONE`] since the last compaction.
+    pub gone: usize,
 }
 
 /// Fields of a new person.
@@ -108,6 +110,11 @@ impl People {
     /// Number of slots (including gone people not yet compacted).
     pub fn len(&self) -> usize {
         self.town.len()
+    }
+
+    /// Living residents of the modelled towns (slots minus gone ones).
+    pub fn live(&self) -> usize {
+        self.town.len() - self.gone
     }
 
     /// No slots at all.
@@ -156,7 +163,7 @@ impl People {
     /// when compaction runs).
     pub fn compact(&mut self) {
         let keep: Vec<bool> = self.town.iter().map(|&t| t != GONE).collect();
-        fn retain<T: Copy>(v: &mut Vec<T>, keep: &[bool]) {
+        fn retain<T: Copy + Send>(v: &mut Vec<T>, keep: &[bool]) {
             let mut j = 0;
             for i in 0..v.len() {
                 if keep[i] {
@@ -166,15 +173,20 @@ impl People {
             }
             v.truncate(j);
         }
-        retain(&mut self.serial, &keep);
-        retain(&mut self.birth_month, &keep);
-        retain(&mut self.town, &keep);
-        retain(&mut self.home_town, &keep);
-        retain(&mut self.employer, &keep);
-        retain(&mut self.flags, &keep);
-        retain(&mut self.months_unemployed, &keep);
-        retain(&mut self.wage, &keep);
-        retain(&mut self.savings, &keep);
+        // The fields are independent: compact them in parallel.
+        let k = &keep;
+        rayon::scope(|s| {
+            s.spawn(|_| retain(&mut self.serial, k));
+            s.spawn(|_| retain(&mut self.birth_month, k));
+            s.spawn(|_| retain(&mut self.home_town, k));
+            s.spawn(|_| retain(&mut self.employer, k));
+            s.spawn(|_| retain(&mut self.flags, k));
+            s.spawn(|_| retain(&mut self.months_unemployed, k));
+            s.spawn(|_| retain(&mut self.wage, k));
+            s.spawn(|_| retain(&mut self.savings, k));
+        });
+        retain(&mut self.town, k);
+        self.gone = 0;
     }
 
     /// Split into mutable chunk views of `chunk` people each (the last may be shorter).

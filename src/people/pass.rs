@@ -67,15 +67,9 @@ pub struct PassContext<'a> {
     pub migration: &'a MigrationTables,
     /// Migration parameters.
     pub migration_params: &'a Migration,
-    /// Base wage by firm.
-    pub firm_wage: &'a [f32],
-    /// Wage-histogram bin by firm and skill (`firm * 3 + skill`), precomputed once a month
-    /// so the pass takes no logarithms.
-    pub firm_wage_bin: &'a [u16],
-    /// Lay-off probability by firm this month.
-    pub firm_layoff: &'a [f32],
-    /// Town of each firm.
-    pub firm_town: &'a [u16],
+    /// What the pass reads of each firm, packed so an employed person touches one
+    /// cache line of firm data.
+    pub firms: &'a [FirmView],
     /// Wage multipliers by skill.
     pub skill_wage: [f32; 3],
     /// Monthly quit probability.
@@ -102,6 +96,20 @@ pub struct PassContext<'a> {
     pub n_towns: usize,
     /// Number of firms.
     pub n_firms: usize,
+}
+
+/// What the person pass reads of one firm (16 bytes).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FirmView {
+    /// Base wage (thousand RUB/month), before the skill multiplier.
+    pub wage: f32,
+    /// Lay-off probability this month (1 for a closed firm).
+    pub layoff: f32,
+    /// Town of the workplace.
+    pub town: u16,
+    /// Wage-histogram bin of the wage paid to each skill, precomputed once a month so
+    /// the pass takes no logarithms.
+    pub wage_bin: [u16; 3],
 }
 
 /// Per-town counters of one chunk (agents).
@@ -187,6 +195,10 @@ pub struct PassResult {
     pub od_young: Vec<u32>,
     /// Newborns: (town, female), in chunk order.
     pub newborns: Vec<(u16, bool)>,
+    /// People processed (alive in a modelled town at the start of the month).
+    pub processed: u64,
+    /// People who died or left the modelled towns this month (slots marked gone).
+    pub gone: u64,
 }
 
 impl PassResult {
@@ -200,22 +212,23 @@ impl PassResult {
             od: vec![0; n_towns * n_dest],
             od_young: vec![0; n_towns * n_dest],
             newborns: Vec::new(),
+            processed: 0,
+            gone: 0,
         }
     }
 
-    fn merge(&mut self, o: PassResult) {
-        for (a, b) in self.towns.iter_mut().zip(&o.towns) {
-            a.add(b);
-        }
+    /// Add another accumulator's integer counts (order-free).
+    fn add_counts(&mut self, o: &PassResult) {
         add_u32(&mut self.wage_hist, &o.wage_hist);
         add_u32(&mut self.firm_workforce, &o.firm_workforce);
         add_u32(&mut self.firm_hires, &o.firm_hires);
+        add_u32(&mut self.od, &o.od);
+        add_u32(&mut self.od_young, &o.od_young);
         for (a, b) in self.commuters_in.iter_mut().zip(&o.commuters_in) {
             *a += b;
         }
-        add_u32(&mut self.od, &o.od);
-        add_u32(&mut self.od_young, &o.od_young);
-        self.newborns.extend_from_slice(&o.newborns);
+        self.processed += o.processed;
+        self.gone += o.gone;
     }
 }
 
@@ -228,25 +241,94 @@ fn add_u32(a: &mut [u32], b: &[u32]) {
 /// Run the pass over all chunks in parallel and merge in order.
 pub fn run(chunks: Vec<PeopleChunk<'_>>, ctx: &PassContext<'_>) -> PassResult {
     let n_dest = ctx.migration.n_dest;
-    let parts: Vec<PassResult> = chunks.into_par_iter().map(|c| run_chunk(c, ctx)).collect();
-    let mut total = PassResult::new(ctx.n_towns, ctx.n_firms, n_dest);
-    for p in parts {
-        total.merge(p);
+    let hazards = hazard_table(ctx);
+    let new = || PassResult::new(ctx.n_towns, ctx.n_firms, n_dest);
+    // Integer counts are summed per rayon fold (how work is split does not matter for
+    // them); town counters come back tagged with their chunk index.
+    let (mut total, mut parts) = chunks
+        .into_par_iter()
+        .enumerate()
+        .fold(
+            || (new(), Vec::new()),
+            |(mut acc, mut parts), (k, c)| {
+                let t = run_chunk(c, ctx, &hazards, &mut acc);
+                parts.push((k, t));
+                (acc, parts)
+            },
+        )
+        .reduce(
+            || (new(), Vec::new()),
+            |(mut a, mut pa), (b, pb)| {
+                a.add_counts(&b);
+                pa.extend(pb);
+                (a, pa)
+            },
+        );
+    parts.sort_unstable_by_key(|&(k, _)| k);
+    for (_, p) in parts {
+        for (a, b) in total.towns.iter_mut().zip(&p.towns) {
+            a.add(b);
+        }
+        total.newborns.extend_from_slice(&p.newborns);
     }
     total
 }
 
-fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
-    let n_dest = ctx.migration.n_dest;
-    let mut out = PassResult::new(ctx.n_towns, ctx.n_firms, n_dest);
-    let mp = ctx.migration_params;
+/// Ages (in years) with their own entry in the hazard table; older people share the last.
+const HAZARD_AGES: usize = 101;
+
+/// Monthly migration hazard by town, age, unemployment (of working age) and low pay:
+/// `[((town * HAZARD_AGES + age) * 2 + unemployed) * 2 + low_paid]`. The same values as
+/// [`hazard`], computed once a month instead of once per person.
+fn hazard_table(ctx: &PassContext<'_>) -> Vec<f32> {
     let school_age_years = (ctx.school_age_months / 12) as u32;
+    let mut t = Vec::with_capacity(ctx.n_towns * HAZARD_AGES * 4);
+    for town in 0..ctx.n_towns {
+        for age in 0..HAZARD_AGES as u32 {
+            for unemployed in [false, true] {
+                for low_paid in [false, true] {
+                    t.push(hazard(
+                        ctx.migration_params,
+                        age,
+                        school_age_years,
+                        unemployed,
+                        low_paid,
+                        ctx.migration.youth_multiplier[town],
+                    ) as f32);
+                }
+            }
+        }
+    }
+    t
+}
+
+/// Town counters and newborns of one chunk: kept per chunk and merged in chunk order,
+/// because the floating-point sums must be added in a fixed order.
+struct ChunkTowns {
+    towns: Vec<TownCounts>,
+    newborns: Vec<(u16, bool)>,
+}
+
+/// One chunk of people. Order-free integer counts (per firm, histograms,
+/// origin-destination) go to `out`, shared by the chunks of one rayon fold; town
+/// counters and newborns are returned.
+fn run_chunk(
+    c: PeopleChunk<'_>,
+    ctx: &PassContext<'_>,
+    hazards: &[f32],
+    out: &mut PassResult,
+) -> ChunkTowns {
+    let n_dest = ctx.migration.n_dest;
+    let mut towns = vec![TownCounts::default(); ctx.n_towns];
+    let mut newborns = Vec::new();
+    let rng_base = crate::rng::base_key(ctx.seed, Process::Person, ctx.step);
     for i in 0..c.town.len() {
         let town0 = c.town[i];
         if town0 == GONE {
             continue;
         }
-        let mut rng = Stream::new(ctx.seed, Process::Person, c.serial[i] as u64, ctx.step);
+        out.processed += 1;
+        let mut rng = Stream::for_entity(rng_base, c.serial[i] as u64);
         let age_months = ctx.month - c.birth_month[i];
         let age = (age_months.max(0) / 12) as u32;
         let flags = c.flags[i];
@@ -255,25 +337,28 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
 
         // --- Demography: death, then births to women of fertile age.
         let age_idx = (age as usize).min(ctx.rates.death_male.len() - 1);
-        let p_death = if female {
-            ctx.rates.death_female[age_idx]
+        let deaths = if female {
+            &ctx.rates.death_female
         } else {
-            ctx.rates.death_male[age_idx]
+            &ctx.rates.death_male
         };
-        if rng.uniform_f32() < p_death {
-            out.towns[town].deaths += 1;
+        let p_death = deaths[age_idx];
+        // One 64-bit draw decides death, whether a move is considered, and a birth.
+        let [u_death, u_move, u_birth] = rng.three_uniforms_f32();
+        if u_death < p_death {
+            towns[town].deaths += 1;
             c.town[i] = GONE;
             c.employer[i] = None;
+            out.gone += 1;
             continue;
         }
         // A birth is counted in the mother's end-of-month town (below), so the
-        // population accounting identity holds town by town.
+        // population accounting identity holds town by town. Men get probability 0
+        // (no data-dependent branch on sex here).
         let mut newborn_female: Option<bool> = None;
-        if female {
-            let p_birth = ctx.rates.birth[age_idx];
-            if p_birth > 0.0 && rng.uniform_f32() < p_birth {
-                newborn_female = Some(rng.uniform_f32() < ctx.female_birth_share);
-            }
+        let p_birth = ctx.rates.birth[age_idx] * f32::from(u8::from(female));
+        if u_birth < p_birth {
+            newborn_female = Some(rng.uniform_f32() < ctx.female_birth_share);
         }
 
         // --- Schooling: the education choice at school-leaving age.
@@ -297,15 +382,12 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
         let low_paid = employed_before && c.wage[i] < ctx.migration.low_wage[town];
         let working_age = age_months >= ctx.entry_age_months
             && age_months < ctx.pension_age_months[female as usize];
-        let h = hazard(
-            mp,
-            age,
-            school_age_years,
-            !employed_before && working_age,
-            low_paid,
-            ctx.migration.youth_multiplier[town],
-        );
-        if rng.uniform() < h {
+        let unemployed = !employed_before && working_age;
+        let h = hazards[((town * HAZARD_AGES + (age as usize).min(HAZARD_AGES - 1)) * 2
+            + unemployed as usize)
+            * 2
+            + low_paid as usize];
+        if u_move < h {
             let row = &ctx.migration.cdf
                 [(town * 3 + skill as usize) * n_dest..(town * 3 + skill as usize + 1) * n_dest];
             let d = pick_destination(row, rng.uniform_f32());
@@ -313,13 +395,13 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
                 let cost = ctx.migration.moving_cost[town * n_dest + d];
                 let adult = age >= 18;
                 if adult && c.savings[i] < cost {
-                    out.towns[town].liquidity_constrained += 1;
+                    towns[town].liquidity_constrained += 1;
                 } else {
                     if adult {
                         c.savings[i] -= cost;
                     }
                     let band = age_band(age);
-                    let t = &mut out.towns[town];
+                    let t = &mut towns[town];
                     t.out_migrants += 1;
                     t.out_band[band] += 1;
                     out.od[town * n_dest + d] += 1;
@@ -327,24 +409,24 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
                         out.od_young[town * n_dest + d] += 1;
                     }
                     if ctx.migration.keeps_agents[d] {
-                        out.towns[d].in_migrants += 1;
+                        towns[d].in_migrants += 1;
                         if let Some(f) = c.employer[i] {
-                            let work = ctx.firm_town[f.index()] as usize;
+                            let work = ctx.firms[f.index()].town as usize;
                             if !ctx.reach[d * ctx.n_towns + work] {
                                 c.employer[i] = None;
                                 c.months_unemployed[i] = 0;
-                                out.towns[town].separations += 1;
+                                towns[town].separations += 1;
                             }
                         }
                         town = d;
                         c.town[i] = d as u16;
                     } else {
                         if c.employer[i].take().is_some() {
-                            out.towns[town].separations += 1;
+                            towns[town].separations += 1;
                         }
                         if newborn_female.is_some() {
                             // The baby is born here and leaves with its mother.
-                            let t = &mut out.towns[town];
+                            let t = &mut towns[town];
                             t.births += 1;
                             t.out_migrants += 1;
                             t.out_band[0] += 1;
@@ -352,6 +434,7 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
                         }
                         c.town[i] = GONE;
                         c.flags[i] = flags;
+                        out.gone += 1;
                         continue;
                     }
                 }
@@ -365,7 +448,7 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
             && age_months < ctx.school_age_months + ctx.study_months;
         let in_labour_force =
             age_months >= ctx.entry_age_months && !student && age_months < pension;
-        let tc = &mut out.towns[town];
+        let tc = &mut towns[town];
         if !in_labour_force {
             if c.employer[i].take().is_some() {
                 tc.separations += 1;
@@ -386,21 +469,23 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
             match c.employer[i] {
                 Some(f) => {
                     let fi = f.index();
-                    if rng.uniform_f32() < ctx.quit_rate + ctx.firm_layoff[fi] {
+                    // One draw decides separation and on-the-job search.
+                    let (u_quit, u_search) = rng.two_uniforms_f32();
+                    if u_quit < ctx.quit_rate + ctx.firms[fi].layoff {
                         c.employer[i] = None;
                         c.months_unemployed[i] = 0;
                         tc.separations += 1;
-                    } else if rng.uniform_f32() < ctx.on_the_job_search {
+                    } else if u_search < ctx.on_the_job_search {
                         // On-the-job search: switch for a clearly better net wage.
                         let options = &ctx.labour.options[town];
-                        if let Some(opt) = pick_option(options, rng.uniform_f32()) {
-                            if let Some(nf) = pick_firm(
-                                &ctx.labour.vacancy_cdf[opt.work_town as usize],
-                                rng.uniform_f32(),
-                            ) {
+                        let (u_town, u_firm) = rng.two_uniforms_f32();
+                        if let Some(opt) = pick_option(options, u_town) {
+                            if let Some(nf) =
+                                pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], u_firm)
+                            {
                                 let current_net =
-                                    ctx.firm_wage[fi] * sw - commute_cost(ctx, town, fi);
-                                let offer_net = ctx.firm_wage[nf as usize] * sw - opt.commute_cost;
+                                    ctx.firms[fi].wage * sw - commute_cost(ctx, town, fi);
+                                let offer_net = ctx.firms[nf as usize].wage * sw - opt.commute_cost;
                                 if nf as usize != fi
                                     && offer_net > current_net * (1.0 + ctx.switch_premium)
                                 {
@@ -416,12 +501,12 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
                 None => {
                     c.months_unemployed[i] = c.months_unemployed[i].saturating_add(1);
                     let options = &ctx.labour.options[town];
-                    if let Some(opt) = pick_option(options, rng.uniform_f32()) {
-                        if let Some(nf) = pick_firm(
-                            &ctx.labour.vacancy_cdf[opt.work_town as usize],
-                            rng.uniform_f32(),
-                        ) {
-                            let offer_net = ctx.firm_wage[nf as usize] * sw - opt.commute_cost;
+                    let (u_town, u_firm) = rng.two_uniforms_f32();
+                    if let Some(opt) = pick_option(options, u_town) {
+                        if let Some(nf) =
+                            pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], u_firm)
+                        {
+                            let offer_net = ctx.firms[nf as usize].wage * sw - opt.commute_cost;
                             let reservation = (c.wage[i]
                                 * ctx.reservation_ratio
                                 * ctx.reservation_decay[c.months_unemployed[i] as usize])
@@ -439,16 +524,15 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
             match c.employer[i] {
                 Some(f) => {
                     let fi = f.index();
-                    let w = ctx.firm_wage[fi] * sw;
+                    let w = ctx.firms[fi].wage * sw;
                     c.wage[i] = w;
                     c.savings[i] += ctx.saving_rate * w;
                     tc.employed += 1;
                     tc.wage_sum += w as f64;
                     out.wage_hist
-                        [town * WAGE_BINS + ctx.firm_wage_bin[fi * 3 + skill as usize] as usize] +=
-                        1;
+                        [town * WAGE_BINS + ctx.firms[fi].wage_bin[skill as usize] as usize] += 1;
                     out.firm_workforce[fi] += 1;
-                    let work = ctx.firm_town[fi] as usize;
+                    let work = ctx.firms[fi].town as usize;
                     if work != town {
                         tc.commuters_out += 1;
                         out.commuters_in[work] += 1;
@@ -461,7 +545,7 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
             tc.labour_force += 1;
         }
         c.flags[i] = flags;
-        let tc = &mut out.towns[town];
+        let tc = &mut towns[town];
         tc.pop_band[age_band(age)] += 1;
         if age >= 18 {
             tc.pop_skill[Skill::from_code(flags >> flag::SKILL_SHIFT) as usize] += 1;
@@ -469,15 +553,15 @@ fn run_chunk(c: PeopleChunk<'_>, ctx: &PassContext<'_>) -> PassResult {
         tc.savings_sum += c.savings[i] as f64;
         if let Some(girl) = newborn_female {
             tc.births += 1;
-            out.newborns.push((town as u16, girl));
+            newborns.push((town as u16, girl));
         }
     }
-    out
+    ChunkTowns { towns, newborns }
 }
 
 #[inline(always)]
 fn commute_cost(ctx: &PassContext<'_>, home: usize, firm: usize) -> f32 {
-    let work = ctx.firm_town[firm] as usize;
+    let work = ctx.firms[firm].town as usize;
     if work == home {
         return 0.0;
     }
