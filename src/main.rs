@@ -11,6 +11,7 @@ mod batch_cli;
 use monotown::observed;
 use monotown::output::{Format, write_run};
 use monotown::plot;
+use polars::prelude::DataType;
 use monotown::run::simulate;
 use monotown::scenario::{self, Scenario};
 
@@ -320,15 +321,18 @@ fn print_summary(dirs: &[(String, PathBuf)]) -> Result<()> {
         "town", "year", "simulated", "observed", "error", "unemp", "wage"
     );
     for (_, dir) in dirs {
-        let df = monotown::output::read_parquet(&dir.join("towns.parquet"))
+        // Parquet, or CSV for runs written with `--format csv` (whose column types are
+        // inferred, hence the casts).
+        let df = plot::load::table(dir, "towns.parquet")
             .with_context(|| format!("reading {}", dir.display()))?;
-        let town = df.column("town")?.str()?.clone();
-        let year = df.column("year")?.i32()?.clone();
-        let month = df.column("month")?.i32()?.clone();
-        let pop = df.column("population")?.i64()?.clone();
-        let u = df.column("unemployment_rate")?.f64()?.clone();
-        let w = df.column("mean_wage_krub")?.f64()?.clone();
-        let is_hub = df.column("is_hub")?.bool()?.clone();
+        let col = |name: &str, t: DataType| df.column(name).and_then(|c| c.cast(&t));
+        let town = col("town", DataType::String)?.str()?.clone();
+        let year = col("year", DataType::Int32)?.i32()?.clone();
+        let month = col("month", DataType::Int32)?.i32()?.clone();
+        let pop = col("population", DataType::Int64)?.i64()?.clone();
+        let u = col("unemployment_rate", DataType::Float64)?.f64()?.clone();
+        let w = col("mean_wage_krub", DataType::Float64)?.f64()?.clone();
+        let is_hub = col("is_hub", DataType::Boolean)?.bool()?.clone();
         for i in 0..df.height() {
             let (Some(t), Some(y), Some(m)) = (town.get(i), year.get(i), month.get(i)) else {
                 continue;

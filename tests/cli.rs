@@ -200,3 +200,36 @@ fn params_prints_the_parameter_table() {
     assert!(s.contains("`migration.base_hazard`") && s.contains("| key | unit | default |"));
     let _ = Path::new("");
 }
+
+#[test]
+fn a_csv_only_run_draws_its_charts_and_plot_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let run_dir = dir.path().join("run");
+    let tiny = common::data("tiny.toml");
+    let out = monotown(&[
+        "run",
+        tiny.to_str().unwrap(),
+        "--out",
+        run_dir.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(run_dir.join("towns.csv").exists());
+    assert!(!run_dir.join("towns.parquet").exists());
+    for chart in ["population.png", "population.svg", "report.html"] {
+        assert!(run_dir.join(chart).exists(), "{chart} missing");
+    }
+    std::fs::remove_file(run_dir.join("population.png")).unwrap();
+    let out = monotown(&["plot", run_dir.to_str().unwrap(), "--format", "png"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(run_dir.join("population.png").exists());
+}

@@ -398,6 +398,15 @@ pub fn write_run(
     Ok(written)
 }
 
+/// Read a CSV table written by [`write_run`] into a data frame.
+pub fn read_csv(path: &Path) -> PolarsResult<DataFrame> {
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(None)
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
+        .finish()
+}
+
 /// Read a Parquet file into a data frame (used by plots, batches and tests).
 pub fn read_parquet(path: &Path) -> PolarsResult<DataFrame> {
     let file = File::open(path).map_err(|e| PolarsError::IO {

@@ -14,7 +14,7 @@ use super::{
     StatusPoint, TownData,
 };
 use crate::observed;
-use crate::output::read_parquet;
+use crate::output::{read_csv, read_parquet};
 use crate::run::Manifest;
 
 /// Why saved runs could not be drawn.
@@ -60,15 +60,21 @@ pub enum LoadError {
     Plot(#[from] PlotError),
 }
 
-fn table(dir: &Path, name: &'static str) -> Result<DataFrame, LoadError> {
+/// A run table, from its Parquet file or, for runs written with `--format csv`, from
+/// the CSV file of the same name.
+pub fn table(dir: &Path, name: &'static str) -> Result<DataFrame, LoadError> {
     let path = dir.join(name);
-    if !path.exists() {
-        return Err(LoadError::NotARun {
-            path: dir.to_path_buf(),
-            missing: name,
-        });
+    if path.exists() {
+        return read_parquet(&path).map_err(|source| LoadError::Table { path, source });
     }
-    read_parquet(&path).map_err(|source| LoadError::Table { path, source })
+    let csv = path.with_extension("csv");
+    if csv.exists() {
+        return read_csv(&csv).map_err(|source| LoadError::Table { path: csv, source });
+    }
+    Err(LoadError::NotARun {
+        path: dir.to_path_buf(),
+        missing: name,
+    })
 }
 
 /// Read a run's manifest.
