@@ -11,9 +11,9 @@ mod batch_cli;
 use monotown::observed;
 use monotown::output::{Format, write_run};
 use monotown::plot;
-use polars::prelude::DataType;
 use monotown::run::simulate;
 use monotown::scenario::{self, Scenario};
+use polars::prelude::DataType;
 
 /// Agent-based simulator of Russian single-industry towns (monotowns).
 ///
@@ -132,10 +132,24 @@ fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_text(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line, leaving out a cause whose text the message
+/// already contains (many errors name their cause in their own message).
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !text.contains(&c) {
+            text.push_str(": ");
+            text.push_str(&c);
+        }
+    }
+    text
 }
 
 fn dispatch(cli: Cli) -> Result<()> {

@@ -52,12 +52,12 @@ use super::keypath::{BaseScenario, KeyPathError, ResolvedKey, check_value};
 #[non_exhaustive]
 pub enum SweepError {
     /// The file could not be read.
-    #[error("cannot read sweep file {path}: {source}")]
+    #[error("cannot read sweep file {path}: {cause}")]
     Io {
         /// The file.
         path: PathBuf,
         /// The I/O error.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// Not valid TOML, an unknown key or a wrong type.
     #[error("{path}: {message}")]
@@ -78,20 +78,20 @@ pub enum SweepError {
         message: String,
     },
     /// A parameter's key path does not fit the base scenario.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Key {
         /// The sweep file.
         path: PathBuf,
         /// Cause.
-        source: KeyPathError,
+        cause: KeyPathError,
     },
     /// The design could not be built.
-    #[error("{path}: `design`: {source}")]
+    #[error("{path}: `design`: {cause}")]
     Design {
         /// The sweep file.
         path: PathBuf,
         /// Cause.
-        source: DesignError,
+        cause: DesignError,
     },
 }
 
@@ -362,9 +362,9 @@ impl SweepPlan {
             key: key.to_string(),
             message,
         };
-        let keyerr = |source| SweepError::Key {
+        let keyerr = |cause| SweepError::Key {
             path: origin.to_path_buf(),
-            source,
+            cause,
         };
         let s = &file.sweep;
         if s.name.trim().is_empty() || s.name.contains(['/', '\\']) || s.name.starts_with('.') {
@@ -460,9 +460,9 @@ impl SweepPlan {
             factors.push(factor);
         }
         let k = factors.len();
-        let derr = |source| SweepError::Design {
+        let derr = |cause| SweepError::Design {
             path: origin.to_path_buf(),
-            source,
+            cause,
         };
         let unit = match file.design {
             DesignSpec::Grid { levels } => {
@@ -657,7 +657,7 @@ fn check_metrics(file: &SweepFile, origin: &Path, base: &BaseScenario) -> Result
     let scenario =
         crate::scenario::parse_file(&base.text, &base.origin).map_err(|e| SweepError::Key {
             path: origin.to_path_buf(),
-            source: e.into(),
+            cause: e.into(),
         })?;
     let mut start = scenario.run.start_year;
     let mut end = scenario.run.end_year;

@@ -1572,10 +1572,18 @@ impl Model {
                 cluster_id: c.id,
                 members: members.round() as i64,
                 employment: (employment as f64 * inv).round() as i64,
-                output_share: if town_output[c.town] > 0.0 {
-                    out / town_output[c.town]
-                } else {
-                    0.0
+                // Share of the output of the towns its members are in (a cluster can
+                // span an agglomeration), so it never exceeds 1.
+                output_share: {
+                    let mut towns: Vec<usize> = c
+                        .members
+                        .iter()
+                        .map(|&m| self.firms[m as usize].town.index())
+                        .collect();
+                    towns.sort_unstable();
+                    towns.dedup();
+                    let base: f64 = towns.iter().map(|&t| town_output[t]).sum();
+                    if base > 0.0 { out / base } else { 0.0 }
                 },
                 sectors: sectors.join(","),
             });

@@ -1,6 +1,6 @@
 //! People: the population as a struct of arrays.
 //!
-//! Each person is ~24 bytes spread over one `Vec` per field, so the monthly pass streams
+//! Each person is 26 bytes spread over one `Vec` per field, so the monthly pass streams
 //! through memory and never allocates per person. Dead people and people who left the
 //! modelled towns are marked with [`GONE`] and compacted away when they pile up.
 //!

@@ -25,7 +25,7 @@ pub const WAGE_BINS: usize = 400;
 const WAGE_BIN_LOG_WIDTH: f32 = 0.02;
 const WAGE_BIN_MIN: f32 = 0.5;
 
-/// Lower edge of wage bin `b` (thousand RUB).
+/// Geometric centre of wage bin `b` (thousand RUB).
 pub fn wage_bin_value(b: usize) -> f64 {
     WAGE_BIN_MIN as f64 * ((b as f64 + 0.5) * WAGE_BIN_LOG_WIDTH as f64).exp()
 }
