@@ -34,8 +34,9 @@ pub struct BatchOpts {
     /// Table format of each run: parquet, csv or both.
     #[arg(long, default_value = "parquet")]
     pub format: String,
-    /// Run only the I-th of N deterministic slices of the batch (runs whose index mod N is
-    /// I-1), e.g. from a Slurm job array; then `monotown merge DIR`.
+    /// Run only slice I of N deterministic slices of the batch (runs whose index mod N is
+    /// I; 0 <= I < N, e.g. `$SLURM_ARRAY_TASK_ID/N` in a job array `--array=0-(N-1)`);
+    /// then `monotown merge DIR`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
     /// No progress bar or summary (errors are still printed).

@@ -94,17 +94,18 @@ pub fn run_seed(master: u64, scenario: &str, point: u32, replicate: u32) -> u64 
     key(master, Process::Replicate, entity, replicate)
 }
 
-/// One slice of a batch, `--shard I/N`: runs whose index modulo `N` is `I - 1`.
+/// One slice of a batch, `--shard I/N`: runs whose index modulo `N` is `I` (`0 <= I < N`,
+/// as Slurm's `--array=0-(N-1)` numbers its tasks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
-    /// 1-based slice number.
+    /// 0-based slice number.
     pub index: usize,
     /// Number of slices.
     pub count: usize,
 }
 
 impl Shard {
-    /// Parse `I/N` with `1 <= I <= N`.
+    /// Parse `I/N` with `0 <= I < N`.
     pub fn parse(s: &str) -> Result<Shard, PlanError> {
         let bad = |m: String| PlanError::Option {
             option: "--shard".into(),
@@ -126,9 +127,10 @@ impl Shard {
                 "`{s}`: N = {n} is outside the valid range [1, 1000000]"
             )));
         }
-        if i == 0 || i > n {
+        if i >= n {
             return Err(bad(format!(
-                "`{s}`: I = {i} is outside the valid range [1, {n}]"
+                "`{s}`: I = {i} is outside the valid range [0, {}] (shards are numbered from 0)",
+                n - 1
             )));
         }
         Ok(Shard { index: i, count: n })
@@ -136,7 +138,7 @@ impl Shard {
 
     /// Whether run `index` belongs to this slice.
     pub fn contains(&self, index: usize) -> bool {
-        index % self.count == self.index - 1
+        index % self.count == self.index
     }
 
     /// `shard-I-of-N`, for file names.
@@ -418,15 +420,16 @@ mod tests {
             Shard::parse("3/2")
                 .unwrap_err()
                 .to_string()
-                .contains("[1, 2]")
+                .contains("[0, 1]")
         );
-        assert!(Shard::parse("0/2").is_err());
+        assert!(Shard::parse("2/2").is_err());
+        assert!(Shard::parse("0/2").is_ok());
         assert!(Shard::parse("1/0").is_err());
         assert!(Shard::parse("x").is_err());
-        let s = Shard::parse("2/3").unwrap();
+        let s = Shard::parse("1/3").unwrap();
         let mine: Vec<usize> = (0..10).filter(|i| s.contains(*i)).collect();
         assert_eq!(mine, vec![1, 4, 7]);
-        let total: usize = (1..=3)
+        let total: usize = (0..3)
             .map(|i| {
                 (0..10)
                     .filter(|j| Shard { index: i, count: 3 }.contains(*j))
