@@ -209,7 +209,7 @@ fn merge_of_an_incomplete_batch_lists_missing_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("b");
     let plan = Plan::new(batch_spec(4, 1990.0)).unwrap();
-    run_all(&plan, &out, 2, Some(Shard { index: 2, count: 2 }));
+    run_all(&plan, &out, 2, Some(Shard { index: 1, count: 2 }));
     let loaded = batch::load_plan(&out).unwrap();
     let scanned = scan_runs(&loaded, &out);
     assert_eq!(
