@@ -509,7 +509,7 @@ struct StreamWriter {
 }
 
 /// Rows per Parquet row group of the summary (bounds the writer's buffer).
-const ROW_GROUP_ROWS: usize = 65_536;
+const ROW_GROUP_ROWS: usize = 8_192;
 
 impl StreamWriter {
     fn new(dir: &Path, stem: &str) -> Self {
