@@ -172,7 +172,8 @@ fn run_spec(
             );
         }
     } else {
-        let fin = batch::finalize(&out, &plan, Some(records), None)?;
+        let bands = batch::bands::ReplicateBands::default();
+        let fin = batch::finalize(&out, &plan, Some(records), Some(&bands))?;
         if !opts.quiet {
             for n in &fin.notes {
                 eprintln!("note: {n}");
@@ -202,7 +203,8 @@ fn run_spec(
 /// `monotown merge`.
 pub fn merge(dir: &Path, quiet: bool) -> Result<()> {
     let plan = batch::load_plan(dir)?;
-    let fin = batch::finalize(dir, &plan, None, None)?;
+    let bands = batch::bands::ReplicateBands::default();
+    let fin = batch::finalize(dir, &plan, None, Some(&bands))?;
     if !quiet {
         for n in &fin.notes {
             eprintln!("note: {n}");

@@ -499,3 +499,39 @@ fn cli_batch_with_a_failed_run_exits_non_zero_and_reports_it() {
         String::from_utf8_lossy(&r.stderr)
     );
 }
+
+#[test]
+fn a_batch_draws_the_run_charts_with_replicate_bands() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("b");
+    let plan = Plan::new(batch_spec(3, 1991.0)).unwrap();
+    run_all(&plan, &out, 2, None);
+    let bands = batch::bands::ReplicateBands::default();
+    let fin = batch::finalize(&out, &plan, None, Some(&bands)).unwrap();
+    assert!(fin.notes.is_empty(), "{:?}", fin.notes);
+    let group = out.join("charts").join("scenario=tiny").join("point=0");
+    for chart in [
+        "population",
+        "employment",
+        "migration",
+        "firms",
+        "monotown_status",
+    ] {
+        let png = std::fs::read(group.join(format!("{chart}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{chart}.png is not a PNG");
+        let svg = std::fs::read_to_string(group.join(format!("{chart}.svg"))).unwrap();
+        assert!(svg.contains("<svg"), "{chart}.svg is not an SVG");
+    }
+    assert!(group.join("report.html").exists());
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("charts/scenario=tiny/point=0/population.png"));
+
+    // A batch with more groups than the limit gets a note instead of charts.
+    let few = batch::bands::ReplicateBands { max_groups: 0 };
+    let fin = batch::finalize(&out, &plan, None, Some(&few)).unwrap();
+    assert!(
+        fin.notes.iter().any(|n| n.contains("at most 0")),
+        "{:?}",
+        fin.notes
+    );
+}

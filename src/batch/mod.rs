@@ -27,6 +27,7 @@
 //!
 //! The library never prints: progress goes through [`runner::Progress`].
 
+pub mod bands;
 pub mod chart;
 pub mod design;
 pub mod keypath;
