@@ -13,6 +13,25 @@ fn monotown(args: &[&str]) -> Output {
         .expect("binary runs")
 }
 
+/// `monotown run tests/data/tiny.toml --out RUN_DIR EXTRA...`, which must succeed.
+fn run_tiny(run_dir: &Path, extra: &[&str]) -> Output {
+    let tiny = common::data("tiny.toml");
+    let mut args = vec![
+        "run",
+        tiny.to_str().unwrap(),
+        "--out",
+        run_dir.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let out = monotown(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn assert_clean_failure(out: &Output) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(!out.status.success(), "should fail: {stderr}");
@@ -89,22 +108,7 @@ fn bad_flags_are_rejected_before_anything_is_written() {
 fn run_writes_tables_charts_and_report_and_plot_redraws_them() {
     let dir = tempfile::tempdir().unwrap();
     let run_dir = dir.path().join("run");
-    let tiny = common::data("tiny.toml");
-    let out = monotown(&[
-        "run",
-        tiny.to_str().unwrap(),
-        "--out",
-        run_dir.to_str().unwrap(),
-        "--format",
-        "both",
-        "--threads",
-        "2",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_tiny(&run_dir, &["--format", "both", "--threads", "2"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("Alpha") && stdout.contains("results:"),
@@ -205,20 +209,7 @@ fn params_prints_the_parameter_table() {
 fn a_csv_only_run_draws_its_charts_and_plot_reads_it() {
     let dir = tempfile::tempdir().unwrap();
     let run_dir = dir.path().join("run");
-    let tiny = common::data("tiny.toml");
-    let out = monotown(&[
-        "run",
-        tiny.to_str().unwrap(),
-        "--out",
-        run_dir.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_tiny(&run_dir, &["--format", "csv"]);
     assert!(run_dir.join("towns.csv").exists());
     assert!(!run_dir.join("towns.parquet").exists());
     for chart in ["population.png", "population.svg", "report.html"] {
