@@ -173,7 +173,14 @@ fn run_spec(
         }
     } else {
         let bands = batch::bands::ReplicateBands::default();
-        let fin = batch::finalize(&out, &plan, Some(records), Some(&bands))?;
+        // The summary step reads and summarises points in parallel on the same number of
+        // threads as the runs.
+        let mut pool = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = opts.threads {
+            pool = pool.num_threads(n);
+        }
+        let pool = pool.build()?;
+        let fin = pool.install(|| batch::finalize(&out, &plan, Some(records), Some(&bands)))?;
         if !opts.quiet {
             for n in &fin.notes {
                 eprintln!("note: {n}");

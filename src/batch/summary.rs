@@ -15,6 +15,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::plan::Plan;
 use super::report::{self, Figure, ReportData};
@@ -96,60 +97,47 @@ pub fn finalize(
     // Summary and metrics, one point at a time.
     let mut summary = StreamWriter::new(out, "summary");
     let mut report_rows: Option<DataFrame> = None;
-    let mut metric_rows: Vec<(String, u32, u32, u64, String, f64)> = Vec::new();
-    for group in records.chunk_by(|a, b| a.scenario == b.scenario && a.point == b.point) {
-        let done: Vec<&RunRecord> = group.iter().filter(|r| r.status.complete()).collect();
-        if done.is_empty() {
-            continue;
-        }
-        let mut frames = Vec::new();
-        for r in &done {
-            let df = read_towns(&out.join(&r.dir), plan.format, &metrics)?;
-            for m in &metrics {
-                let v = metric_value(&df, m).map_err(|source| BatchError::Polars {
-                    what: format!("metric {} of {}", m.name, r.dir.display()),
-                    source,
-                })?;
-                metric_rows.push((
-                    r.scenario.clone(),
-                    r.point,
-                    r.replicate,
-                    r.seed,
-                    m.name.clone(),
-                    v,
-                ));
-            }
-            frames.push(df);
-        }
-        let mut df = summarise(frames, &done[0].scenario, done[0].point).map_err(|source| {
-            BatchError::Polars {
-                what: "summarising replicates".into(),
-                source,
-            }
-        })?;
-        summary.write(&mut df)?;
-        // The report shows the first December rows; keep them instead of reading back.
-        if report_rows
-            .as_ref()
-            .is_none_or(|r: &DataFrame| r.height() <= report::MAX_SUMMARY_ROWS)
-        {
-            let dec = df
-                .clone()
-                .lazy()
-                .filter(col("month").eq(lit(12)))
-                .collect()
-                .map_err(|source| BatchError::Polars {
-                    what: "summary rows for the report".into(),
-                    source,
-                })?;
-            match &mut report_rows {
-                Some(r) => {
-                    r.vstack_mut(&dec).map_err(|source| BatchError::Polars {
+    let mut metric_rows: Vec<MetricRow> = Vec::new();
+    // Points are read and summarised in parallel, a block at a time (memory stays bounded
+    // by one block), and written in order, so the files do not depend on the threads.
+    const BLOCK: usize = 32;
+    let groups: Vec<&[RunRecord]> = records
+        .chunk_by(|a, b| a.scenario == b.scenario && a.point == b.point)
+        .collect();
+    for block in groups.chunks(BLOCK) {
+        let results: Vec<Result<Option<(DataFrame, Vec<MetricRow>)>, BatchError>> = block
+            .par_iter()
+            .map(|group| summarise_group(out, plan, &metrics, group))
+            .collect();
+        for result in results {
+            let Some((mut df, rows)) = result? else {
+                continue;
+            };
+            metric_rows.extend(rows);
+            summary.write(&mut df)?;
+            // The report shows the first December rows; keep them instead of reading back.
+            if report_rows
+                .as_ref()
+                .is_none_or(|r: &DataFrame| r.height() <= report::MAX_SUMMARY_ROWS)
+            {
+                let dec = df
+                    .clone()
+                    .lazy()
+                    .filter(col("month").eq(lit(12)))
+                    .collect()
+                    .map_err(|source| BatchError::Polars {
                         what: "summary rows for the report".into(),
                         source,
                     })?;
+                match &mut report_rows {
+                    Some(r) => {
+                        r.vstack_mut(&dec).map_err(|source| BatchError::Polars {
+                            what: "summary rows for the report".into(),
+                            source,
+                        })?;
+                    }
+                    None => report_rows = Some(dec),
                 }
-                None => report_rows = Some(dec),
             }
         }
     }
@@ -374,6 +362,50 @@ fn read_towns(dir: &Path, format: Format, metrics: &[MetricSpec]) -> Result<Data
             what: what(dir),
             source,
         })
+}
+
+/// A metric of one run: scenario, point, replicate, seed, metric name, value.
+type MetricRow = (String, u32, u32, u64, String, f64);
+
+/// Read the complete runs of one scenario × point, compute their metrics and the
+/// summary of their series. `None` when none of its runs is complete.
+fn summarise_group(
+    out: &Path,
+    plan: &Plan,
+    metrics: &[MetricSpec],
+    group: &[RunRecord],
+) -> Result<Option<(DataFrame, Vec<MetricRow>)>, BatchError> {
+    let done: Vec<&RunRecord> = group.iter().filter(|r| r.status.complete()).collect();
+    if done.is_empty() {
+        return Ok(None);
+    }
+    let mut rows = Vec::new();
+    let mut frames = Vec::new();
+    for r in &done {
+        let df = read_towns(&out.join(&r.dir), plan.format, metrics)?;
+        for m in metrics {
+            let v = metric_value(&df, m).map_err(|source| BatchError::Polars {
+                what: format!("metric {} of {}", m.name, r.dir.display()),
+                source,
+            })?;
+            rows.push((
+                r.scenario.clone(),
+                r.point,
+                r.replicate,
+                r.seed,
+                m.name.clone(),
+                v,
+            ));
+        }
+        frames.push(df);
+    }
+    let df = summarise(frames, &done[0].scenario, done[0].point).map_err(|source| {
+        BatchError::Polars {
+            what: "summarising replicates".into(),
+            source,
+        }
+    })?;
+    Ok(Some((df, rows)))
 }
 
 /// Median, mean, 5 % and 95 % quantiles of [`SERIES`] across the replicates of one point.
