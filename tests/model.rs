@@ -287,3 +287,26 @@ fn shipped_scenarios_run_and_stay_plausible() {
         }
     }
 }
+
+/// Young migrants are counted on every flow, including arrivals from the hub and the rest
+/// of the country, and never exceed all migrants of the flow.
+#[test]
+fn young_migrants_are_counted_on_all_flows() {
+    let s = common::tiny();
+    let out = simulate(&s, 5, 0.05);
+    let od = &out.records.od;
+    assert!(
+        od.iter()
+            .all(|r| 0 <= r.migrants_18_29 && r.migrants_18_29 <= r.migrants)
+    );
+    for origin in ["rest of country", "Hub"] {
+        let (all, young) = od
+            .iter()
+            .filter(|r| r.origin == origin)
+            .fold((0, 0), |(a, y), r| (a + r.migrants, y + r.migrants_18_29));
+        assert!(all > 0, "no arrivals from {origin}");
+        // Half of the arrivals are drawn aged 18-29.
+        let share = young as f64 / all as f64;
+        assert!((0.3..0.7).contains(&share), "{origin}: young share {share}");
+    }
+}

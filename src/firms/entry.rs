@@ -85,8 +85,6 @@ pub fn make_firm(t: NewFirm, p: &Firms) -> Firm {
         profit_year: 0.0,
         modernisation: 0,
         cluster: None,
-        layoffs_year: 0,
-        workforce_year_start: 0,
         capacity: 1.0,
     }
 }

@@ -271,10 +271,6 @@ pub struct Firm {
     pub modernisation: u8,
     /// Cluster the firm belongs to.
     pub cluster: Option<u32>,
-    /// Lay-offs this calendar year (agents).
-    pub layoffs_year: u32,
-    /// Workforce at the start of the calendar year.
-    pub workforce_year_start: u32,
     /// Multiplier on target from closure shocks.
     pub capacity: f64,
 }

@@ -331,8 +331,6 @@ mod tests {
             profit_year: 0.0,
             modernisation: 0,
             cluster: None,
-            layoffs_year: 0,
-            workforce_year_start: workforce,
             capacity: 1.0,
         }
     }

@@ -89,8 +89,6 @@ fn firm_from_parts(
         profit_year: 0.0,
         modernisation: 0,
         cluster: None,
-        layoffs_year: 0,
-        workforce_year_start: 0,
         capacity: 1.0,
     }
 }
@@ -329,7 +327,6 @@ pub fn populate(model: &mut Model, s: &Scenario) {
             firm.capital = f.firms.capital_months_of_output * firm.productivity * w;
             firm.cash = 3.0 * w * firm.base_wage * (1.0 + f.firms.payroll_tax);
         }
-        firm.workforce_year_start = firm.workforce;
     }
     debug_assert_eq!(model.people.len(), model.people.serial.len());
     let _ = People::default;

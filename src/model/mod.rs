@@ -25,12 +25,23 @@ use crate::people::demography::RateTables;
 use crate::people::pass::{
     self, CHUNK, FirmView, PassContext, PassResult, WAGE_BINS, wage_bin_value,
 };
-use crate::people::{NewPerson, People, Skill};
+use crate::people::{NewPerson, People, Skill, age_band};
 use crate::policy::{NationalLevers, OneOff, Schedule, TownLevers};
 use crate::rng::{Process, Stream};
 use crate::scenario::{REST_OF_COUNTRY, Scenario, TownKind, interpolate};
 use crate::towns::Town;
 use observe::{ClusterRow, EventRow, FirmRow, OdRow, Records, TownRow};
+
+/// In-migrants created outside the person pass (from hubs and the rest of the country),
+/// in agents.
+struct Arrivals {
+    /// By destination town and origin (towns, then the rest of the country).
+    created: Vec<Vec<u64>>,
+    /// By destination town and age band.
+    bands: Vec<[u64; 5]>,
+    /// 18-29-year-olds by destination town and origin.
+    young: Vec<Vec<u64>>,
+}
 
 /// The whole simulated world.
 pub struct Model {
@@ -960,13 +971,16 @@ impl Model {
     }
 
     /// Hubs' stocks, migrants from hubs and the rest of the country into the towns.
-    /// Returns in-migrants created by destination town, by origin (towns, then rest of country).
-    fn hubs_and_outside_migration(&mut self, ctx: &Context, result: &PassResult) -> Vec<Vec<u64>> {
+    /// Returns the in-migrants created (agents) by destination town and origin, with their
+    /// age bands.
+    fn hubs_and_outside_migration(&mut self, ctx: &Context, result: &PassResult) -> Arrivals {
         let f = &self.scenario.file;
         let n = self.towns.len();
         let nd = n + 1;
         let step = self.step_index();
         let mut created = vec![vec![0u64; nd]; n];
+        let mut bands = vec![[0u64; 5]; n];
+        let mut young = vec![vec![0u64; nd]; n];
         // Attractiveness of each agent town to outsiders: its vocational staying utility relative to the rest of the country.
         let wages = self.workplace_wages();
         let attract: Vec<f64> = (0..n)
@@ -1070,6 +1084,11 @@ impl Model {
                         40.0 + rng.uniform() * 25.0
                     };
                     let age_months = (age_years * 12.0) as i32;
+                    let band = age_band((age_months / 12) as u32);
+                    bands[t][band] += 1;
+                    if band == 1 {
+                        young[t][o] += 1;
+                    }
                     let v = rng.uniform();
                     let skill = if v < 0.3 {
                         Skill::Basic
@@ -1101,7 +1120,11 @@ impl Model {
                 }
             }
         }
-        created
+        Arrivals {
+            created,
+            bands,
+            young,
+        }
     }
 
     /// Cooperation links and cluster detection.
@@ -1144,8 +1167,9 @@ impl Model {
         &mut self,
         ctx: &Context,
         mut result: PassResult,
-        external: Vec<Vec<u64>>,
+        arrivals: Arrivals,
     ) {
+        let external = &arrivals.created;
         let f = &self.scenario.file;
         let n = self.towns.len();
         let nd = n + 1;
@@ -1158,9 +1182,9 @@ impl Model {
         for t in 0..n {
             let k: u64 = external[t].iter().sum();
             result.towns[t].in_migrants += k;
-            // Their age bands: recount cheaply by assuming the creation mix (young adults dominate).
-            // Exact bands come from next month's pass; here they go to 18-29 for the accounting identity.
-            result.towns[t].pop_band[1] += k;
+            for (b, &x) in arrivals.bands[t].iter().enumerate() {
+                result.towns[t].pop_band[b] += x;
+            }
         }
 
         // Firm aggregates by town.
@@ -1236,6 +1260,7 @@ impl Model {
             for o in 0..nd {
                 let k = external[t][o] as f64 * inv;
                 self.od_year[o * nd + t] += k;
+                self.od_year_young[o * nd + t] += arrivals.young[t][o] as f64 * inv;
                 if o < n {
                     self.network[o * nd + t] += k;
                 }
@@ -1505,10 +1530,6 @@ impl Model {
             self.od_year.iter_mut().for_each(|x| *x = 0.0);
             self.od_year_young.iter_mut().for_each(|x| *x = 0.0);
             self.snapshot_firms_and_clusters(year, &output);
-            for firm in self.firms.iter_mut() {
-                firm.workforce_year_start = firm.workforce;
-                firm.layoffs_year = 0;
-            }
         }
         self.last = result.towns;
     }
