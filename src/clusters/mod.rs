@@ -6,7 +6,7 @@
 //! rises with sector relatedness (above a threshold), industrial parks and cluster
 //! policies, and links break at a small rate or when a firm exits. A cluster is a
 //! connected component of the link graph with at least `clusters.min_cluster_size`
-//! firms (found with union-find). Members get productivity spillovers growing with the
+//! firms and `clusters.min_cluster_employment` workers (found with union-find). Members get productivity spillovers growing with the
 //! log of cluster size (agglomeration economies; Rosenthal & Strange 2004) and cheaper
 //! capital through shared equipment pools (seed 000).
 
@@ -62,6 +62,7 @@ impl ClusterState {
         n_towns: usize,
         levers: &[TownLevers],
         p: &Clusters,
+        scale: f64,
         seed: u64,
         step: u32,
     ) -> (Vec<u32>, ClusterChanges) {
@@ -159,7 +160,13 @@ impl ClusterState {
         for (root, mut members) in groups {
             members.sort_unstable();
             members.dedup();
-            if members.len() >= p.min_cluster_size as usize {
+            let employment: f64 = members
+                .iter()
+                .map(|&m| firms[m as usize].real_workforce(scale))
+                .sum();
+            if members.len() >= p.min_cluster_size as usize
+                && employment >= p.min_cluster_employment
+            {
                 let mut count = vec![0usize; n_towns];
                 for &m in &members {
                     count[firms[m as usize].town.index()] += 1;
@@ -234,13 +241,14 @@ mod tests {
         let _ = Owner::Local;
         let p = Clusters {
             link_probability: 0.5,
+            min_cluster_employment: 0.0,
             ..Clusters::default()
         };
         let levers = vec![TownLevers::default()];
         let mut state = ClusterState::default();
         let mut formed = 0;
         for step in 0..24 {
-            let (_, ch) = state.step(&mut firms, &[true], 1, &levers, &p, 3, step);
+            let (_, ch) = state.step(&mut firms, &[true], 1, &levers, &p, 1.0, 3, step);
             formed += ch.formed.len();
         }
         assert!(formed >= 1);
@@ -256,23 +264,51 @@ mod tests {
     }
 
     #[test]
+    fn a_linked_group_below_the_employment_threshold_is_no_cluster() {
+        let mut firms: Vec<Firm> = (0..6).map(|_| firm(Sector::Chemicals)).collect();
+        for f in firms.iter_mut() {
+            f.workforce = 40;
+        }
+        let levers = vec![TownLevers::default()];
+        let run = |min_employment: f64, firms: &mut Vec<Firm>| {
+            let p = Clusters {
+                link_probability: 1.0,
+                link_break_probability: 0.0,
+                min_cluster_size: 3.0,
+                min_cluster_employment: min_employment,
+                ..Clusters::default()
+            };
+            let mut state = ClusterState::default();
+            for step in 0..12 {
+                state.step(firms, &[true], 1, &levers, &p, 1.0, 9, step);
+            }
+            state.clusters.len()
+        };
+        // 6 firms x 40 workers = 240 persons at scale 1.
+        assert!(run(200.0, &mut firms) >= 1);
+        assert_eq!(run(300.0, &mut firms), 0);
+        assert!(firms.iter().all(|f| f.cluster.is_none()));
+    }
+
+    #[test]
     fn exits_dissolve_links() {
         let mut firms: Vec<Firm> = (0..8).map(|_| firm(Sector::Chemicals)).collect();
         let p = Clusters {
             link_probability: 1.0,
             min_cluster_size: 3.0,
+            min_cluster_employment: 0.0,
             ..Clusters::default()
         };
         let levers = vec![TownLevers::default()];
         let mut state = ClusterState::default();
         for step in 0..12 {
-            state.step(&mut firms, &[true], 1, &levers, &p, 5, step);
+            state.step(&mut firms, &[true], 1, &levers, &p, 1.0, 5, step);
         }
         assert!(!state.clusters.is_empty());
         for f in firms.iter_mut() {
             f.alive = false;
         }
-        let (_, ch) = state.step(&mut firms, &[true], 1, &levers, &p, 5, 12);
+        let (_, ch) = state.step(&mut firms, &[true], 1, &levers, &p, 1.0, 5, 12);
         assert!(state.links.is_empty() && state.clusters.is_empty());
         assert!(!ch.dissolved.is_empty());
     }

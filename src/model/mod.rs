@@ -1138,6 +1138,7 @@ impl Model {
             n,
             &ctx.levers,
             &sc.file.clusters,
+            self.scale,
             self.seed,
             step,
         );

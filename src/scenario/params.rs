@@ -325,11 +325,13 @@ param_block! {
         /// Sector relatedness at or above which two co-located firms can link.
         relatedness_threshold: f64 = 0.5, [0.0, 1.0], "index", "Hidalgo et al. 2007 product space; assumption";
         /// Monthly probability that an eligible pair forms a link (tried for a sample of pairs).
-        link_probability: f64 = 0.01, [0.0, 1.0], "1/month", "assumption";
+        link_probability: f64 = 0.001, [0.0, 1.0], "1/month", "assumption: mean degree of the link graph about 0.5 without policy (no percolation), above 1 with a cluster_seed policy";
         /// Monthly probability that an existing link breaks.
-        link_break_probability: f64 = 0.004, [0.0, 1.0], "1/month", "assumption";
+        link_break_probability: f64 = 0.01, [0.0, 1.0], "1/month", "assumption: links last about 8 years";
         /// Smallest connected group of linked firms counted as a cluster.
         min_cluster_size: f64 = 5.0, [2.0, 1000.0], "firms", "assumption";
+        /// Smallest employment of a cluster (all members, real persons).
+        min_cluster_employment: f64 = 300.0, [0.0, 1.0e7], "persons", "assumption; the Biysk composites cluster had 13 firms and 840 staff in 2015 (seed 004)";
         /// Productivity spillover per log of cluster size.
         spillover: f64 = 0.02, [0.0, 1.0], "share per log firm", "agglomeration elasticities 0.02-0.05 (Rosenthal & Strange 2004)";
         /// Discount on capital cost from shared equipment pools.
