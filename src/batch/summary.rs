@@ -381,8 +381,13 @@ fn summarise_group(
     }
     let mut rows = Vec::new();
     let mut frames = Vec::new();
-    for r in &done {
-        let df = read_towns(&out.join(&r.dir), plan.format, metrics)?;
+    // Replicates are read in parallel (in order), then reduced in order.
+    let read: Vec<Result<DataFrame, BatchError>> = done
+        .par_iter()
+        .map(|r| read_towns(&out.join(&r.dir), plan.format, metrics))
+        .collect();
+    for (r, df) in done.iter().zip(read) {
+        let df = df?;
         for m in metrics {
             let v = metric_value(&df, m).map_err(|source| BatchError::Polars {
                 what: format!("metric {} of {}", m.name, r.dir.display()),
