@@ -279,8 +279,35 @@ mod tests {
 
     #[test]
     fn per_person_state_is_at_most_64_bytes() {
-        assert!(People::BYTES_PER_PERSON <= 64);
-        assert_eq!(People::BYTES_PER_PERSON, 26);
+        // Sum the element sizes of the actual field vectors, so a field added or widened
+        // is caught here (destructuring fails to compile if a field is added).
+        fn elem<T>(_: &Vec<T>) -> usize {
+            std::mem::size_of::<T>()
+        }
+        let p = People::default();
+        let People {
+            serial,
+            birth_month,
+            town,
+            home_town,
+            employer,
+            flags,
+            months_unemployed,
+            wage,
+            savings,
+            gone: _,
+        } = &p;
+        let bytes = elem(serial)
+            + elem(birth_month)
+            + elem(town)
+            + elem(home_town)
+            + elem(employer)
+            + elem(flags)
+            + elem(months_unemployed)
+            + elem(wage)
+            + elem(savings);
+        assert_eq!(bytes, People::BYTES_PER_PERSON);
+        assert!(bytes <= 64, "{bytes} bytes per person");
     }
 
     #[test]
