@@ -271,7 +271,7 @@ fn shipped_scenarios_run_and_stay_plausible() {
                 .iter()
                 .find(|t| t.name == r.town)
                 .unwrap()
-                .population as f64;
+                .population;
             let ratio = r.population as f64 / p0;
             assert!(
                 (0.8..1.2).contains(&ratio),

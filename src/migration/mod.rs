@@ -194,7 +194,10 @@ mod tests {
             agent_town: &[true, true, true],
         };
         let (cdf, cost) = build_tables(&p, &inp);
-        let row = &cdf[(0 * 3 + 1) * 4..(0 * 3 + 1) * 4 + 4];
+        // Origin 0, vocational skill (1): row (origin * 3 + skill) of 4 destinations.
+        let (origin, skill) = (0usize, 1usize);
+        let start = (origin * 3 + skill) * 4;
+        let row = &cdf[start..start + 4];
         let probs: Vec<f32> = (0..4)
             .map(|d| row[d] - if d == 0 { 0.0 } else { row[d - 1] })
             .collect();
