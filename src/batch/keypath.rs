@@ -20,7 +20,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::scenario::{ScenarioError, parse_file};
+use crate::scenario::{ScenarioError, closest, parse_file};
 
 /// Why a key path or an override could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -139,7 +139,7 @@ impl BaseScenario {
                 let top: Vec<String> = self.complete.keys().cloned().collect();
                 return Err(unknown(
                     format!("there is no section `{head}`"),
-                    closest(head, top.iter().map(String::as_str)).map(String::from),
+                    closest(0.7, head, top.iter().map(String::as_str)).map(String::from),
                 ));
             }
         };
@@ -173,7 +173,7 @@ impl BaseScenario {
                 None => {
                     let wanted = stripped.split('.').next().unwrap_or(stripped);
                     let hint =
-                        closest(wanted, names.iter().copied()).map(|c| format!("{head}.{c}"));
+                        closest(0.7, wanted, names.iter().copied()).map(|c| format!("{head}.{c}"));
                     let listed = if names.is_empty() {
                         format!("the scenario has no [[{head}]] entries with a name")
                     } else {
@@ -204,7 +204,7 @@ impl BaseScenario {
                     match t.get(&k) {
                         Some(v) => node = v,
                         None => {
-                            let hint = closest(&k, t.keys().map(String::as_str))
+                            let hint = closest(0.7, &k, t.keys().map(String::as_str))
                                 .map(|c| format!("{done}.{c}"));
                             return Err(unknown(format!("`{done}` has no field `{k}`"), hint));
                         }
@@ -386,14 +386,6 @@ fn kind(v: &toml::Value) -> &'static str {
         toml::Value::Array(_) => "list",
         toml::Value::Table(_) => "table",
     }
-}
-
-fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(s, _)| *s > 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 #[cfg(test)]

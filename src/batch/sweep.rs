@@ -46,6 +46,7 @@ use serde::{Deserialize, Serialize};
 
 use super::design::{self, Design, DesignError, Factor};
 use super::keypath::{BaseScenario, KeyPathError, ResolvedKey, check_value};
+use crate::scenario::closest;
 
 /// Why a sweep file cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -693,7 +694,7 @@ fn check_metrics(file: &SweepFile, origin: &Path, base: &BaseScenario) -> Result
             ));
         }
         if !towns.contains(&m.town.as_str()) {
-            let hint = closest(&m.town, towns.iter().copied())
+            let hint = closest(0.7, &m.town, towns.iter().copied())
                 .map(|c| format!(" (did you mean `{c}`?)"))
                 .unwrap_or_default();
             return Err(invalid(
@@ -705,7 +706,7 @@ fn check_metrics(file: &SweepFile, origin: &Path, base: &BaseScenario) -> Result
             if let Some(c) = c
                 && !columns.contains(c)
             {
-                let hint = closest(c, columns.iter().map(String::as_str))
+                let hint = closest(0.7, c, columns.iter().map(String::as_str))
                     .map(|c| format!(" (did you mean `{c}`?)"))
                     .unwrap_or_default();
                 return Err(invalid(
@@ -747,14 +748,6 @@ pub fn towns_numeric_columns() -> Vec<String> {
         .filter(|c| c.dtype().is_primitive_numeric())
         .map(|c| c.name().to_string())
         .collect()
-}
-
-fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(s, _)| *s > 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 #[cfg(test)]

@@ -592,29 +592,38 @@ fn commuting(c: &Ctx) -> Result<Figure, PlotError> {
 }
 
 /// 6. OD matrix of the chosen (or latest) year, restricted to the selection.
-fn od_chart(c: &Ctx, year: Option<i32>) -> Result<Option<(i32, OdChart)>, PlotError> {
-    let years: Vec<i32> = c.data.od.keys().copied().collect();
-    let year = match year {
-        Some(y) if c.data.od.contains_key(&y) => y,
-        Some(y) => {
-            return Err(PlotError::NoDataForYear {
-                what: "OD matrix".into(),
-                year: y,
-                available: years,
-            });
-        }
+/// The year a snapshot chart shows: the requested one (an error if `years`, sorted, lacks
+/// it), else the latest year inside the chart's window, else the latest of all; `None`
+/// when there is no year at all.
+fn choose_year(
+    c: &Ctx,
+    year: Option<i32>,
+    years: Vec<i32>,
+    what: &str,
+) -> Result<Option<i32>, PlotError> {
+    match year {
+        Some(y) if years.contains(&y) => Ok(Some(y)),
+        Some(y) => Err(PlotError::NoDataForYear {
+            what: what.into(),
+            year: y,
+            available: years,
+        }),
         None => {
             let (a, b) = c.years();
-            match years
+            Ok(years
                 .iter()
                 .rev()
                 .find(|y| **y >= a && **y <= b)
                 .or(years.last())
-            {
-                Some(y) => *y,
-                None => return Ok(None),
-            }
+                .copied())
         }
+    }
+}
+
+fn od_chart(c: &Ctx, year: Option<i32>) -> Result<Option<(i32, OdChart)>, PlotError> {
+    let years: Vec<i32> = c.data.od.keys().copied().collect();
+    let Some(year) = choose_year(c, year, years, "OD matrix")? else {
+        return Ok(None);
     };
     let m = &c.data.od[&year];
     m.validate(&format!("OD matrix {year}"))?;
@@ -757,27 +766,8 @@ fn firm_sizes(c: &Ctx, year: Option<i32>) -> Result<Option<(i32, Figure)>, PlotE
         .collect();
     years.sort_unstable();
     years.dedup();
-    let year = match year {
-        Some(y) if years.contains(&y) => y,
-        Some(y) => {
-            return Err(PlotError::NoDataForYear {
-                what: "firm sizes".into(),
-                year: y,
-                available: years,
-            });
-        }
-        None => {
-            let (a, b) = c.years();
-            match years
-                .iter()
-                .rev()
-                .find(|y| **y >= a && **y <= b)
-                .or(years.last())
-            {
-                Some(y) => *y,
-                None => return Ok(None),
-            }
-        }
+    let Some(year) = choose_year(c, year, years, "firm sizes")? else {
+        return Ok(None);
     };
     let mut p = Panel::time(None, "Workforce (persons, log scale)", (1.0, 10.0));
     p.x_label = "Rank of the firm (1 = largest; log scale)".into();

@@ -95,6 +95,15 @@ fn f64_column(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
     Ok(c.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect())
 }
 
+fn str_column(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+    Ok(df
+        .column(name)?
+        .str()?
+        .iter()
+        .map(|s| s.unwrap_or("").to_string())
+        .collect())
+}
+
 /// Load one or more run folders (replicates of one scenario) into chart data.
 pub fn load_runs(dirs: &[PathBuf]) -> Result<RunData, LoadError> {
     let census = observed::census();
@@ -111,15 +120,7 @@ pub fn load_runs(dirs: &[PathBuf]) -> Result<RunData, LoadError> {
             path: tpath.clone(),
             source,
         };
-        let town_col: Vec<String> = df
-            .column("town")
-            .and_then(|c| {
-                Ok(c.str()?
-                    .iter()
-                    .map(|s| s.unwrap_or("").to_string())
-                    .collect())
-            })
-            .map_err(wrap)?;
+        let town_col = str_column(&df, "town").map_err(wrap)?;
         let year = f64_column(&df, "year").map_err(wrap)?;
         let month = f64_column(&df, "month").map_err(wrap)?;
         let hub: Vec<bool> = df
@@ -200,15 +201,7 @@ pub fn load_runs(dirs: &[PathBuf]) -> Result<RunData, LoadError> {
             let fy = f64_column(&firms, "year").map_err(fw)?;
             let fwk = f64_column(&firms, "workforce").map_err(fw)?;
             let frep = f64_column(&firms, "represents").map_err(fw)?;
-            let ftown: Vec<String> = firms
-                .column("town")
-                .and_then(|c| {
-                    Ok(c.str()?
-                        .iter()
-                        .map(|s| s.unwrap_or("").to_string())
-                        .collect())
-                })
-                .map_err(fw)?;
+            let ftown = str_column(&firms, "town").map_err(fw)?;
             for i in 0..fy.len() {
                 if let Some(ti) = order.iter().position(|t| *t == ftown[i]) {
                     let copies = frep[i].round().clamp(1.0, 1000.0) as usize;
@@ -226,16 +219,8 @@ pub fn load_runs(dirs: &[PathBuf]) -> Result<RunData, LoadError> {
             };
             let oy = f64_column(&odf, "year").map_err(ow)?;
             let om = f64_column(&odf, "migrants").map_err(ow)?;
-            let get_str = |name: &str| -> PolarsResult<Vec<String>> {
-                Ok(odf
-                    .column(name)?
-                    .str()?
-                    .iter()
-                    .map(|s| s.unwrap_or("").to_string())
-                    .collect())
-            };
-            let oo = get_str("origin").map_err(ow)?;
-            let od_dest = get_str("destination").map_err(ow)?;
+            let oo = str_column(&odf, "origin").map_err(ow)?;
+            let od_dest = str_column(&odf, "destination").map_err(ow)?;
             let mut by_year: BTreeMap<i32, Vec<(String, String, f64)>> = BTreeMap::new();
             for i in 0..oy.len() {
                 by_year.entry(oy[i] as i32).or_default().push((

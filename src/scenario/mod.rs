@@ -710,11 +710,7 @@ fn suggest_unknown(message: &str) -> Option<String> {
     let rest = message.split("unknown field `").nth(1)?;
     let (unknown, tail) = rest.split_once('`')?;
     let candidates: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-    let best = candidates
-        .iter()
-        .map(|c| (strsim::jaro_winkler(unknown, c), *c))
-        .max_by(|a, b| a.0.total_cmp(&b.0))?;
-    (best.0 > 0.7).then(|| format!(" (did you mean `{}`?)", best.1))
+    closest(0.7, unknown, candidates.into_iter()).map(|c| format!(" (did you mean `{c}`?)"))
 }
 
 impl Scenario {
@@ -944,7 +940,7 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
     }
     let town_ok = |name: &str| names.contains_key(name);
     let missing = |key: String, name: &str, problems: &mut Vec<Problem>| {
-        let hint = closest(name, names.keys().copied())
+        let hint = closest(0.75, name, names.keys().copied())
             .map(|c| format!(" (did you mean `{c}`?)"))
             .unwrap_or_default();
         problems.push(Problem::new(
@@ -1156,10 +1152,16 @@ fn validate_path(name: &str, path: &Path2, problems: &mut Vec<Problem>) {
     }
 }
 
-fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+/// The candidate most similar to `name` (Jaro–Winkler), if its similarity exceeds
+/// `min_score`: the "did you mean" of every unknown-name error.
+pub(crate) fn closest<'a>(
+    min_score: f64,
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(s, _)| *s > 0.75)
+        .filter(|(s, _)| *s > min_score)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
