@@ -47,6 +47,44 @@ impl FirmId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PersonId(pub u32);
 
+/// A holding company that owns firms from outside their towns: its position in the
+/// model's list of holding names (in order of first appearance among the named firms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HoldingId(pub u16);
+
+impl HoldingId {
+    /// Position in the holding list.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A cluster of linked firms: the smallest 1-based [`FirmId`] among its members, so a
+/// cluster keeps its id while its founding member stays in it. Written as that number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClusterId(pub u32);
+
+impl ClusterId {
+    /// The cluster whose smallest member is `firm`.
+    #[inline]
+    pub fn founded_by(firm: FirmId) -> Self {
+        ClusterId(firm.get())
+    }
+
+    /// Numeric id used in output tables and events.
+    #[inline]
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for ClusterId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,20 +15,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 
 use crate::firms::{Firm, FirmKind, relatedness};
+use crate::ids::{ClusterId, FirmId};
 use crate::policy::TownLevers;
 use crate::rng::{Process, Stream};
 use crate::scenario::Clusters;
-
-/// Partner tries per firm per month.
-const TRIES_PER_FIRM: usize = 2;
 
 /// A detected cluster.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cluster {
     /// Stable id: the smallest firm id among members.
-    pub id: u32,
-    /// Member firm indices (sorted).
-    pub members: Vec<u32>,
+    pub id: ClusterId,
+    /// Member firms (sorted).
+    pub members: Vec<FirmId>,
     /// Town of most members.
     pub town: usize,
 }
@@ -46,9 +44,9 @@ pub struct ClusterState {
 #[derive(Debug, Clone, Default)]
 pub struct ClusterChanges {
     /// Newly formed (id, town, size).
-    pub formed: Vec<(u32, usize, usize)>,
+    pub formed: Vec<(ClusterId, usize, usize)>,
     /// Dissolved (id, town).
-    pub dissolved: Vec<(u32, usize)>,
+    pub dissolved: Vec<(ClusterId, usize)>,
 }
 
 impl ClusterState {
@@ -101,7 +99,7 @@ impl ClusterState {
                 let t = f.town.index();
                 let reachable = &reachable[t];
                 let mut rng = Stream::new(seed, Process::ClusterLinks, i as u64, step);
-                let mut found = [None; TRIES_PER_FIRM];
+                let mut found = vec![None; p.partner_tries_per_month as usize];
                 if !reachable.is_empty() {
                     for slot in found.iter_mut() {
                         let u = reachable[rng.below(reachable.len() as u64) as usize];
@@ -175,8 +173,11 @@ impl ClusterState {
                     .max_by_key(|&t| (count[t], std::cmp::Reverse(t)))
                     .unwrap_or(0);
                 clusters.push(Cluster {
-                    id: root + 1,
-                    members,
+                    id: ClusterId::founded_by(FirmId::from_index(root as usize)),
+                    members: members
+                        .into_iter()
+                        .map(|m| FirmId::from_index(m as usize))
+                        .collect(),
                     town,
                 });
             }
@@ -187,12 +188,13 @@ impl ClusterState {
         }
         for c in &clusters {
             for &m in &c.members {
-                firms[m as usize].cluster = Some(c.id);
-                sizes[m as usize] = c.members.len() as u32;
+                firms[m.index()].cluster = Some(c.id);
+                sizes[m.index()] = c.members.len() as u32;
             }
         }
-        let old: BTreeMap<u32, usize> = self.clusters.iter().map(|c| (c.id, c.town)).collect();
-        let new: BTreeMap<u32, usize> = clusters.iter().map(|c| (c.id, c.town)).collect();
+        let old: BTreeMap<ClusterId, usize> =
+            self.clusters.iter().map(|c| (c.id, c.town)).collect();
+        let new: BTreeMap<ClusterId, usize> = clusters.iter().map(|c| (c.id, c.town)).collect();
         let mut changes = ClusterChanges::default();
         for c in &clusters {
             if !old.contains_key(&c.id) {
@@ -257,7 +259,7 @@ mod tests {
             assert!(
                 c.members
                     .iter()
-                    .all(|&m| firms[m as usize].sector == Sector::PharmaBiotech)
+                    .all(|&m| firms[m.index()].sector == Sector::PharmaBiotech)
             );
         }
         assert!(firms[12..].iter().all(|f| f.cluster.is_none()));

@@ -2,15 +2,19 @@
 //!
 //! Firms are few (thousands) next to people (millions), so they are a plain `Vec<Firm>`
 //! indexed by [`FirmId`]; ids are append-only and a closed firm keeps its slot with
-//! `alive = false`. Production and decisions are in [`production`], entry, spin-offs,
-//! relocation and restructuring in [`entry`].
+//! `alive = false`. Production and decisions are in [`production`]; start-ups,
+//! spin-offs and relocations in [`entry`]; the split of a giant into units and one-off
+//! closures in [`restructure`]; holdings' yearly reviews in [`holdings`].
 
 pub mod entry;
+pub mod holdings;
 pub mod production;
+pub mod restructure;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{FirmId, TownId};
+use crate::ids::{ClusterId, FirmId, HoldingId, TownId};
+use crate::scenario::Firms;
 
 /// Sectors of the local economy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
@@ -30,8 +34,11 @@ pub enum Sector {
 }
 
 impl Sector {
+    /// Number of sectors.
+    pub const COUNT: usize = 10;
+
     /// All sectors, in output-column order.
-    pub const ALL: [Sector; 10] = [
+    pub const ALL: [Sector; Sector::COUNT] = [
         Sector::Metallurgy,
         Sector::MachineryDefence,
         Sector::Mining,
@@ -120,6 +127,35 @@ impl Sector {
             _ => 0.05,
         }
     }
+}
+
+/// Relative wage of generated firms by sector (Rosstat wage by industry, 2005-2010, rounded).
+pub fn sector_wage(s: Sector) -> f64 {
+    match s {
+        Sector::Metallurgy => 1.15,
+        Sector::MachineryDefence => 1.0,
+        Sector::Mining => 1.3,
+        Sector::Chemicals => 1.0,
+        Sector::PharmaBiotech => 1.05,
+        Sector::CompositesMaterials => 1.0,
+        Sector::It => 1.3,
+        Sector::Tourism => 0.8,
+        Sector::LocalServices => 0.75,
+        Sector::PublicSector => 0.85,
+    }
+}
+
+/// Smallest denominator of the break-even productivity (a numerical guard when costs
+/// other than labour eat almost all revenue).
+const MIN_LABOUR_SHARE: f64 = 0.05;
+
+/// Productivity that makes a firm break even at the initial margin.
+pub fn balanced_productivity(base_wage: f64, p: &Firms) -> f64 {
+    let denom = 1.0
+        - p.domestic_input_share
+        - p.initial_margin
+        - p.capital_months_of_output * p.capital_cost / 12.0;
+    base_wage * (1.0 + p.payroll_tax) / denom.max(MIN_LABOUR_SHARE)
 }
 
 /// Sector relatedness in [0, 1]: how readily firms of two sectors cooperate (supplier
@@ -222,7 +258,7 @@ pub struct Firm {
     /// Owner.
     pub owner: Owner,
     /// Holding index, when owned by a holding.
-    pub holding: Option<u16>,
+    pub holding: Option<HoldingId>,
     /// How many real firms this firm stands for (1 for named firms, 1/scale for generated ones).
     pub weight: f64,
     /// Still operating.
@@ -270,7 +306,7 @@ pub struct Firm {
     /// Modernisation stage reached: 0 none, 1 organisational, 2 digital, 3 capital.
     pub modernisation: u8,
     /// Cluster the firm belongs to.
-    pub cluster: Option<u32>,
+    pub cluster: Option<ClusterId>,
     /// Multiplier on target from closure shocks.
     pub capacity: f64,
 }

@@ -14,55 +14,13 @@
 //!   through losses up to a limit (seed 004) and shed labour slowly.
 
 use rand_distr::{Distribution, StandardNormal};
+use rayon::prelude::*;
 
 use super::{Firm, FirmKind, Sector};
+use crate::markets::goods::Markets;
 use crate::policy::{NationalLevers, TownLevers};
 use crate::rng::{Process, Stream};
 use crate::scenario::{Clusters, Firms};
-
-/// Demand indices of this month.
-#[derive(Debug, Clone)]
-pub struct Markets {
-    /// World price by sector, shocks included.
-    pub world_price: [f64; 10],
-    /// World (export) volume index.
-    pub export_volume: f64,
-    /// National demand index.
-    pub national: f64,
-    /// State orders index.
-    pub state_orders: f64,
-    /// Income index by town (local market).
-    pub local: Vec<f64>,
-    /// Population index by town times national demand (public sector).
-    pub public: Vec<f64>,
-    /// This month's change of the national wage norm (ratio to last month).
-    pub wage_drift: f64,
-    /// Commuter jobs wanted by hub town (agents) and hub wage.
-    pub hub_jobs: Vec<f64>,
-    /// Hub wage by town.
-    pub hub_wage: Vec<f64>,
-}
-
-impl Markets {
-    /// Demand index of a firm's market mix.
-    pub fn demand_index(&self, f: &Firm) -> f64 {
-        let national_share = (1.0 - f.export_share - f.state_order_share - f.local_share).max(0.0);
-        let local = if f.sector == Sector::PublicSector {
-            self.public[f.town.index()]
-        } else {
-            self.local[f.town.index()]
-        };
-        f.export_share * self.export_volume
-            + f.state_order_share * self.state_orders
-            + f.local_share * local
-            + national_share * self.national
-    }
-
-    /// Price of a firm's output relative to the start.
-    pub fn price(&self, f: &Firm) -> f64 {
-        f.export_share * self.world_price[f.sector.index()] + (1.0 - f.export_share)
-    }
-}
 
 /// What a firm did this month that goes into the event log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +67,18 @@ pub fn effective_productivity(f: &Firm, cluster_size: u32, c: &Clusters) -> f64 
     }
 }
 
+/// Every firm's month, in parallel (each firm draws from its own stream). Returns the
+/// indices of the firms that exited, in firm order.
+pub fn step_all(firms: &mut [Firm], cluster_sizes: &[u32], ctx: &FirmContext<'_>) -> Vec<usize> {
+    firms
+        .par_iter_mut()
+        .enumerate()
+        .filter_map(|(i, firm)| {
+            (step_firm(firm, i, cluster_sizes[i], ctx) == FirmOutcome::Exited).then_some(i)
+        })
+        .collect()
+}
+
 /// One firm's month. `index` keys its random stream.
 pub fn step_firm(
     f: &mut Firm,
@@ -136,7 +106,7 @@ pub fn step_firm(
         p.idiosyncratic_volatility
     };
     let e: f64 = StandardNormal.sample(&mut rng);
-    f.demand_shock = 0.998 * f.demand_shock + vol * e;
+    f.demand_shock = p.demand_shock_persistence * f.demand_shock + vol * e;
     let normal_demand = f.base_demand * f.demand_shock.exp() * f.capacity;
     let index = ctx.markets.demand_index(f);
     let demand = normal_demand * index;
@@ -195,7 +165,7 @@ pub fn step_firm(
     // Wages follow the national wage norm (indexation), then tightness and losses.
     f.base_wage *= ctx.markets.wage_drift.powf(p.wage_passthrough);
     if margin > 0.0 {
-        if f.vacancies > 0 && (f.hires as f64) < 0.25 * f.vacancies as f64 {
+        if f.vacancies > 0 && (f.hires as f64) < p.wage_raise_fill_share * f.vacancies as f64 {
             f.base_wage *= 1.0 + p.wage_up;
         }
     } else if profit < 0.0 {
@@ -205,7 +175,8 @@ pub fn step_firm(
     // Target workforce and adjustment.
     let monthly_bill = (labour.max(f.target) * f.base_wage * (1.0 + p.payroll_tax)).max(1.0);
     let protected = f.social_role && f.cash > -p.social_loss_limit_months * monthly_bill;
-    let expansion = 1.0 + p.expansion_elasticity * margin.clamp(-0.2, 0.3);
+    let expansion =
+        1.0 + p.expansion_elasticity * margin.clamp(p.expansion_margin_min, p.expansion_margin_max);
     // Cyclical falls are partly absorbed by hoarding labour (the "Russian model").
     let cyclical = if index < 1.0 {
         index.powf(1.0 - p.labour_hoarding)
@@ -246,7 +217,7 @@ pub fn step_firm(
         let cost = cost * monthly_bill;
         // Soft loans let a firm start with less cash in hand.
         let needed = if levers.rate_cut > 0.0 {
-            0.5 * cost
+            p.soft_loan_cash_share * cost
         } else {
             cost
         };
@@ -265,7 +236,7 @@ pub fn step_firm(
     let limit = if protected || f.sector == Sector::PublicSector {
         f64::NEG_INFINITY
     } else if f.social_role {
-        -2.0 * p.social_loss_limit_months * monthly_bill
+        -p.social_exit_multiple * p.social_loss_limit_months * monthly_bill
     } else {
         -p.exit_loss_months * monthly_bill
     };
@@ -287,7 +258,7 @@ fn step_hub_firm(f: &mut Firm, ctx: &FirmContext<'_>) {
     f.layoff_probability = 0.0;
     if labour < f.target {
         f.vacancies = ((f.target - labour) * ctx.params.hiring_speed).ceil() as u32;
-    } else if labour > f.target * 1.02 {
+    } else if labour > f.target * ctx.params.hub_layoff_ratio {
         f.layoff_probability = (ctx.params.firing_speed * (labour - f.target) / labour) as f32;
     }
     f.output = labour * f.base_wage;
@@ -337,7 +308,7 @@ mod tests {
 
     fn markets(world_price: f64, national: f64) -> Markets {
         Markets {
-            world_price: [world_price; 10],
+            world_price: [world_price; Sector::COUNT],
             export_volume: 1.0,
             national,
             state_orders: 1.0,

@@ -12,13 +12,13 @@ use crate::rng::{Process, Stream};
 /// World price state of every sector.
 #[derive(Debug, Clone)]
 pub struct WorldPrices {
-    log_level: [f64; Sector::ALL.len()],
+    log_level: [f64; Sector::COUNT],
 }
 
 impl Default for WorldPrices {
     fn default() -> Self {
         WorldPrices {
-            log_level: [0.0; Sector::ALL.len()],
+            log_level: [0.0; Sector::COUNT],
         }
     }
 }

@@ -10,37 +10,11 @@
 use std::collections::HashMap;
 
 use super::Model;
-use crate::firms::{Firm, FirmKind, Owner, Sector};
-use crate::ids::{FirmId, PersonId, TownId};
+use crate::firms::{Firm, FirmKind, Owner, Sector, balanced_productivity, sector_wage};
+use crate::ids::{FirmId, HoldingId, PersonId, TownId};
 use crate::people::{NewPerson, People, Skill};
 use crate::rng::{Process, Stream};
 use crate::scenario::{Firms, Scenario, TownKind};
-
-/// Relative wage of generated firms by sector (Rosstat wage by industry, 2005-2010, rounded).
-pub fn sector_wage(s: Sector) -> f64 {
-    match s {
-        Sector::Metallurgy => 1.15,
-        Sector::MachineryDefence => 1.0,
-        Sector::Mining => 1.3,
-        Sector::Chemicals => 1.0,
-        Sector::PharmaBiotech => 1.05,
-        Sector::CompositesMaterials => 1.0,
-        Sector::It => 1.3,
-        Sector::Tourism => 0.8,
-        Sector::LocalServices => 0.75,
-        Sector::PublicSector => 0.85,
-    }
-}
-
-/// Productivity that makes a firm break even at the initial margin.
-pub fn balanced_productivity(base_wage: f64, p: &Firms, import_share: f64) -> f64 {
-    let _ = import_share;
-    let denom = 1.0
-        - p.domestic_input_share
-        - p.initial_margin
-        - p.capital_months_of_output * p.capital_cost / 12.0;
-    base_wage * (1.0 + p.payroll_tax) / denom.max(0.05)
-}
 
 fn firm_from_parts(
     name: String,
@@ -57,7 +31,7 @@ fn firm_from_parts(
     month: i32,
     p: &Firms,
 ) -> Firm {
-    let productivity = balanced_productivity(base_wage, p, import_share);
+    let productivity = balanced_productivity(base_wage, p);
     Firm {
         name,
         town: TownId(town as u16),
@@ -83,7 +57,7 @@ fn firm_from_parts(
         import_share,
         social_role,
         capital: p.capital_months_of_output * productivity * workforce_agents,
-        cash: 3.0 * workforce_agents * base_wage * (1.0 + p.payroll_tax),
+        cash: p.initial_cash_months * workforce_agents * base_wage * (1.0 + p.payroll_tax),
         output: 0.0,
         profit: 0.0,
         profit_year: 0.0,
@@ -99,7 +73,7 @@ pub fn populate(model: &mut Model, s: &Scenario) {
     let scale = model.scale;
     let seed = model.seed;
     let start = model.month;
-    let mut holdings: HashMap<String, u16> = HashMap::new();
+    let mut holdings: HashMap<String, HoldingId> = HashMap::new();
 
     // Named firms.
     for fs in &f.firm {
@@ -120,14 +94,14 @@ pub fn populate(model: &mut Model, s: &Scenario) {
             &f.firms,
         );
         if let Some(h) = &fs.holding {
-            let n = holdings.len() as u16;
+            let n = HoldingId(holdings.len() as u16);
             firm.holding = Some(*holdings.entry(h.clone()).or_insert(n));
         }
         model.firms.push(firm);
     }
     let mut holding_names = vec![String::new(); holdings.len()];
     for (name, i) in holdings {
-        holding_names[i as usize] = name;
+        holding_names[i.index()] = name;
     }
     model.holdings = holding_names;
 
@@ -243,7 +217,10 @@ pub fn populate(model: &mut Model, s: &Scenario) {
         let named_jobs: f64 = named.iter().map(|&i| model.firms[i].target).sum();
         let remaining = (employed as f64 - named_jobs).max(0.0);
         let shares: Vec<(Sector, f64)> = if ts.sector_shares.is_empty() {
-            vec![(Sector::LocalServices, 0.6), (Sector::PublicSector, 0.4)]
+            vec![
+                (Sector::LocalServices, f.firms.default_local_services_share),
+                (Sector::PublicSector, f.firms.default_public_sector_share),
+            ]
         } else {
             let mut v: Vec<(Sector, f64)> =
                 ts.sector_shares.iter().map(|(k, v)| (*k, *v)).collect();
@@ -264,7 +241,7 @@ pub fn populate(model: &mut Model, s: &Scenario) {
                 jobs -= size;
                 let idx = model.firms.len();
                 let wage = ts.wage_krub * sector_wage(sector);
-                let kind = if size >= 250.0 {
+                let kind = if size >= p.large_firm_min_workers {
                     FirmKind::Large
                 } else {
                     FirmKind::Sme
@@ -285,7 +262,8 @@ pub fn populate(model: &mut Model, s: &Scenario) {
                     &f.firms,
                 );
                 // Start ages spread over the past, so young-firm policies do not hit everyone.
-                firm.born_month = start - (size_rng.uniform() * 240.0) as i32;
+                firm.born_month =
+                    start - (size_rng.uniform() * p.initial_firm_age_max_months) as i32;
                 model.firms.push(firm);
             }
         }
@@ -325,7 +303,8 @@ pub fn populate(model: &mut Model, s: &Scenario) {
             firm.target = w;
             firm.base_demand = firm.productivity * w;
             firm.capital = f.firms.capital_months_of_output * firm.productivity * w;
-            firm.cash = 3.0 * w * firm.base_wage * (1.0 + f.firms.payroll_tax);
+            firm.cash =
+                f.firms.initial_cash_months * w * firm.base_wage * (1.0 + f.firms.payroll_tax);
         }
     }
     debug_assert_eq!(model.people.len(), model.people.serial.len());

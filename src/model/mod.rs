@@ -9,15 +9,13 @@ pub mod observe;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::clusters::ClusterState;
-use crate::firms::entry::{
-    NewFirm, entry_stream, make_firm, pick_weighted, poisson, spinoff_sector,
-};
-use crate::firms::production::{FirmContext, FirmOutcome, Markets, step_firm};
-use crate::firms::{Firm, FirmKind, Sector};
-use crate::ids::{FirmId, PersonId, TownId};
+use crate::firms::entry::{self, EntryContext, EntryTown, pick_weighted, poisson};
+use crate::firms::production::{self, FirmContext};
+use crate::firms::restructure::{self, SplitContext, Unit, Workforce};
+use crate::firms::{Firm, FirmKind, Sector, holdings};
+use crate::ids::{ClusterId, PersonId, TownId};
+use crate::markets::goods::{GoodsInputs, Markets, goods_markets};
 use crate::markets::labour::{LabourTables, MatchingInputs, offer_options, vacancy_cdf};
 use crate::markets::prices::WorldPrices;
 use crate::migration::{MigrationTables, PlaceValue, TableInputs, build_tables};
@@ -30,6 +28,7 @@ use crate::policy::{NationalLevers, OneOff, Schedule, TownLevers};
 use crate::rng::{Process, Stream};
 use crate::scenario::{REST_OF_COUNTRY, Scenario, TownKind, interpolate};
 use crate::towns::Town;
+use crate::towns::geography::{commuting_reach, travel_hours};
 use observe::{ClusterRow, EventRow, FirmRow, OdRow, Records, TownRow};
 
 /// In-migrants created outside the person pass (from hubs and the rest of the country),
@@ -260,84 +259,29 @@ impl Model {
 
     /// Shocks and policies in force, national indices and this month's geography.
     fn policies_and_shocks(&mut self) -> Context {
-        let f = &self.scenario.file;
-        let n = self.towns.len();
+        let sc = Arc::clone(&self.scenario);
+        let f = &sc.file;
         let names: Vec<String> = self.towns.iter().map(|t| t.name.clone()).collect();
         let (levers, national, window_events, one_offs) =
-            self.schedule.levers(self.month, n, &names);
-        let step = self.step_index();
-        let year_frac = self.month as f64 / 12.0 - f.run.start_year as f64;
-        let year = self.month as f64 / 12.0;
-        self.prices.step(
-            self.seed,
-            step,
-            f.firms.price_persistence,
-            f.firms.price_volatility,
-        );
-        let trend = (1.0 + f.firms.national_demand_growth).powf(year_frac);
-        let mut world_price = [1.0; 10];
-        for s in Sector::ALL {
-            world_price[s.index()] = self.prices.index(s) * national.world_price[s.index()];
-        }
+            self.schedule.levers(self.month, self.towns.len(), &names);
+        let (step, year) = (self.step_index(), self.month as f64 / 12.0);
+        let (persistence, volatility) = (f.firms.price_persistence, f.firms.price_volatility);
+        self.prices.step(self.seed, step, persistence, volatility);
         let national_wage = interpolate(&f.national.wage_krub, year);
-        let national_wage0 = interpolate(&f.national.wage_krub, f.run.start_year as f64);
-        let national_unemployment = interpolate(&f.national.unemployment_rate, year);
-
-        // Local income and population indices.
-        let mut local = vec![1.0; n];
-        let mut public = vec![1.0; n];
-        let mut hub_jobs = vec![0.0; n];
-        let mut hub_wage = vec![0.0; n];
-        for (t, town) in self.towns.iter().enumerate() {
-            let ts = &f.town[t];
-            if town.is_hub {
-                hub_jobs[t] = ts.commuter_jobs * self.scale * (national.demand * trend).sqrt();
-                hub_wage[t] = ts.wage_krub * national_wage / national_wage0
-                    * (1.0 + ts.wage_growth).powf(year_frac);
-            } else {
-                if town.income0 > 0.0 {
-                    local[t] = (town.income / town.income0)
-                        .max(0.01)
-                        .powf(f.firms.local_income_elasticity);
-                }
-                let pop = self.last[t].population() as f64 / self.scale;
-                public[t] = (pop / town.population0.max(1.0)) * (trend * national.demand).sqrt();
-            }
-        }
-        let wage_drift = national_wage / interpolate(&f.national.wage_krub, year - 1.0 / 12.0);
-        let markets = Markets {
-            wage_drift,
-            world_price,
-            export_volume: trend,
-            national: trend * national.demand,
-            state_orders: national.state_orders,
-            local,
-            public,
-            hub_jobs,
-            hub_wage,
-        };
-
-        // Travel times with infrastructure policies.
-        let mut hours = self.base_hours.clone();
-        for a in 0..n {
-            for b in 0..n {
-                hours[a * n + b] *= levers[a].travel_time_multiplier.min(1.0)
-                    * levers[b].travel_time_multiplier.min(1.0)
-                    / (levers[a]
-                        .travel_time_multiplier
-                        .min(1.0)
-                        .max(levers[b].travel_time_multiplier.min(1.0)));
-            }
-        }
-        let max_h = f.labour.commute_max_hours;
-        let reach: Vec<bool> = hours.iter().map(|&h| h <= max_h).collect();
-
+        let markets = goods_markets(&GoodsInputs {
+            scenario: f,
+            month: self.month,
+            scale: self.scale,
+            prices: &self.prices,
+            national: &national,
+            towns: &self.towns,
+            last: &self.last,
+            national_wage,
+        });
+        let hours = travel_hours(&self.base_hours, &levers);
+        let reach = commuting_reach(&hours, f.labour.commute_max_hours);
         for e in window_events {
-            let town = if e.towns.len() == 1 {
-                Some(e.towns[0].clone())
-            } else {
-                None
-            };
+            let town = (e.towns.len() == 1).then(|| e.towns[0].clone());
             let detail = if e.towns.len() > 1 {
                 e.towns.join(", ")
             } else {
@@ -352,7 +296,7 @@ impl Model {
             levers,
             national,
             markets,
-            national_unemployment,
+            national_unemployment: interpolate(&f.national.unemployment_rate, year),
             national_wage,
             hours,
             reach,
@@ -364,19 +308,8 @@ impl Model {
             OneOff::Closure { firm, share } => {
                 if let Some(i) = self.firms.iter().position(|f| f.name == firm && f.alive) {
                     let town = self.towns[self.firms[i].town.index()].name.clone();
-                    if share >= 1.0 {
-                        self.firms[i].alive = false;
-                        self.event(Some(town), "firm_exit", firm, "plant closure".into());
-                    } else {
-                        self.firms[i].capacity *= 1.0 - share;
-                        self.firms[i].social_role = false;
-                        self.event(
-                            Some(town),
-                            "firm_downsizing",
-                            firm,
-                            format!("capacity cut by {:.0}%", share * 100.0),
-                        );
-                    }
+                    let (kind, detail) = restructure::close_or_downsize(&mut self.firms[i], share);
+                    self.event(Some(town), kind, firm, detail);
                 }
             }
             OneOff::Restructure { firm, units } => self.restructure(&firm, &units),
@@ -384,322 +317,100 @@ impl Model {
     }
 
     /// Split a giant into autonomous units; its workers move to the units by share.
-    fn restructure(&mut self, name: &str, units: &[(String, Sector, f64)]) {
+    fn restructure(&mut self, name: &str, units: &[Unit]) {
         let Some(parent) = self.firms.iter().position(|f| f.name == name && f.alive) else {
             return;
         };
-        let p = self.firms[parent].clone();
-        let first_unit = self.firms.len();
-        let f = &self.scenario.file.firms;
-        for (uname, sector, share) in units {
-            let size = p.workforce as f64 * share;
-            let mut unit = make_firm(
-                NewFirm {
-                    town: p.town,
-                    sector: *sector,
-                    kind: FirmKind::Spinoff,
-                    size,
-                    productivity: p.productivity,
-                    base_wage: p.base_wage,
-                    demand_index: 1.0,
-                    cash_months: 3.0,
-                    weight: 1.0,
-                    month: self.month,
-                    name: uname.clone(),
-                },
-                f,
-            );
-            // Units keep their share of the parent's markets at the parent's demand level.
-            unit.base_demand = p.base_demand * share * p.demand_shock.exp() * p.capacity;
-            let (e, g, l) = sector.default_markets();
-            unit.export_share = e;
-            unit.state_order_share = g;
-            unit.local_share = l;
-            unit.vacancies = 0;
-            self.firms.push(unit);
-            self.cluster_size.push(0);
-        }
-        self.firms[parent].alive = false;
-        let cum: Vec<f64> = units
-            .iter()
-            .scan(0.0, |c, u| {
-                *c += u.2;
-                Some(*c)
-            })
-            .collect();
-        let parent_id = FirmId::from_index(parent);
-        let (seed, step) = (self.seed, self.step_index());
-        for i in 0..self.people.len() {
-            if self.people.employer[i] == Some(parent_id) {
-                let mut rng = Stream::new(
-                    seed,
-                    Process::Restructure,
-                    self.people.serial[i] as u64,
-                    step,
-                );
-                let u = rng.uniform();
-                self.people.employer[i] = cum
-                    .iter()
-                    .position(|&c| u < c)
-                    .map(|k| FirmId::from_index(first_unit + k));
-            }
-        }
-        for k in first_unit..self.firms.len() {
-            self.firms[k].workforce = 0;
-        }
-        for e in self.people.employer.iter().flatten() {
-            if e.index() >= first_unit {
-                self.firms[e.index()].workforce += 1;
-            }
-        }
-        self.firms[parent].workforce = 0;
-        let town = self.towns[p.town.index()].name.clone();
-        let detail = units
-            .iter()
-            .map(|u| format!("{} ({}, {:.0}%)", u.0, u.1.name(), u.2 * 100.0))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let sc = Arc::clone(&self.scenario);
+        let ctx = SplitContext {
+            seed: self.seed,
+            step: self.step_index(),
+            month: self.month,
+            params: &sc.file.firms,
+        };
+        let workers = Workforce {
+            employer: &mut self.people.employer,
+            serial: &self.people.serial,
+        };
+        restructure::split_into_units(&mut self.firms, parent, units, workers, &ctx);
+        self.cluster_size.resize(self.firms.len(), 0);
+        let town = self.towns[self.firms[parent].town.index()].name.clone();
+        let detail = restructure::split_detail(units);
         self.event(Some(town.clone()), "firm_split", name.to_string(), detail);
-        for (uname, _, _) in units {
-            self.event(
-                Some(town.clone()),
-                "firm_entry",
-                uname.clone(),
-                format!("unit of {name}"),
-            );
+        for (unit, _, _) in units {
+            let detail = format!("unit of {name}");
+            self.event(Some(town.clone()), "firm_entry", unit.clone(), detail);
         }
     }
 
     /// Production, accounts, wages, targets, modernisation, exits; yearly holding reviews.
     fn firms_produce_and_decide(&mut self, ctx: &Context) {
         let sc = Arc::clone(&self.scenario);
-        let f = &sc.file;
         let fctx = FirmContext {
             seed: self.seed,
             step: self.step_index(),
             month: self.month,
-            params: &f.firms,
-            clusters: &f.clusters,
+            params: &sc.file.firms,
+            clusters: &sc.file.clusters,
             markets: &ctx.markets,
             national: &ctx.national,
             towns: &ctx.levers,
         };
-        let sizes = &self.cluster_size;
-        let exited: Vec<usize> = self
-            .firms
-            .par_iter_mut()
-            .enumerate()
-            .filter_map(|(i, firm)| {
-                (step_firm(firm, i, sizes[i], &fctx) == FirmOutcome::Exited).then_some(i)
-            })
-            .collect();
-        for i in exited {
+        for i in production::step_all(&mut self.firms, &self.cluster_size, &fctx) {
             let town = self.towns[self.firms[i].town.index()].name.clone();
             let name = self.firms[i].name.clone();
-            let detail = format!(
-                "after sustained losses; {} workers",
-                (self.firms[i].workforce as f64 / self.scale).round()
-            );
+            let workers = (self.firms[i].workforce as f64 / self.scale).round();
+            let detail = format!("after sustained losses; {workers} workers");
             self.event(Some(town), "firm_exit", name, detail);
         }
-        // Holdings review their plants each January and cut loss-makers (decided outside the town).
-        let (_, cal_month) = self.calendar();
-        if cal_month == 1 && !self.holdings.is_empty() {
-            let share = f.firms.holding_downsize_share;
-            let mut cuts = Vec::new();
-            for (i, firm) in self.firms.iter_mut().enumerate() {
-                if firm.alive && firm.holding.is_some() && firm.profit_year < 0.0 && share > 0.0 {
-                    firm.capacity *= 1.0 - share;
-                    cuts.push(i);
-                }
-            }
-            for i in cuts {
-                let firm = &self.firms[i];
-                let town = self.towns[firm.town.index()].name.clone();
-                let detail = format!(
-                    "{} cuts capacity by {:.0}% after a loss-making year",
-                    self.holdings[firm.holding.unwrap() as usize],
-                    share * 100.0
-                );
-                let name = firm.name.clone();
-                self.event(Some(town), "holding_downsizing", name, detail);
-            }
+        if self.calendar().1 == 1 && !self.holdings.is_empty() {
+            self.holdings_review(sc.file.firms.holding_downsize_share);
+        }
+    }
+
+    /// Holdings cut their loss-making plants each January (decided outside the town).
+    fn holdings_review(&mut self, share: f64) {
+        for i in holdings::review(&mut self.firms, share) {
+            let firm = &self.firms[i];
+            let town = self.towns[firm.town.index()].name.clone();
+            let holding = firm.holding.expect("reviewed firms belong to a holding");
+            let detail = holdings::review_detail(&self.holdings[holding.index()], share);
+            let name = firm.name.clone();
+            self.event(Some(town), "holding_downsizing", name, detail);
         }
     }
 
     /// Start-ups, spin-offs and relocations.
     fn firm_entry(&mut self, ctx: &Context) {
-        let f = &self.scenario.file;
-        let p = &f.firms;
-        let step = self.step_index();
-        let mut new_firms: Vec<(Firm, &'static str, String)> = Vec::new();
-        let n = self.towns.len();
-        // Jobs by town and sector (for start-up sector choice) and mean productivity by sector.
-        let mut jobs = vec![[0.0f64; 10]; n];
-        let mut prod = [(0.0f64, 0.0f64); 10];
-        for firm in self
-            .firms
-            .iter()
-            .filter(|f| f.alive && f.kind != FirmKind::Hub)
-        {
-            jobs[firm.town.index()][firm.sector.index()] += firm.workforce as f64;
-            prod[firm.sector.index()].0 += firm.productivity * firm.workforce as f64;
-            prod[firm.sector.index()].1 += firm.workforce as f64;
-        }
-        let sector_productivity = |s: Sector, wage: f64| {
-            let (a, w) = prod[s.index()];
-            if w > 0.0 {
-                a / w
-            } else {
-                init::balanced_productivity(wage, p, 0.0)
-            }
+        let sc = Arc::clone(&self.scenario);
+        let towns: Vec<EntryTown> = (self.towns.iter().zip(&self.last))
+            .map(|(town, last)| EntryTown {
+                is_hub: town.is_hub,
+                population: last.population() as f64 / self.scale,
+                mean_wage: if last.employed > 0 {
+                    last.wage_sum / last.employed as f64
+                } else {
+                    town.wage0
+                },
+            })
+            .collect();
+        let ectx = EntryContext {
+            seed: self.seed,
+            step: self.step_index(),
+            month: self.month,
+            scale: self.scale,
+            params: &sc.file.firms,
+            markets: &ctx.markets,
+            levers: &ctx.levers,
         };
-        for t in 0..n {
-            if self.towns[t].is_hub {
-                continue;
-            }
-            let lev = &ctx.levers[t];
-            let pop_real = self.last[t].population() as f64 / self.scale;
-            let mean_wage = if self.last[t].employed > 0 {
-                self.last[t].wage_sum / self.last[t].employed as f64
-            } else {
-                self.towns[t].wage0
-            };
-            let mut rng = entry_stream(self.seed, t, step, 1);
-            let starts = poisson(
-                &mut rng,
-                p.startup_rate_per_1000 * pop_real / 1000.0 * self.scale * lev.startup_multiplier,
-            );
-            for _ in 0..starts {
-                let options: Vec<(Sector, f64)> = Sector::ALL
-                    .iter()
-                    .filter(|s| **s != Sector::PublicSector)
-                    .map(|&s| {
-                        let base = jobs[t][s.index()]
-                            + if s == Sector::LocalServices {
-                                0.5 * pop_real * self.scale * 0.05
-                            } else {
-                                0.0
-                            };
-                        let boost = if lev.incubator && s.is_innovative() {
-                            3.0
-                        } else {
-                            1.0
-                        };
-                        (s, (base + 1.0) * boost)
-                    })
-                    .collect();
-                let sector = pick_weighted(&options, &mut rng).unwrap_or(Sector::LocalServices);
-                let wage = mean_wage * init::sector_wage(sector);
-                let productivity = sector_productivity(sector, wage) * (0.85 + 0.3 * rng.uniform());
-                let cash = 2.0
-                    + if lev.incubator {
-                        p.incubator_cash_months
-                    } else {
-                        0.0
-                    };
-                let probe = make_firm(
-                    NewFirm {
-                        town: TownId(t as u16),
-                        sector,
-                        kind: FirmKind::Sme,
-                        size: p.startup_size,
-                        productivity,
-                        base_wage: wage,
-                        demand_index: 1.0,
-                        cash_months: cash,
-                        weight: 1.0 / self.scale,
-                        month: self.month,
-                        name: String::new(),
-                    },
-                    p,
-                );
-                let di = ctx.markets.demand_index(&probe);
-                let mut firm = probe;
-                firm.base_demand = p.startup_size * productivity / di.max(0.05);
-                new_firms.push((firm, "firm_entry", "start-up".into()));
-            }
-            if let Some((per_month, size, sector)) = lev.relocation {
-                let k = poisson(
-                    &mut entry_stream(self.seed, t, step, 2),
-                    per_month * self.scale,
-                );
-                for _ in 0..k {
-                    let wage = mean_wage * init::sector_wage(sector);
-                    let productivity = sector_productivity(sector, wage);
-                    let kind = if size >= 250.0 {
-                        FirmKind::Large
-                    } else {
-                        FirmKind::Sme
-                    };
-                    let probe = make_firm(
-                        NewFirm {
-                            town: TownId(t as u16),
-                            sector,
-                            kind,
-                            size,
-                            productivity,
-                            base_wage: wage,
-                            demand_index: 1.0,
-                            cash_months: 6.0,
-                            weight: 1.0 / self.scale,
-                            month: self.month,
-                            name: String::new(),
-                        },
-                        p,
-                    );
-                    let di = ctx.markets.demand_index(&probe);
-                    let mut firm = probe;
-                    firm.base_demand = size * productivity / di.max(0.05);
-                    new_firms.push((firm, "firm_entry", "relocated from the capital".into()));
-                }
-            }
-        }
-        // Spin-offs from large firms (Klepper).
-        for (i, parent) in self.firms.iter().enumerate() {
-            if !parent.alive
-                || !matches!(parent.kind, FirmKind::Giant | FirmKind::Large)
-                || parent.weight > 1.0 + 1e-9 && parent.workforce < 200
-            {
-                continue;
-            }
-            let real_workers =
-                parent.workforce as f64 / self.scale * parent.weight.min(1.0).max(self.scale);
-            let mean = p.spinoff_rate_per_1000 * real_workers / 1000.0 * self.scale;
-            let mut rng = Stream::new(self.seed, Process::FirmEntry, (1u64 << 40) | i as u64, step);
-            for _ in 0..poisson(&mut rng, mean) {
-                let sector = spinoff_sector(parent.sector, &mut rng);
-                let wage = parent.base_wage;
-                let probe = make_firm(
-                    NewFirm {
-                        town: parent.town,
-                        sector,
-                        kind: FirmKind::Spinoff,
-                        size: p.spinoff_size,
-                        productivity: parent.productivity * 1.05,
-                        base_wage: wage,
-                        demand_index: 1.0,
-                        cash_months: 4.0,
-                        weight: 1.0 / self.scale,
-                        month: self.month,
-                        name: String::new(),
-                    },
-                    p,
-                );
-                let di = ctx.markets.demand_index(&probe);
-                let mut firm = probe;
-                firm.base_demand = p.spinoff_size * firm.productivity / di.max(0.05);
-                new_firms.push((firm, "firm_spinoff", format!("spin-off of {}", parent.name)));
-            }
-        }
-        for (mut firm, kind, detail) in new_firms {
-            let id = self.firms.len() + 1;
+        for e in entry::entrants(&self.firms, &towns, &ectx) {
+            let mut firm = e.firm;
             let town = self.towns[firm.town.index()].name.clone();
-            firm.name = format!("{} {} #{}", town, firm.sector.name(), id);
+            firm.name = format!("{} {} #{}", town, firm.sector.name(), self.firms.len() + 1);
             let name = firm.name.clone();
             self.firms.push(firm);
             self.cluster_size.push(0);
-            self.event(Some(town), kind, name, detail);
+            self.event(Some(town), e.kind, name, e.detail);
         }
     }
 
@@ -1561,7 +1272,7 @@ impl Model {
                 modernisation_stage: f.modernisation as i32,
                 export_share: f.export_share,
                 import_share: f.import_share,
-                cluster_id: f.cluster,
+                cluster_id: f.cluster.map(ClusterId::get),
                 age_months: self.month - f.born_month,
             });
         }
@@ -1569,29 +1280,29 @@ impl Model {
             let employment: u64 = c
                 .members
                 .iter()
-                .map(|&m| self.firms[m as usize].workforce as u64)
+                .map(|&m| self.firms[m.index()].workforce as u64)
                 .sum();
             let out: f64 = c
                 .members
                 .iter()
-                .map(|&m| self.firms[m as usize].output)
+                .map(|&m| self.firms[m.index()].output)
                 .sum();
             let mut sectors: Vec<&str> = c
                 .members
                 .iter()
-                .map(|&m| self.firms[m as usize].sector.name())
+                .map(|&m| self.firms[m.index()].sector.name())
                 .collect();
             sectors.sort_unstable();
             sectors.dedup();
             let members: f64 = c
                 .members
                 .iter()
-                .map(|&m| self.firms[m as usize].weight)
+                .map(|&m| self.firms[m.index()].weight)
                 .sum();
             self.records.clusters.push(ClusterRow {
                 year,
                 town: self.towns[c.town].name.clone(),
-                cluster_id: c.id,
+                cluster_id: c.id.get(),
                 members: members.round() as i64,
                 employment: (employment as f64 * inv).round() as i64,
                 // Share of the output of the towns its members are in (a cluster can
@@ -1600,7 +1311,7 @@ impl Model {
                     let mut towns: Vec<usize> = c
                         .members
                         .iter()
-                        .map(|&m| self.firms[m as usize].town.index())
+                        .map(|&m| self.firms[m.index()].town.index())
                         .collect();
                     towns.sort_unstable();
                     towns.dedup();

@@ -262,6 +262,56 @@ param_block! {
         incubator_cash_months: f64 = 4.0, [0.0, 120.0], "months of wage bill", "seed 003: incubators raise survival";
         /// Elasticity of a firm's target workforce to its profit margin (capacity expansion).
         expansion_elasticity: f64 = 0.3, [0.0, 5.0], "elasticity", "assumption";
+        /// Monthly persistence of a firm's idiosyncratic demand factor (AR(1) in logs; 1 is a pure random walk).
+        demand_shock_persistence: f64 = 0.998, [0.0, 1.0], "coefficient", "assumption (was a literal in code): half-life ~29 years, close to Gibrat's random walk";
+        /// A profitable firm raises its wage when last month's hires filled less than this share of its vacancies.
+        wage_raise_fill_share: f64 = 0.25, [0.0, 1.0], "share of vacancies", "assumption (was a literal in code)";
+        /// Lowest profit margin that enters the target workforce (capacity expansion).
+        expansion_margin_min: f64 = -0.2, [-1.0, 0.0], "share of revenue", "assumption (was a literal in code)";
+        /// Highest profit margin that enters the target workforce (capacity expansion).
+        expansion_margin_max: f64 = 0.3, [0.0, 1.0], "share of revenue", "assumption (was a literal in code)";
+        /// Share of a modernisation step's cost a firm must hold in cash when soft loans (a rate cut) are available.
+        soft_loan_cash_share: f64 = 0.5, [0.0, 1.0], "share of cost", "assumption (was a literal in code)";
+        /// A giant with a social role that is no longer protected exits at this multiple of `social_loss_limit_months` of losses.
+        social_exit_multiple: f64 = 2.0, [1.0, 100.0], "ratio", "assumption (was a literal in code)";
+        /// A hub's job pool lays commuters off when its workforce exceeds its target by this ratio.
+        hub_layoff_ratio: f64 = 1.02, [1.0, 10.0], "ratio", "assumption (was a literal in code)";
+        /// Smallest generated or relocated firm counted as a large firm rather than an SME.
+        large_firm_min_workers: f64 = 250.0, [1.0, 1.0e6], "workers", "Russian SME law (209-FZ): medium firms have up to 250 employees";
+        /// Start-ups of local services get extra weight for this share of the expected local-services jobs.
+        startup_local_services_weight: f64 = 0.5, [0.0, 100.0], "ratio", "assumption (was a literal in code)";
+        /// Expected local-services jobs per resident used in the start-up sector weights.
+        startup_local_services_jobs_per_resident: f64 = 0.05, [0.0, 1.0], "jobs/resident", "assumption (was a literal in code)";
+        /// Weight added to every sector's jobs when a start-up picks its sector (so sectors without jobs can get start-ups).
+        startup_sector_weight_floor: f64 = 1.0, [0.0, 1.0e6], "workers", "assumption (was a literal in code)";
+        /// Multiplier on the start-up weight of innovative sectors in a town with an incubator.
+        incubator_innovative_boost: f64 = 3.0, [1.0, 100.0], "ratio", "seed 003: incubators favour innovative firms; assumption (was a literal in code)";
+        /// Lowest productivity of a start-up relative to its sector's mean.
+        startup_productivity_low: f64 = 0.85, [0.0, 10.0], "ratio", "assumption (was a literal in code)";
+        /// Width of the uniform range of start-up productivity relative to its sector's mean (from the lowest).
+        startup_productivity_spread: f64 = 0.3, [0.0, 10.0], "ratio", "assumption (was a literal in code): U(0.85, 1.15)";
+        /// Cash of a start-up at birth (before the incubator bonus).
+        startup_cash_months: f64 = 2.0, [0.0, 120.0], "months of wage bill", "assumption (was a literal in code)";
+        /// Cash of a firm relocated from the capital at birth.
+        relocation_cash_months: f64 = 6.0, [0.0, 120.0], "months of wage bill", "assumption (was a literal in code)";
+        /// Cash of a spin-off at birth.
+        spinoff_cash_months: f64 = 4.0, [0.0, 120.0], "months of wage bill", "assumption (was a literal in code)";
+        /// Cash of each unit of a restructured giant at birth.
+        unit_cash_months: f64 = 3.0, [0.0, 120.0], "months of wage bill", "assumption (was a literal in code)";
+        /// Smallest workforce of a generated large firm that spawns spin-offs (named firms always can).
+        spinoff_parent_min_workers: f64 = 200.0, [0.0, 1.0e6], "workers", "assumption (was a literal in code)";
+        /// Productivity of a spin-off relative to its parent (inherited know-how).
+        spinoff_productivity_premium: f64 = 1.05, [0.0, 10.0], "ratio", "Klepper 2007: spin-offs of able parents perform better; assumption (was a literal in code)";
+        /// Lowest sector relatedness of a spin-off's sector to its parent's.
+        spinoff_relatedness_min: f64 = 0.4, [0.0, 1.0], "index", "Klepper 2007: spin-offs enter the parent's or a related industry; assumption (was a literal in code)";
+        /// Cash of every firm at the start.
+        initial_cash_months: f64 = 3.0, [0.0, 120.0], "months of wage bill", "assumption (was a literal in code)";
+        /// Share of local services in the jobs outside named firms of a town without `sector_shares`.
+        default_local_services_share: f64 = 0.6, [0.0, 1.0], "share", "assumption (was a literal in code)";
+        /// Share of the public sector in the jobs outside named firms of a town without `sector_shares`.
+        default_public_sector_share: f64 = 0.4, [0.0, 1.0], "share", "assumption (was a literal in code)";
+        /// Ages of generated firms at the start are uniform between 0 and this.
+        initial_firm_age_max_months: f64 = 240.0, [0.0, 1200.0], "months", "assumption (was a literal in code)";
     }
 }
 
@@ -336,6 +386,8 @@ param_block! {
         spillover: f64 = 0.02, [0.0, 1.0], "share per log firm", "agglomeration elasticities 0.02-0.05 (Rosenthal & Strange 2004)";
         /// Discount on capital cost from shared equipment pools.
         pool_capital_discount: f64 = 0.2, [0.0, 1.0], "share", "seed 000: production pools";
+        /// Random partners each eligible firm tries to link with each month (whole numbers; a fraction is dropped).
+        partner_tries_per_month: f64 = 2.0, [0.0, 100.0], "firms/month", "assumption (was a constant in code)";
     }
 }
 

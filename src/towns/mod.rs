@@ -15,6 +15,8 @@
 //! unemployment exceeds the national rate or the city-forming firm shed more than 5%;
 //! otherwise category 3 (stable).
 
+pub mod geography;
+
 use std::collections::VecDeque;
 
 use crate::scenario::Towns;
