@@ -42,6 +42,19 @@ impl FirmId {
     }
 }
 
+/// A holding company deciding for its plants from outside their towns: an index into the
+/// scenario's holdings, in order of first mention among the named firms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HoldingId(pub u16);
+
+impl HoldingId {
+    /// Position in the holding list.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// A person's lifetime serial number: assigned at creation, never reused. It keys the
 /// person's random streams, so draws do not depend on where the person sits in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -102,9 +102,11 @@ struct Context {
 }
 
 impl Model {
-    /// Build the initial state of a validated scenario with the given seed and scale.
-    pub fn new(scenario: Scenario, seed: u64, scale: f64) -> Model {
-        let f = &scenario.file;
+    /// Build the initial state of a validated scenario with the given seed, at the
+    /// scenario's validated scale.
+    pub fn new(scenario: Scenario, seed: u64) -> Model {
+        let scale = scenario.params().scale();
+        let f = scenario.file();
         let n = f.town.len();
         let start_month = crate::scenario::month_index(f.run.start_year, 1);
         let towns: Vec<Town> = f
@@ -131,11 +133,11 @@ impl Model {
         for i in 0..n {
             hours[i * n + i] = 0.0;
         }
-        for d in &f.distance {
-            let (a, b) = (scenario.town_index[&d.from], scenario.town_index[&d.to]);
+        for d in scenario.params().distances() {
+            let (a, b) = (d.from.index(), d.to.index());
             km[a * nd + b] = d.km;
             km[b * nd + a] = d.km;
-            let h = d.hours.unwrap_or(d.km / f.labour.travel_speed_kmh);
+            let h = d.hours;
             hours[a * n + b] = h;
             hours[b * n + a] = h;
         }
@@ -196,7 +198,7 @@ impl Model {
 
     fn initial_aggregates(&mut self) {
         let n = self.towns.len();
-        let lf_age = (self.scenario.file.labour.entry_age * 12.0) as i32;
+        let lf_age = (self.scenario.file().labour.entry_age * 12.0) as i32;
         for i in 0..self.people.len() {
             let t = self.people.town[i] as usize;
             let age = self.month - self.people.birth_month[i];
@@ -238,7 +240,7 @@ impl Model {
 
     /// Run to the end of the scenario.
     pub fn run_to_end(&mut self) {
-        let end = crate::scenario::month_index(self.scenario.file.run.end_year, 12);
+        let end = crate::scenario::month_index(self.scenario.file().run.end_year, 12);
         while self.month <= end {
             self.step();
         }
@@ -260,7 +262,7 @@ impl Model {
 
     /// Shocks and policies in force, national indices and this month's geography.
     fn policies_and_shocks(&mut self) -> Context {
-        let f = &self.scenario.file;
+        let f = self.scenario.file();
         let n = self.towns.len();
         let names: Vec<String> = self.towns.iter().map(|t| t.name.clone()).collect();
         let (levers, national, window_events, one_offs) =
@@ -362,7 +364,9 @@ impl Model {
     fn apply_one_off(&mut self, o: OneOff) {
         match o {
             OneOff::Closure { firm, share } => {
-                if let Some(i) = self.firms.iter().position(|f| f.name == firm && f.alive) {
+                let i = firm.index();
+                if self.firms[i].alive {
+                    let firm = self.firms[i].name.clone();
                     let town = self.towns[self.firms[i].town.index()].name.clone();
                     if share >= 1.0 {
                         self.firms[i].alive = false;
@@ -379,18 +383,20 @@ impl Model {
                     }
                 }
             }
-            OneOff::Restructure { firm, units } => self.restructure(&firm, &units),
+            OneOff::Restructure { firm, units } => self.restructure(firm, &units),
         }
     }
 
     /// Split a giant into autonomous units; its workers move to the units by share.
-    fn restructure(&mut self, name: &str, units: &[(String, Sector, f64)]) {
-        let Some(parent) = self.firms.iter().position(|f| f.name == name && f.alive) else {
+    fn restructure(&mut self, firm: FirmId, units: &[(String, Sector, f64)]) {
+        let parent = firm.index();
+        if !self.firms[parent].alive {
             return;
-        };
+        }
+        let name = self.firms[parent].name.clone();
         let p = self.firms[parent].clone();
         let first_unit = self.firms.len();
-        let f = &self.scenario.file.firms;
+        let f = &self.scenario.file().firms;
         for (uname, sector, share) in units {
             let size = p.workforce as f64 * share;
             let mut unit = make_firm(
@@ -473,7 +479,7 @@ impl Model {
     /// Production, accounts, wages, targets, modernisation, exits; yearly holding reviews.
     fn firms_produce_and_decide(&mut self, ctx: &Context) {
         let sc = Arc::clone(&self.scenario);
-        let f = &sc.file;
+        let f = sc.file();
         let fctx = FirmContext {
             seed: self.seed,
             step: self.step_index(),
@@ -529,7 +535,7 @@ impl Model {
 
     /// Start-ups, spin-offs and relocations.
     fn firm_entry(&mut self, ctx: &Context) {
-        let f = &self.scenario.file;
+        let f = self.scenario.file();
         let p = &f.firms;
         let step = self.step_index();
         let mut new_firms: Vec<(Firm, &'static str, String)> = Vec::new();
@@ -705,7 +711,7 @@ impl Model {
 
     /// Offer probabilities, vacancy distributions and destination choice tables.
     fn labour_and_migration_tables(&self, ctx: &Context) -> (LabourTables, MigrationTables) {
-        let f = &self.scenario.file;
+        let f = self.scenario.file();
         let n = self.towns.len();
         let unemployed: Vec<f64> = self
             .last
@@ -846,7 +852,7 @@ impl Model {
         labour: &LabourTables,
         migration: &MigrationTables,
     ) -> PassResult {
-        let f = &self.scenario.file;
+        let f = self.scenario.file();
         let d = &f.demography;
         let year = self.month as f64 / 12.0;
         let decline = (d.mortality_decline * (year - d.mortality_decline_start).max(0.0))
@@ -974,7 +980,7 @@ impl Model {
     /// Returns the in-migrants created (agents) by destination town and origin, with their
     /// age bands.
     fn hubs_and_outside_migration(&mut self, ctx: &Context, result: &PassResult) -> Arrivals {
-        let f = &self.scenario.file;
+        let f = self.scenario.file();
         let n = self.towns.len();
         let nd = n + 1;
         let step = self.step_index();
@@ -1137,7 +1143,7 @@ impl Model {
             &ctx.reach,
             n,
             &ctx.levers,
-            &sc.file.clusters,
+            &sc.file().clusters,
             self.scale,
             self.seed,
             step,
@@ -1171,7 +1177,7 @@ impl Model {
         arrivals: Arrivals,
     ) {
         let external = &arrivals.created;
-        let f = &self.scenario.file;
+        let f = self.scenario.file();
         let n = self.towns.len();
         let nd = n + 1;
         let (year, cal_month) = self.calendar();
