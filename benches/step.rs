@@ -17,8 +17,7 @@ fn scenario(name: &str) -> Scenario {
 }
 
 fn month_step(c: &mut Criterion) {
-    let scale = 1.0;
-    let mut model = Model::new(scenario("novokuznetsk"), 1, scale);
+    let mut model = Model::new(scenario("novokuznetsk"), 1);
     // Warm up past the first year so that the state is typical.
     for _ in 0..12 {
         model.step();
@@ -35,9 +34,7 @@ fn small_run(c: &mut Criterion) {
     let s = Scenario::load(&path).expect("tiny scenario");
     let mut g = c.benchmark_group("whole_run");
     g.sample_size(10);
-    g.bench_function("tiny_1989_1996_scale_0.05", |b| {
-        b.iter(|| simulate(&s, 1, 0.05))
-    });
+    g.bench_function("tiny_1989_1996_scale_0.05", |b| b.iter(|| simulate(&s, 1)));
     g.finish();
 }
 

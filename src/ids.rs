@@ -42,13 +42,8 @@ impl FirmId {
     }
 }
 
-/// A person's lifetime serial number: assigned at creation, never reused. It keys the
-/// person's random streams, so draws do not depend on where the person sits in memory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PersonId(pub u32);
-
-/// A holding company that owns firms from outside their towns: its position in the
-/// model's list of holding names (in order of first appearance among the named firms).
+/// A holding company deciding for its plants from outside their towns: an index into the
+/// scenario's holdings, in order of first mention among the named firms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct HoldingId(pub u16);
 
@@ -59,6 +54,11 @@ impl HoldingId {
         self.0 as usize
     }
 }
+
+/// A person's lifetime serial number: assigned at creation, never reused. It keys the
+/// person's random streams, so draws do not depend on where the person sits in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PersonId(pub u32);
 
 /// A cluster of linked firms: the smallest 1-based [`FirmId`] among its members, so a
 /// cluster keeps its id while its founding member stays in it. Written as that number.

@@ -159,7 +159,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             let s = Scenario::load(&scenario)?;
             let dir = run_one(&s, &opts)?;
             println!("results: {}", dir.display());
-            print_summary(&[(s.file.run.name.clone(), dir)])
+            print_summary(&[(s.file().run.name.clone(), dir)])
         }
         Some(Command::Validate { scenarios }) => {
             for path in scenarios {
@@ -167,12 +167,12 @@ fn dispatch(cli: Cli) -> Result<()> {
                 println!(
                     "{}: ok ({} towns, {} firms, {} policies, {} shocks, {}-{})",
                     path.display(),
-                    s.file.town.len(),
-                    s.file.firm.len(),
-                    s.file.policy.len(),
-                    s.file.shock.len(),
-                    s.file.run.start_year,
-                    s.file.run.end_year
+                    s.file().town.len(),
+                    s.file().firm.len(),
+                    s.file().policy.len(),
+                    s.file().shock.len(),
+                    s.file().run.start_year,
+                    s.file().run.end_year
                 );
             }
             Ok(())
@@ -263,21 +263,29 @@ fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
 
 fn run_one(s: &Scenario, opts: &RunOpts) -> Result<PathBuf> {
     let format = check_opts(opts)?;
-    let seed = opts.seed.unwrap_or(s.file.run.seed);
-    let scale = opts.scale.unwrap_or(s.file.run.scale);
+    let scaled;
+    let s = match opts.scale {
+        Some(scale) => {
+            scaled = s.clone().with_scale(scale)?;
+            &scaled
+        }
+        None => s,
+    };
+    let seed = opts.seed.unwrap_or(s.params().seed());
+    let scale = s.params().scale();
     let dir = match &opts.out {
         Some(d) => d.clone(),
         None => Path::new("output")
-            .join(&s.file.run.name)
+            .join(&s.file().run.name)
             .join(format!("seed{seed}-scale{scale}")),
     };
     let pool = pool(opts.threads)?;
     eprintln!(
         "running {} (seed {seed}, scale {scale}, {} threads) ...",
-        s.file.run.name,
+        s.file().run.name,
         pool.current_num_threads()
     );
-    let mut out = pool.install(|| simulate(s, seed, scale));
+    let mut out = pool.install(|| simulate(s, seed));
     let t = std::time::Instant::now();
     write_run(&dir, &out.records, &out.manifest, format)
         .with_context(|| format!("writing results to {}", dir.display()))?;

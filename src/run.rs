@@ -74,10 +74,11 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// Simulate a scenario from its start to its end year. Uses the current rayon pool.
-pub fn simulate(scenario: &Scenario, seed: u64, scale: f64) -> RunOutput {
+/// Simulate a scenario from its start to its end year with the given seed, at the
+/// scenario's validated scale (see [`Scenario::with_scale`]). Uses the current rayon pool.
+pub fn simulate(scenario: &Scenario, seed: u64) -> RunOutput {
     let t0 = Instant::now();
-    let mut model = Model::new(scenario.clone(), seed, scale);
+    let mut model = Model::new(scenario.clone(), seed);
     let agents_start = model.people.len();
     let init_seconds = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
@@ -86,16 +87,16 @@ pub fn simulate(scenario: &Scenario, seed: u64, scale: f64) -> RunOutput {
     let commit = option_env!("MONOTOWN_GIT_COMMIT")
         .filter(|c| !c.is_empty())
         .map(String::from);
-    let f = &scenario.file;
+    let p = scenario.params();
     let manifest = Manifest {
-        scenario: f.run.name.clone(),
-        scenario_origin: scenario.origin.clone(),
-        scenario_hash: format!("{:016x}", fnv1a(scenario.source_text.as_bytes())),
-        scenario_text: scenario.source_text.clone(),
+        scenario: p.name().to_string(),
+        scenario_origin: scenario.origin().to_string(),
+        scenario_hash: format!("{:016x}", fnv1a(scenario.source_text().as_bytes())),
+        scenario_text: scenario.source_text().to_string(),
         seed,
-        scale,
-        start_year: f.run.start_year,
-        end_year: f.run.end_year,
+        scale: p.scale(),
+        start_year: p.start_year(),
+        end_year: p.end_year(),
         version: env!("CARGO_PKG_VERSION").to_string(),
         git_commit: commit,
         threads: rayon::current_num_threads(),

@@ -266,11 +266,11 @@ fn an_invalid_point_fails_at_validate_and_the_others_succeed() {
     assert!(html.contains("failed") && html.contains("validate"));
 }
 
-fn panics_on_odd_seeds(s: &Scenario, seed: u64, scale: f64) -> monotown::run::RunOutput {
+fn panics_on_odd_seeds(s: &Scenario, seed: u64) -> monotown::run::RunOutput {
     if seed % 2 == 1 {
         panic!("model invariant broken (test)");
     }
-    simulate(s, seed, scale)
+    simulate(s, seed)
 }
 
 #[test]

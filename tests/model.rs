@@ -20,7 +20,7 @@ fn pool(threads: usize) -> rayon::ThreadPool {
 #[test]
 fn population_accounting_identity_holds_every_month_in_every_town() {
     let s = common::tiny();
-    let out = simulate(&s, 11, 0.05);
+    let out = simulate(&s, 11);
     let mut last: HashMap<String, i64> = HashMap::new();
     let mut checked = 0;
     for r in out.records.towns.iter().filter(|r| !r.is_hub) {
@@ -57,7 +57,7 @@ fn population_accounting_identity_holds_every_month_in_every_town() {
 #[test]
 fn firm_headcounts_equal_the_workers_employed_there_every_month() {
     let s = common::tiny();
-    let mut m = Model::new(s, 5, 0.05);
+    let mut m = Model::new(s, 5);
     for _ in 0..(8 * 12) {
         m.step();
         let mut count = vec![0u32; m.firms.len()];
@@ -87,7 +87,7 @@ fn firm_headcounts_equal_the_workers_employed_there_every_month() {
 
 fn run_to_dir(threads: usize, dir: &std::path::Path) {
     let s = common::tiny();
-    let mut out = pool(threads).install(|| simulate(&s, 99, 0.05));
+    let mut out = pool(threads).install(|| simulate(&s, 99));
     // Timings and thread counts legitimately differ; everything else must not.
     out.manifest.init_seconds = 0.0;
     out.manifest.simulate_seconds = 0.0;
@@ -128,8 +128,8 @@ fn same_seed_gives_bit_identical_outputs_with_1_2_and_8_threads() {
 #[test]
 fn different_seeds_give_different_runs() {
     let s = common::tiny();
-    let a = simulate(&s, 1, 0.05);
-    let b = simulate(&s, 2, 0.05);
+    let a = simulate(&s, 1);
+    let b = simulate(&s, 2);
     let pa: Vec<i64> = a.records.towns.iter().map(|r| r.population).collect();
     let pb: Vec<i64> = b.records.towns.iter().map(|r| r.population).collect();
     assert_ne!(pa, pb);
@@ -140,7 +140,7 @@ fn different_seeds_give_different_runs() {
 #[test]
 fn golden_summary_of_the_tiny_scenario() {
     let s = common::tiny();
-    let out = simulate(&s, 2024, 0.05);
+    let out = simulate(&s, 2024);
     let mut text = String::from(
         "town,year,population,births,deaths,in_migrants,out_migrants,employed,unemployed,firms,clusters\n",
     );
@@ -185,7 +185,7 @@ fn golden_summary_of_the_tiny_scenario() {
 fn outputs_are_real_parquet_with_the_documented_columns() {
     let dir = tempfile::tempdir().unwrap();
     let s = common::tiny();
-    let out = simulate(&s, 3, 0.05);
+    let out = simulate(&s, 3);
     let written = write_run(dir.path(), &out.records, &out.manifest, Format::Both).unwrap();
     assert!(
         written
@@ -258,7 +258,7 @@ fn outputs_are_real_parquet_with_the_documented_columns() {
 fn shipped_scenarios_run_and_stay_plausible() {
     for name in ["nizhny_tagil", "biysk", "novokuznetsk"] {
         let s = common::shipped_short(name, 1993, 0.02);
-        let out = simulate(&s, s.file.run.seed, 0.02);
+        let out = simulate(&s, s.params().seed());
         for r in out
             .records
             .towns
@@ -266,7 +266,7 @@ fn shipped_scenarios_run_and_stay_plausible() {
             .filter(|r| !r.is_hub && r.month == 12)
         {
             let p0 = s
-                .file
+                .file()
                 .town
                 .iter()
                 .find(|t| t.name == r.town)
@@ -293,7 +293,7 @@ fn shipped_scenarios_run_and_stay_plausible() {
 #[test]
 fn young_migrants_are_counted_on_all_flows() {
     let s = common::tiny();
-    let out = simulate(&s, 5, 0.05);
+    let out = simulate(&s, 5);
     let od = &out.records.od;
     assert!(
         od.iter()

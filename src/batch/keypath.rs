@@ -413,10 +413,10 @@ mod tests {
     #[test]
     fn section_parameter_not_in_the_file_is_set() {
         let s = apply(&[("migration.beta_distance", 1.25)]);
-        assert_eq!(s.file.migration.beta_distance, 1.25);
+        assert_eq!(s.file().migration.beta_distance, 1.25);
         // Other defaults are untouched.
         assert_eq!(
-            s.file.migration.base_hazard,
+            s.file().migration.base_hazard,
             crate::scenario::Migration::default().base_hazard
         );
     }
@@ -428,10 +428,10 @@ mod tests {
             ("town.Tinygrad.amenity", 1.3),
             ("firm.Tiny Machines.import_share", 0.3),
         ]);
-        assert_eq!(s.file.firm[0].export_share, 0.2);
-        assert_eq!(s.file.firm[1].import_share, 0.3);
-        assert_eq!(s.file.town[0].amenity, 1.3);
-        assert_eq!(s.file.town[1].amenity, 1.1);
+        assert_eq!(s.file().firm[0].export_share, 0.2);
+        assert_eq!(s.file().firm[1].import_share, 0.3);
+        assert_eq!(s.file().town[0].amenity, 1.3);
+        assert_eq!(s.file().town[1].amenity, 1.1);
     }
 
     #[test]
@@ -442,9 +442,9 @@ mod tests {
             ("run.end_year", 1991.4),
             ("shock[0].demand", 0.7),
         ]);
-        assert_eq!(s.file.firm[1].workforce, 900.0);
-        assert_eq!(s.file.run.end_year, 1991);
-        let ShockSpec::Crisis { demand, .. } = &s.file.shock[0] else {
+        assert_eq!(s.file().firm[1].workforce, 900.0);
+        assert_eq!(s.file().run.end_year, 1991);
+        let ShockSpec::Crisis { demand, .. } = &s.file().shock[0] else {
             panic!()
         };
         assert_eq!(*demand, 0.7);

@@ -213,7 +213,7 @@ pub struct ExecOptions {
 
 /// The signature of the function that simulates one run (the model's
 /// [`crate::run::simulate`]; tests substitute others).
-pub type SimulateFn = fn(&Scenario, u64, f64) -> crate::run::RunOutput;
+pub type SimulateFn = fn(&Scenario, u64) -> crate::run::RunOutput;
 
 /// Create the batch folder (if needed) and record the plan in `batch.json`; refuse a folder
 /// that holds a different batch. Also writes the SALib files of a sweep. Call after the plan
@@ -392,14 +392,16 @@ fn run_one(plan: &Plan, out: &Path, run: &PlannedRun, sim: SimulateFn) -> RunRec
     };
     let origin = plan.scenario_origin(run);
     let scenario = match catch_unwind(AssertUnwindSafe(|| {
-        Scenario::from_toml(&text, Path::new(&origin))
+        Scenario::from_toml(&text, Path::new(&origin)).and_then(|s| {
+            let scale = plan.scale_for(s.params().scale());
+            s.with_scale(scale)
+        })
     })) {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => return fail(record, Stage::Validate, e.to_string()),
         Err(p) => return fail(record, Stage::Validate, panic_message(p.as_ref())),
     };
-    let scale = plan.scale_for(scenario.file.run.scale);
-    let mut output = match catch_unwind(AssertUnwindSafe(|| sim(&scenario, run.seed, scale))) {
+    let mut output = match catch_unwind(AssertUnwindSafe(|| sim(&scenario, run.seed))) {
         Ok(o) => o,
         Err(p) => return fail(record, Stage::Simulate, panic_message(p.as_ref())),
     };

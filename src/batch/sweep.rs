@@ -775,8 +775,8 @@ mod tests {
         assert_eq!(p.values[5], vec![3.0, 0.5]);
         let text = p.scenario_text(5);
         let s = crate::scenario::Scenario::from_toml(&text, Path::new("x")).unwrap();
-        assert_eq!(s.file.migration.beta_wage, 3.0);
-        assert_eq!(s.file.firm[0].export_share, 0.5);
+        assert_eq!(s.file().migration.beta_wage, 3.0);
+        assert_eq!(s.file().firm[0].export_share, 0.5);
     }
 
     #[test]

@@ -69,15 +69,15 @@ fn firm_from_parts(
 
 /// Build firms and people.
 pub fn populate(model: &mut Model, s: &Scenario) {
-    let f = &s.file;
+    let f = s.file();
     let scale = model.scale;
     let seed = model.seed;
     let start = model.month;
     let mut holdings: HashMap<String, HoldingId> = HashMap::new();
 
     // Named firms.
-    for fs in &f.firm {
-        let town = s.town_index[&fs.town];
+    for (fs, named) in f.firm.iter().zip(s.params().named_firms()) {
+        let town = named.town.index();
         let mut firm = firm_from_parts(
             fs.name.clone(),
             town,

@@ -14,7 +14,7 @@ use crate::firms::entry::{self, EntryContext, EntryTown, pick_weighted, poisson}
 use crate::firms::production::{self, FirmContext};
 use crate::firms::restructure::{self, SplitContext, Unit, Workforce};
 use crate::firms::{Firm, FirmKind, Sector, holdings};
-use crate::ids::{ClusterId, PersonId, TownId};
+use crate::ids::{ClusterId, FirmId, PersonId, TownId};
 use crate::markets::goods::{GoodsInputs, Markets, goods_markets};
 use crate::markets::labour::{LabourTables, MatchingInputs, offer_options, vacancy_cdf};
 use crate::markets::prices::WorldPrices;
@@ -101,9 +101,11 @@ struct Context {
 }
 
 impl Model {
-    /// Build the initial state of a validated scenario with the given seed and scale.
-    pub fn new(scenario: Scenario, seed: u64, scale: f64) -> Model {
-        let f = &scenario.file;
+    /// Build the initial state of a validated scenario with the given seed, at the
+    /// scenario's validated scale.
+    pub fn new(scenario: Scenario, seed: u64) -> Model {
+        let scale = scenario.params().scale();
+        let f = scenario.file();
         let n = f.town.len();
         let start_month = crate::scenario::month_index(f.run.start_year, 1);
         let towns: Vec<Town> = f
@@ -130,11 +132,11 @@ impl Model {
         for i in 0..n {
             hours[i * n + i] = 0.0;
         }
-        for d in &f.distance {
-            let (a, b) = (scenario.town_index[&d.from], scenario.town_index[&d.to]);
+        for d in scenario.params().distances() {
+            let (a, b) = (d.from.index(), d.to.index());
             km[a * nd + b] = d.km;
             km[b * nd + a] = d.km;
-            let h = d.hours.unwrap_or(d.km / f.labour.travel_speed_kmh);
+            let h = d.hours;
             hours[a * n + b] = h;
             hours[b * n + a] = h;
         }
@@ -195,7 +197,7 @@ impl Model {
 
     fn initial_aggregates(&mut self) {
         let n = self.towns.len();
-        let lf_age = (self.scenario.file.labour.entry_age * 12.0) as i32;
+        let lf_age = (self.scenario.file().labour.entry_age * 12.0) as i32;
         for i in 0..self.people.len() {
             let t = self.people.town[i] as usize;
             let age = self.month - self.people.birth_month[i];
@@ -237,7 +239,7 @@ impl Model {
 
     /// Run to the end of the scenario.
     pub fn run_to_end(&mut self) {
-        let end = crate::scenario::month_index(self.scenario.file.run.end_year, 12);
+        let end = crate::scenario::month_index(self.scenario.file().run.end_year, 12);
         while self.month <= end {
             self.step();
         }
@@ -260,7 +262,7 @@ impl Model {
     /// Shocks and policies in force, national indices and this month's geography.
     fn policies_and_shocks(&mut self) -> Context {
         let sc = Arc::clone(&self.scenario);
-        let f = &sc.file;
+        let f = sc.file();
         let names: Vec<String> = self.towns.iter().map(|t| t.name.clone()).collect();
         let (levers, national, window_events, one_offs) =
             self.schedule.levers(self.month, self.towns.len(), &names);
@@ -306,27 +308,31 @@ impl Model {
     fn apply_one_off(&mut self, o: OneOff) {
         match o {
             OneOff::Closure { firm, share } => {
-                if let Some(i) = self.firms.iter().position(|f| f.name == firm && f.alive) {
+                let i = firm.index();
+                if self.firms[i].alive {
+                    let firm = self.firms[i].name.clone();
                     let town = self.towns[self.firms[i].town.index()].name.clone();
                     let (kind, detail) = restructure::close_or_downsize(&mut self.firms[i], share);
                     self.event(Some(town), kind, firm, detail);
                 }
             }
-            OneOff::Restructure { firm, units } => self.restructure(&firm, &units),
+            OneOff::Restructure { firm, units } => self.restructure(firm, &units),
         }
     }
 
     /// Split a giant into autonomous units; its workers move to the units by share.
-    fn restructure(&mut self, name: &str, units: &[Unit]) {
-        let Some(parent) = self.firms.iter().position(|f| f.name == name && f.alive) else {
+    fn restructure(&mut self, firm: FirmId, units: &[Unit]) {
+        let parent = firm.index();
+        if !self.firms[parent].alive {
             return;
-        };
+        }
+        let name = self.firms[parent].name.clone();
         let sc = Arc::clone(&self.scenario);
         let ctx = SplitContext {
             seed: self.seed,
             step: self.step_index(),
             month: self.month,
-            params: &sc.file.firms,
+            params: &sc.file().firms,
         };
         let workers = Workforce {
             employer: &mut self.people.employer,
@@ -350,8 +356,8 @@ impl Model {
             seed: self.seed,
             step: self.step_index(),
             month: self.month,
-            params: &sc.file.firms,
-            clusters: &sc.file.clusters,
+            params: &sc.file().firms,
+            clusters: &sc.file().clusters,
             markets: &ctx.markets,
             national: &ctx.national,
             towns: &ctx.levers,
@@ -364,7 +370,7 @@ impl Model {
             self.event(Some(town), "firm_exit", name, detail);
         }
         if self.calendar().1 == 1 && !self.holdings.is_empty() {
-            self.holdings_review(sc.file.firms.holding_downsize_share);
+            self.holdings_review(sc.file().firms.holding_downsize_share);
         }
     }
 
@@ -399,7 +405,7 @@ impl Model {
             step: self.step_index(),
             month: self.month,
             scale: self.scale,
-            params: &sc.file.firms,
+            params: &sc.file().firms,
             markets: &ctx.markets,
             levers: &ctx.levers,
         };
@@ -416,7 +422,7 @@ impl Model {
 
     /// Offer probabilities, vacancy distributions and destination choice tables.
     fn labour_and_migration_tables(&self, ctx: &Context) -> (LabourTables, MigrationTables) {
-        let f = &self.scenario.file;
+        let f = self.scenario.file();
         let n = self.towns.len();
         let unemployed: Vec<f64> = self
             .last
@@ -557,7 +563,7 @@ impl Model {
         labour: &LabourTables,
         migration: &MigrationTables,
     ) -> PassResult {
-        let f = &self.scenario.file;
+        let f = self.scenario.file();
         let d = &f.demography;
         let year = self.month as f64 / 12.0;
         let decline = (d.mortality_decline * (year - d.mortality_decline_start).max(0.0))
@@ -685,7 +691,7 @@ impl Model {
     /// Returns the in-migrants created (agents) by destination town and origin, with their
     /// age bands.
     fn hubs_and_outside_migration(&mut self, ctx: &Context, result: &PassResult) -> Arrivals {
-        let f = &self.scenario.file;
+        let f = self.scenario.file();
         let n = self.towns.len();
         let nd = n + 1;
         let step = self.step_index();
@@ -848,7 +854,7 @@ impl Model {
             &ctx.reach,
             n,
             &ctx.levers,
-            &sc.file.clusters,
+            &sc.file().clusters,
             self.scale,
             self.seed,
             step,
@@ -882,7 +888,7 @@ impl Model {
         arrivals: Arrivals,
     ) {
         let external = &arrivals.created;
-        let f = &self.scenario.file;
+        let f = self.scenario.file();
         let n = self.towns.len();
         let nd = n + 1;
         let (year, cal_month) = self.calendar();

@@ -6,7 +6,8 @@
 //! month. Start and end of every window is written to the event log.
 
 use crate::firms::Sector;
-use crate::scenario::{Institution, PolicySpec, Scenario, ShockSpec, TownKind};
+use crate::ids::FirmId;
+use crate::scenario::{Institution, Policy, PolicyLever, PolicyParams, Scenario, Shock, ShockKind};
 
 /// Levers that act on one town this month.
 #[derive(Debug, Clone)]
@@ -106,79 +107,42 @@ pub struct WindowEvent {
 /// One-off shocks firing this month.
 #[derive(Debug, Clone)]
 pub enum OneOff {
-    /// Cut a firm's capacity by a share (1 = closure).
+    /// Cut a named firm's capacity by a share (1 = closure).
     Closure {
-        /// Firm name.
-        firm: String,
+        /// The named firm (resolved when the scenario was validated).
+        firm: FirmId,
         /// Share cut.
         share: f64,
     },
-    /// Split a firm into units.
+    /// Split a named firm into units.
     Restructure {
-        /// Firm name.
-        firm: String,
+        /// The named firm (resolved when the scenario was validated).
+        firm: FirmId,
         /// Units: name, sector, share.
         units: Vec<(String, Sector, f64)>,
     },
 }
 
-/// Resolved schedule.
+/// The scenario's validated policies and shocks, with towns and firms as ids.
 #[derive(Debug, Clone)]
 pub struct Schedule {
-    policies: Vec<(i32, i32, PolicySpec, Vec<usize>)>,
-    shocks: Vec<(i32, i32, ShockSpec)>,
+    policies: Vec<Policy>,
+    shocks: Vec<Shock>,
     base_institutions: Vec<Vec<Institution>>,
 }
 
 impl Schedule {
-    /// Resolve dates and towns (the scenario is already validated).
+    /// The schedule of a validated scenario.
     pub fn new(s: &Scenario) -> Schedule {
-        let agent_towns: Vec<usize> = s
-            .file
-            .town
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.kind == TownKind::Agent)
-            .map(|(i, _)| i)
-            .collect();
-        let policies = s
-            .file
-            .policy
-            .iter()
-            .map(|p| {
-                let (start, end, towns) = p.window();
-                let a = start.resolve("", false).unwrap_or(i32::MAX);
-                let b = end
-                    .as_ref()
-                    .map(|e| e.resolve("", true).unwrap_or(i32::MAX))
-                    .unwrap_or(i32::MAX);
-                let idx = if towns.is_empty() {
-                    agent_towns.clone()
-                } else {
-                    towns.iter().map(|t| s.town_index[t]).collect()
-                };
-                (a, b, p.clone(), idx)
-            })
-            .collect();
-        let shocks = s
-            .file
-            .shock
-            .iter()
-            .map(|x| {
-                let (start, end) = x.window();
-                let a = start.resolve("", false).unwrap_or(i32::MAX);
-                let b = end
-                    .as_ref()
-                    .map(|e| e.resolve("", true).unwrap_or(i32::MAX))
-                    .unwrap_or(i32::MAX);
-                (a, b, x.clone())
-            })
-            .collect();
-        let base_institutions = s.file.town.iter().map(|t| t.institutions.clone()).collect();
+        let p = s.params();
         Schedule {
-            policies,
-            shocks,
-            base_institutions,
+            policies: p.policies().to_vec(),
+            shocks: p.shocks().to_vec(),
+            base_institutions: p
+                .town_list()
+                .iter()
+                .map(|t| t.institutions.clone())
+                .collect(),
         }
     }
 
@@ -197,70 +161,68 @@ impl Schedule {
         let mut towns = vec![TownLevers::default(); n_towns];
         for (t, inst) in self.base_institutions.iter().enumerate() {
             for i in inst {
-                apply_institution(&mut towns[t], *i, None);
+                apply_institution(&mut towns[t], *i);
             }
         }
         let mut nat = NationalLevers::default();
         let mut events = Vec::new();
         let mut one_offs = Vec::new();
-        for (a, b, p, idx) in &self.policies {
+        for p in &self.policies {
+            let (a, b) = (p.start_month, p.end_month);
             let names = || {
-                idx.iter()
-                    .map(|&i| town_names[i].clone())
+                p.towns
+                    .iter()
+                    .map(|&t| town_names[t.index()].clone())
                     .collect::<Vec<_>>()
             };
-            if month == *a {
+            if month == a {
                 events.push(WindowEvent {
                     kind: "policy_started",
-                    subject: p.kind_name().into(),
+                    subject: p.lever.kind_name().into(),
                     towns: names(),
                 });
             }
             if month == b.saturating_add(1) {
                 events.push(WindowEvent {
                     kind: "policy_ended",
-                    subject: p.kind_name().into(),
+                    subject: p.lever.kind_name().into(),
                     towns: names(),
                 });
             }
-            if month < *a || month > *b {
+            if month < a || month > b {
                 continue;
             }
-            for &t in idx {
-                apply_policy(&mut towns[t], p);
+            for &t in &p.towns {
+                apply_policy(&mut towns[t.index()], &p.lever);
             }
         }
-        for (a, b, x) in &self.shocks {
-            let one_off = matches!(
-                x,
-                ShockSpec::PlantClosure { .. } | ShockSpec::Restructure { .. }
-            );
-            if month == *a {
+        for x in &self.shocks {
+            let (a, b) = (x.start_month, x.end_month);
+            let one_off = x.kind.is_one_off();
+            if month == a {
                 events.push(WindowEvent {
                     kind: "shock_started",
-                    subject: x.kind_name().into(),
+                    subject: x.kind.kind_name().into(),
                     towns: vec![],
                 });
             }
             if !one_off && month == b.saturating_add(1) {
                 events.push(WindowEvent {
                     kind: "shock_ended",
-                    subject: x.kind_name().into(),
+                    subject: x.kind.kind_name().into(),
                     towns: vec![],
                 });
             }
             if one_off {
-                if month == *a {
-                    match x {
-                        ShockSpec::PlantClosure { firm, share, .. } => {
-                            one_offs.push(OneOff::Closure {
-                                firm: firm.clone(),
-                                share: *share,
-                            })
-                        }
-                        ShockSpec::Restructure { firm, units, .. } => {
+                if month == a {
+                    match &x.kind {
+                        ShockKind::PlantClosure { firm, share } => one_offs.push(OneOff::Closure {
+                            firm: *firm,
+                            share: *share,
+                        }),
+                        ShockKind::Restructure { firm, units } => {
                             one_offs.push(OneOff::Restructure {
-                                firm: firm.clone(),
+                                firm: *firm,
                                 units: units
                                     .iter()
                                     .map(|u| (u.name.clone(), u.sector, u.share))
@@ -272,106 +234,167 @@ impl Schedule {
                 }
                 continue;
             }
-            if month < *a || month > *b {
+            if month < a || month > b {
                 continue;
             }
-            match x {
-                ShockSpec::WorldPrice {
-                    sector, multiplier, ..
-                } => nat.world_price[sector.index()] *= multiplier,
-                ShockSpec::Sanctions {
+            match &x.kind {
+                ShockKind::WorldPrice { sector, multiplier } => {
+                    nat.world_price[sector.index()] *= multiplier
+                }
+                ShockKind::Sanctions {
                     import_cost_multiplier,
-                    ..
                 } => nat.import_cost *= import_cost_multiplier,
-                ShockSpec::Crisis {
+                ShockKind::Crisis {
                     demand,
                     mortality,
                     fertility,
-                    ..
                 } => {
                     nat.demand *= demand;
                     nat.mortality *= mortality;
                     nat.fertility *= fertility;
                 }
-                ShockSpec::StateOrders { multiplier, .. } => nat.state_orders *= multiplier,
-                ShockSpec::PlantClosure { .. } | ShockSpec::Restructure { .. } => {}
+                ShockKind::StateOrders { multiplier } => nat.state_orders *= multiplier,
+                _ => {}
             }
         }
         (towns, nat, events, one_offs)
     }
 }
 
-fn apply_institution(l: &mut TownLevers, i: Institution, startup: Option<f64>) {
-    match i {
-        Institution::Incubator => {
-            l.startup_multiplier *= startup.unwrap_or(2.0);
-            l.incubator = true;
-        }
-        Institution::IndustrialPark => l.link_multiplier *= 3.0,
-        Institution::SpecialZone => {
-            l.startup_multiplier *= startup.unwrap_or(2.0);
-            l.tax_break = l.tax_break.max(0.5);
-            l.tax_break_max_age_months = l.tax_break_max_age_months.max(60.0);
-        }
-    }
+/// An institution present from the start acts as the matching policy with its defaults.
+fn apply_institution(l: &mut TownLevers, i: Institution) {
+    type P = PolicyParams;
+    let lever = match i {
+        Institution::Incubator => PolicyLever::Incubator {
+            startup_multiplier: P::INCUBATOR_STARTUP_MULTIPLIER.default_value(),
+        },
+        Institution::IndustrialPark => PolicyLever::IndustrialPark {
+            link_multiplier: P::INDUSTRIAL_PARK_LINK_MULTIPLIER.default_value(),
+        },
+        Institution::SpecialZone => PolicyLever::SpecialZone {
+            startup_multiplier: P::SPECIAL_ZONE_STARTUP_MULTIPLIER.default_value(),
+            tax_break_share: P::SPECIAL_ZONE_TAX_BREAK_SHARE.default_value(),
+            max_age_years: P::SPECIAL_ZONE_MAX_AGE_YEARS.default_value(),
+        },
+    };
+    apply_policy(l, &lever);
 }
 
-fn apply_policy(l: &mut TownLevers, p: &PolicySpec) {
-    use PolicySpec::*;
+fn apply_policy(l: &mut TownLevers, p: &PolicyLever) {
+    use PolicyLever::*;
     match p {
-        WageSubsidy { share, .. } => l.wage_subsidy = (l.wage_subsidy + share).min(1.0),
+        WageSubsidy { share } => l.wage_subsidy = (l.wage_subsidy + share).min(1.0),
         Grant {
             krub_per_worker,
             sectors,
-            ..
         } => {
-            for s in crate::firms::Sector::ALL {
+            for s in Sector::ALL {
                 if sectors.is_empty() || sectors.contains(&s) {
                     l.grant_per_worker[s.index()] += krub_per_worker;
                 }
             }
         }
-        SoftLoan { rate_cut, .. } => l.rate_cut += rate_cut,
+        SoftLoan { rate_cut } => l.rate_cut += rate_cut,
         TaxBreak {
             share,
             max_age_years,
-            ..
         } => {
             l.tax_break = l.tax_break.max(*share);
             l.tax_break_max_age_months = l.tax_break_max_age_months.max(max_age_years * 12.0);
         }
         SpecialZone {
-            startup_multiplier, ..
-        } => apply_institution(l, Institution::SpecialZone, Some(*startup_multiplier)),
-        PppRiskSharing { loss_share, .. } => l.ppp_loss_share = l.ppp_loss_share.max(*loss_share),
-        Incubator {
-            startup_multiplier, ..
-        } => apply_institution(l, Institution::Incubator, Some(*startup_multiplier)),
-        IndustrialPark {
-            link_multiplier, ..
-        } => l.link_multiplier *= link_multiplier,
-        Training {
-            upgrade_per_year, ..
-        } => l.training_per_month = 1.0 - (1.0 - upgrade_per_year).powf(1.0 / 12.0),
-        YouthRetention { hazard_cut, .. } => l.youth_hazard_multiplier *= 1.0 - hazard_cut,
+            startup_multiplier,
+            tax_break_share,
+            max_age_years,
+        } => {
+            l.startup_multiplier *= startup_multiplier;
+            l.tax_break = l.tax_break.max(*tax_break_share);
+            l.tax_break_max_age_months = l.tax_break_max_age_months.max(max_age_years * 12.0);
+        }
+        PppRiskSharing { loss_share } => l.ppp_loss_share = l.ppp_loss_share.max(*loss_share),
+        Incubator { startup_multiplier } => {
+            l.startup_multiplier *= startup_multiplier;
+            l.incubator = true;
+        }
+        IndustrialPark { link_multiplier } => l.link_multiplier *= link_multiplier,
+        Training { upgrade_per_year } => {
+            l.training_per_month = 1.0 - (1.0 - upgrade_per_year).powf(1.0 / 12.0)
+        }
+        YouthRetention { hazard_cut } => l.youth_hazard_multiplier *= 1.0 - hazard_cut,
         Infrastructure {
             travel_time_multiplier,
-            ..
         } => l.travel_time_multiplier *= travel_time_multiplier,
         Relocation {
             firms_per_year,
             size,
             sector,
-            ..
         } => l.relocation = Some((firms_per_year / 12.0, *size, *sector)),
         ClusterSeed {
             sectors,
             link_multiplier,
-            ..
         } => {
             for s in sectors {
                 l.sector_link_multiplier[s.index()] *= link_multiplier;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn schedule(extra: &str) -> (Scenario, Schedule) {
+        let text = format!("{}\n{extra}", include_str!("../../tests/data/tiny.toml"));
+        let s = Scenario::from_toml(&text, Path::new("tiny.toml")).unwrap();
+        let schedule = Schedule::new(&s);
+        (s, schedule)
+    }
+
+    fn names(s: &Scenario) -> Vec<String> {
+        s.params()
+            .town_list()
+            .iter()
+            .map(|t| t.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_plant_closure_fires_once_with_the_named_firm_id() {
+        let (s, sch) = schedule(
+            "[[shock]]\nkind = \"plant_closure\"\nstart = \"1995-03\"\nfirm = \"Beta combine\"\nshare = 0.4\n",
+        );
+        let beta = s
+            .params()
+            .named_firms()
+            .iter()
+            .find(|f| f.name == "Beta combine")
+            .unwrap()
+            .id;
+        let n = names(&s);
+        let fire = crate::scenario::month_index(1995, 3);
+        let (_, _, _, one_offs) = sch.levers(fire, n.len(), &n);
+        assert!(matches!(
+            one_offs.as_slice(),
+            [OneOff::Closure { firm, share }] if *firm == beta && *share == 0.4
+        ));
+        let (_, _, _, later) = sch.levers(fire + 1, n.len(), &n);
+        assert!(later.is_empty());
+    }
+
+    #[test]
+    fn an_institution_acts_as_its_policy_with_the_table_defaults() {
+        let mut from_institution = TownLevers::default();
+        apply_institution(&mut from_institution, Institution::SpecialZone);
+        assert_eq!(from_institution.startup_multiplier, 2.0);
+        assert_eq!(from_institution.tax_break, 0.5);
+        assert_eq!(from_institution.tax_break_max_age_months, 60.0);
+        let mut park = TownLevers::default();
+        apply_institution(&mut park, Institution::IndustrialPark);
+        assert_eq!(park.link_multiplier, 3.0);
+        let mut incubator = TownLevers::default();
+        apply_institution(&mut incubator, Institution::Incubator);
+        assert!(incubator.incubator && incubator.startup_multiplier == 2.0);
     }
 }

@@ -2,12 +2,15 @@
 //!
 //! Two stages, as in ripgrep's flag handling: the TOML text is deserialised into the raw
 //! [`ScenarioFile`] (every struct rejects unknown keys; the key path of a type error is
-//! tracked with `serde_path_to_error`), then [`Scenario::from_file`] checks every rule
-//! and resolves names (towns referenced by firms, distances, policies) into ids. A
-//! validated `Scenario` is immutable and is all a run needs besides the seed.
+//! tracked with `serde_path_to_error`), then `Params::try_from(&file)` checks every rule
+//! (all problems at once, each naming its key path and valid range) and resolves every
+//! name into a typed id: towns, the firms named by shocks, holdings, dates. A [`Scenario`]
+//! holds the validated, immutable [`Params`] a run reads, and keeps the raw file and its
+//! text privately for the manifest and for sweeps.
 
 pub mod error;
 pub mod params;
+pub mod validated;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +18,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use error::{Problem, ScenarioError};
-pub use params::{Clusters, Demography, Firms, Labour, Migration, ParamDoc, Towns};
+pub use params::{
+    Clusters, Demography, Firms, Labour, Migration, ParamDoc, PolicyParams, ShockParams, SpecParam,
+    Towns,
+};
+pub use validated::{
+    Distance, Holding, NamedFirm, Params, Policy, PolicyLever, Shock, ShockKind, Town, Unit,
+};
 
 use crate::firms::{FirmKind, Owner, Sector};
 
@@ -289,7 +298,7 @@ pub enum PolicySpec {
         /// Share of profit tax forgiven.
         share: f64,
         /// Firms up to this age qualify.
-        #[serde(default = "three")]
+        #[serde(default = "tax_break_max_age_years")]
         max_age_years: f64,
     },
     /// A special economic zone (institution): tax break, more start-ups, relocations.
@@ -303,8 +312,14 @@ pub enum PolicySpec {
         #[serde(default)]
         towns: Vec<String>,
         /// Multiplier on the start-up rate.
-        #[serde(default = "two")]
+        #[serde(default = "special_zone_startup_multiplier")]
         startup_multiplier: f64,
+        /// Share of profit tax forgiven for firms up to `max_age_years`.
+        #[serde(default = "special_zone_tax_break_share")]
+        tax_break_share: f64,
+        /// Firms up to this age get the tax break.
+        #[serde(default = "special_zone_max_age_years")]
+        max_age_years: f64,
     },
     /// Public-private partnership: the state covers a share of firms' losses.
     PppRiskSharing {
@@ -330,7 +345,7 @@ pub enum PolicySpec {
         #[serde(default)]
         towns: Vec<String>,
         /// Multiplier on the start-up rate.
-        #[serde(default = "two")]
+        #[serde(default = "incubator_startup_multiplier")]
         startup_multiplier: f64,
     },
     /// An industrial or technology park (institution): more cluster links.
@@ -344,7 +359,7 @@ pub enum PolicySpec {
         #[serde(default)]
         towns: Vec<String>,
         /// Multiplier on the link formation probability.
-        #[serde(default = "three")]
+        #[serde(default = "industrial_park_link_multiplier")]
         link_multiplier: f64,
     },
     /// Training: yearly share of basic-skill workers upgraded to vocational, and of
@@ -400,7 +415,7 @@ pub enum PolicySpec {
         /// Relocated firms per year per town.
         firms_per_year: f64,
         /// Workforce of each relocated firm.
-        #[serde(default = "fifty")]
+        #[serde(default = "relocation_size")]
         size: f64,
         /// Sector of relocated firms.
         sector: Sector,
@@ -418,22 +433,44 @@ pub enum PolicySpec {
         /// Sectors whose co-located firms are linked.
         sectors: Vec<Sector>,
         /// Multiplier on link formation among them.
-        #[serde(default = "five")]
+        #[serde(default = "cluster_seed_link_multiplier")]
         link_multiplier: f64,
     },
 }
 
-fn two() -> f64 {
-    2.0
+// Defaults of policy and shock fields, defined once in their parameter tables.
+fn tax_break_max_age_years() -> f64 {
+    PolicyParams::TAX_BREAK_MAX_AGE_YEARS.default_value()
 }
-fn three() -> f64 {
-    3.0
+fn special_zone_startup_multiplier() -> f64 {
+    PolicyParams::SPECIAL_ZONE_STARTUP_MULTIPLIER.default_value()
 }
-fn five() -> f64 {
-    5.0
+fn special_zone_tax_break_share() -> f64 {
+    PolicyParams::SPECIAL_ZONE_TAX_BREAK_SHARE.default_value()
 }
-fn fifty() -> f64 {
-    50.0
+fn special_zone_max_age_years() -> f64 {
+    PolicyParams::SPECIAL_ZONE_MAX_AGE_YEARS.default_value()
+}
+fn incubator_startup_multiplier() -> f64 {
+    PolicyParams::INCUBATOR_STARTUP_MULTIPLIER.default_value()
+}
+fn industrial_park_link_multiplier() -> f64 {
+    PolicyParams::INDUSTRIAL_PARK_LINK_MULTIPLIER.default_value()
+}
+fn relocation_size() -> f64 {
+    PolicyParams::RELOCATION_SIZE.default_value()
+}
+fn cluster_seed_link_multiplier() -> f64 {
+    PolicyParams::CLUSTER_SEED_LINK_MULTIPLIER.default_value()
+}
+fn crisis_demand() -> f64 {
+    ShockParams::CRISIS_DEMAND.default_value()
+}
+fn crisis_mortality() -> f64 {
+    ShockParams::CRISIS_MORTALITY.default_value()
+}
+fn crisis_fertility() -> f64 {
+    ShockParams::CRISIS_FERTILITY.default_value()
 }
 
 /// Shocks a scenario can schedule.
@@ -482,13 +519,13 @@ pub enum ShockSpec {
         #[serde(default)]
         end: Option<DateSpec>,
         /// Multiplier on national and local demand.
-        #[serde(default = "one")]
+        #[serde(default = "crisis_demand")]
         demand: f64,
         /// Multiplier on mortality.
-        #[serde(default = "one")]
+        #[serde(default = "crisis_mortality")]
         mortality: f64,
         /// Multiplier on fertility.
-        #[serde(default = "one")]
+        #[serde(default = "crisis_fertility")]
         fertility: f64,
     },
     /// A change in state (defence) orders.
@@ -665,19 +702,15 @@ impl DateSpec {
     }
 }
 
-/// A validated scenario: the raw file plus resolved references. Immutable.
+/// A validated scenario: the validated [`Params`] a run reads, plus the raw file and its
+/// text (for the manifest, and for sweeps, which edit key paths on the raw file and
+/// validate again). Immutable: a change of scale goes through [`Scenario::with_scale`].
 #[derive(Debug, Clone)]
 pub struct Scenario {
-    /// The file as read.
-    pub file: ScenarioFile,
-    /// Original TOML text (kept for the manifest).
-    pub source_text: String,
-    /// Where it came from (`<embedded>` for built-ins).
-    pub origin: String,
-    /// Town index by name.
-    pub town_index: HashMap<String, usize>,
-    /// Firm index (in `file.firm`) by name.
-    pub firm_index: HashMap<String, usize>,
+    file: ScenarioFile,
+    params: Params,
+    source_text: String,
+    origin: String,
 }
 
 /// Parse TOML text into the raw file structure, with key paths in errors.
@@ -735,42 +768,55 @@ impl Scenario {
         source_text: String,
         origin: &Path,
     ) -> Result<Scenario, ScenarioError> {
-        let mut problems = Vec::new();
-        validate(&file, &mut problems);
-        if !problems.is_empty() {
-            return Err(ScenarioError::Invalid {
-                path: origin.to_path_buf(),
-                problems,
-            });
-        }
-        let town_index = file
-            .town
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.name.clone(), i))
-            .collect();
-        let firm_index = file
-            .firm
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.name.clone(), i))
-            .collect();
+        let params = Params::try_from(&file).map_err(|problems| ScenarioError::Invalid {
+            path: origin.to_path_buf(),
+            problems,
+        })?;
         Ok(Scenario {
             file,
+            params,
             source_text,
             origin: origin.display().to_string(),
-            town_index,
-            firm_index,
         })
+    }
+
+    /// The same scenario at another scale (agents per real person), validated again: a
+    /// command-line `--scale` goes through the same rules as `run.scale`. The source text
+    /// (and so the manifest's scenario hash) is unchanged.
+    pub fn with_scale(self, scale: f64) -> Result<Scenario, ScenarioError> {
+        let mut file = self.file;
+        file.run.scale = scale;
+        Scenario::from_file(file, self.source_text, Path::new(&self.origin))
+    }
+
+    /// The validated parameters: all a run reads.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// The raw file as read (with a [`Scenario::with_scale`] override applied), for key-path
+    /// edits of sweeps and for reports; the model reads [`Scenario::params`].
+    pub fn file(&self) -> &ScenarioFile {
+        &self.file
+    }
+
+    /// The original TOML text (recorded in the manifest).
+    pub fn source_text(&self) -> &str {
+        &self.source_text
+    }
+
+    /// Where the scenario came from (a path, or `scenarios/<name>.toml` for built-ins).
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 
     /// Number of simulated months.
     pub fn months(&self) -> u32 {
-        ((self.file.run.end_year - self.file.run.start_year + 1) * 12) as u32
+        self.params.months()
     }
 }
 
-fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
+pub(crate) fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
     let run = &f.run;
     if run.name.trim().is_empty() || run.name.contains(['/', '\\']) || run.name.starts_with('.') {
         problems.push(Problem::new("run.name", "must be a non-empty name without `/`, `\\` or a leading `.` (it names the output folder)"));
@@ -799,6 +845,8 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
             "run.scale",
             format!("value {} is outside the valid range (0, 1]", run.scale),
         ));
+    } else {
+        check_every_town_gets_agents(f, problems);
     }
     f.demography.validate(problems);
     f.labour.validate(problems);
@@ -1051,39 +1099,38 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
         let (start, end, towns) = p.window();
         check_window(key.clone(), start, end, problems);
         check_towns(key.clone(), towns, problems);
-        let (field, value, lo, hi) = p.main_value();
-        params::check_range(&format!("{key}.{field}"), value, lo, hi, problems);
+        for (param, value) in p.numeric_values() {
+            param.check(&key, value, problems);
+        }
     }
+    // A shock names a named firm; it resolves to that firm's id before the run starts.
+    let check_firm = |key: String, firm: &str, problems: &mut Vec<Problem>| {
+        if !firm_names.contains_key(firm) {
+            let hint = closest(0.75, firm, firm_names.keys().copied())
+                .map(|c| format!(" (did you mean `{c}`?)"))
+                .unwrap_or_default();
+            problems.push(Problem::new(
+                key,
+                format!("firm `{firm}` is not defined in [[firm]]{hint}"),
+            ));
+        }
+    };
     for (i, s) in f.shock.iter().enumerate() {
         let key = format!("shock[{i}]");
         let (start, end) = s.window();
         check_window(key.clone(), start, end, problems);
+        type P = ShockParams;
         match s {
-            ShockSpec::WorldPrice { multiplier, .. } => params::check_range(
-                &format!("{key}.multiplier"),
-                *multiplier,
-                0.0,
-                20.0,
-                problems,
-            ),
+            ShockSpec::WorldPrice { multiplier, .. } => {
+                P::WORLD_PRICE_MULTIPLIER.check(&key, *multiplier, problems)
+            }
             ShockSpec::Sanctions {
                 import_cost_multiplier,
                 ..
-            } => params::check_range(
-                &format!("{key}.import_cost_multiplier"),
-                *import_cost_multiplier,
-                0.0,
-                20.0,
-                problems,
-            ),
+            } => P::SANCTIONS_IMPORT_COST_MULTIPLIER.check(&key, *import_cost_multiplier, problems),
             ShockSpec::PlantClosure { firm, share, .. } => {
-                params::check_range(&format!("{key}.share"), *share, 0.0, 1.0, problems);
-                if !firm_names.contains_key(firm.as_str()) {
-                    problems.push(Problem::new(
-                        format!("{key}.firm"),
-                        format!("firm `{firm}` is not defined in [[firm]]"),
-                    ));
-                }
+                P::PLANT_CLOSURE_SHARE.check(&key, *share, problems);
+                check_firm(format!("{key}.firm"), firm, problems);
             }
             ShockSpec::Crisis {
                 demand,
@@ -1091,24 +1138,15 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
                 fertility,
                 ..
             } => {
-                params::check_range(&format!("{key}.demand"), *demand, 0.0, 5.0, problems);
-                params::check_range(&format!("{key}.mortality"), *mortality, 0.0, 10.0, problems);
-                params::check_range(&format!("{key}.fertility"), *fertility, 0.0, 10.0, problems);
+                P::CRISIS_DEMAND.check(&key, *demand, problems);
+                P::CRISIS_MORTALITY.check(&key, *mortality, problems);
+                P::CRISIS_FERTILITY.check(&key, *fertility, problems);
             }
-            ShockSpec::StateOrders { multiplier, .. } => params::check_range(
-                &format!("{key}.multiplier"),
-                *multiplier,
-                0.0,
-                20.0,
-                problems,
-            ),
+            ShockSpec::StateOrders { multiplier, .. } => {
+                P::STATE_ORDERS_MULTIPLIER.check(&key, *multiplier, problems)
+            }
             ShockSpec::Restructure { firm, units, .. } => {
-                if !firm_names.contains_key(firm.as_str()) {
-                    problems.push(Problem::new(
-                        format!("{key}.firm"),
-                        format!("firm `{firm}` is not defined in [[firm]]"),
-                    ));
-                }
+                check_firm(format!("{key}.firm"), firm, problems);
                 if units.is_empty() || units.len() > 100 {
                     problems.push(Problem::new(
                         format!("{key}.units"),
@@ -1116,11 +1154,9 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
                     ));
                 }
                 for (j, u) in units.iter().enumerate() {
-                    params::check_range(
-                        &format!("{key}.units[{j}].share"),
+                    P::RESTRUCTURE_UNIT_SHARE.check(
+                        &format!("{key}.units[{j}]"),
                         u.share,
-                        0.0,
-                        1.0,
                         problems,
                     );
                 }
@@ -1133,6 +1169,56 @@ fn validate(f: &ScenarioFile, problems: &mut Vec<Problem>) {
             }
         }
     }
+}
+
+/// The smallest scale at which a town of `population` real persons gets at least one agent
+/// (the model creates `round(population x scale)` agents).
+pub fn smallest_scale_for(population: f64) -> f64 {
+    let mut scale = 0.5 / population;
+    while (population * scale).round() < 1.0 {
+        scale = scale.next_up();
+    }
+    scale
+}
+
+/// A scale so small that an agent town with residents gets no agent at all would be a
+/// silent empty run: name the towns and the smallest valid scale.
+fn check_every_town_gets_agents(f: &ScenarioFile, problems: &mut Vec<Problem>) {
+    let scale = f.run.scale;
+    let empty: Vec<&TownSpec> = f
+        .town
+        .iter()
+        .filter(|t| t.kind == TownKind::Agent && t.population >= 1.0)
+        .filter(|t| (t.population * scale).round() < 1.0)
+        .collect();
+    let Some(first) = empty.first() else {
+        return;
+    };
+    let smallest = f
+        .town
+        .iter()
+        .filter(|t| t.kind == TownKind::Agent && t.population >= 1.0)
+        .map(|t| smallest_scale_for(t.population))
+        .fold(0.0, f64::max);
+    let others = if empty.len() > 1 {
+        format!(
+            " (nor would {})",
+            empty[1..]
+                .iter()
+                .map(|t| format!("`{}`", t.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        String::new()
+    };
+    problems.push(Problem::new(
+        "run.scale",
+        format!(
+            "value {scale} leaves town `{}` (population {}) without any agent{others}; the smallest valid scale for this scenario is {smallest:e}",
+            first.name, first.population
+        ),
+    ));
 }
 
 fn validate_path(name: &str, path: &Path2, problems: &mut Vec<Problem>) {
@@ -1253,43 +1339,65 @@ impl PolicySpec {
         }
     }
 
-    /// The policy's main numeric value with its valid range, for validation.
-    fn main_value(&self) -> (&'static str, f64, f64, f64) {
+    /// The policy's numeric fields with their parameter-table rows, for validation.
+    fn numeric_values(&self) -> Vec<(SpecParam, f64)> {
         use PolicySpec::*;
+        type P = PolicyParams;
         match self {
-            WageSubsidy { share, .. } => ("share", *share, 0.0, 1.0),
+            WageSubsidy { share, .. } => vec![(P::WAGE_SUBSIDY_SHARE, *share)],
             Grant {
                 krub_per_worker, ..
-            } => ("krub_per_worker", *krub_per_worker, 0.0, 1000.0),
-            SoftLoan { rate_cut, .. } => ("rate_cut", *rate_cut, 0.0, 1.0),
-            TaxBreak { share, .. } => ("share", *share, 0.0, 1.0),
+            } => vec![(P::GRANT_KRUB_PER_WORKER, *krub_per_worker)],
+            SoftLoan { rate_cut, .. } => vec![(P::SOFT_LOAN_RATE_CUT, *rate_cut)],
+            TaxBreak {
+                share,
+                max_age_years,
+                ..
+            } => vec![
+                (P::TAX_BREAK_SHARE, *share),
+                (P::TAX_BREAK_MAX_AGE_YEARS, *max_age_years),
+            ],
             SpecialZone {
-                startup_multiplier, ..
-            } => ("startup_multiplier", *startup_multiplier, 0.0, 100.0),
-            PppRiskSharing { loss_share, .. } => ("loss_share", *loss_share, 0.0, 1.0),
+                startup_multiplier,
+                tax_break_share,
+                max_age_years,
+                ..
+            } => vec![
+                (P::SPECIAL_ZONE_STARTUP_MULTIPLIER, *startup_multiplier),
+                (P::SPECIAL_ZONE_TAX_BREAK_SHARE, *tax_break_share),
+                (P::SPECIAL_ZONE_MAX_AGE_YEARS, *max_age_years),
+            ],
+            PppRiskSharing { loss_share, .. } => {
+                vec![(P::PPP_RISK_SHARING_LOSS_SHARE, *loss_share)]
+            }
             Incubator {
                 startup_multiplier, ..
-            } => ("startup_multiplier", *startup_multiplier, 0.0, 100.0),
+            } => vec![(P::INCUBATOR_STARTUP_MULTIPLIER, *startup_multiplier)],
             IndustrialPark {
                 link_multiplier, ..
-            } => ("link_multiplier", *link_multiplier, 0.0, 100.0),
+            } => vec![(P::INDUSTRIAL_PARK_LINK_MULTIPLIER, *link_multiplier)],
             Training {
                 upgrade_per_year, ..
-            } => ("upgrade_per_year", *upgrade_per_year, 0.0, 1.0),
-            YouthRetention { hazard_cut, .. } => ("hazard_cut", *hazard_cut, 0.0, 1.0),
+            } => vec![(P::TRAINING_UPGRADE_PER_YEAR, *upgrade_per_year)],
+            YouthRetention { hazard_cut, .. } => vec![(P::YOUTH_RETENTION_HAZARD_CUT, *hazard_cut)],
             Infrastructure {
                 travel_time_multiplier,
                 ..
-            } => (
-                "travel_time_multiplier",
+            } => vec![(
+                P::INFRASTRUCTURE_TRAVEL_TIME_MULTIPLIER,
                 *travel_time_multiplier,
-                0.01,
-                10.0,
-            ),
-            Relocation { firms_per_year, .. } => ("firms_per_year", *firms_per_year, 0.0, 1000.0),
+            )],
+            Relocation {
+                firms_per_year,
+                size,
+                ..
+            } => vec![
+                (P::RELOCATION_FIRMS_PER_YEAR, *firms_per_year),
+                (P::RELOCATION_SIZE, *size),
+            ],
             ClusterSeed {
                 link_multiplier, ..
-            } => ("link_multiplier", *link_multiplier, 0.0, 100.0),
+            } => vec![(P::CLUSTER_SEED_LINK_MULTIPLIER, *link_multiplier)],
         }
     }
 }

@@ -418,6 +418,8 @@ pub fn all_tables() -> Vec<&'static [ParamDoc]> {
         Migration::TABLE,
         Clusters::TABLE,
         Towns::TABLE,
+        PolicyParams::TABLE,
+        ShockParams::TABLE,
     ]
 }
 
@@ -487,4 +489,154 @@ pub fn markdown_table() -> String {
         }
     }
     s
+}
+
+// ------------------------------------------------------------ policies and shocks
+
+/// One numeric parameter of a policy or shock kind: its table row, its default (`None`
+/// when the scenario must give it) and the range the validator checks.
+#[derive(Debug, Clone, Copy)]
+pub struct SpecParam {
+    /// The row of the parameter table; its key is `policy.<kind>.<field>` or
+    /// `shock.<kind>.<field>`.
+    pub doc: ParamDoc,
+    /// Field name inside a `[[policy]]` or `[[shock]]` entry.
+    pub field: &'static str,
+    /// Default when the entry omits the field; `None` when it is required.
+    pub default: Option<f64>,
+}
+
+impl SpecParam {
+    /// The default value. Panics (at compile time where used in a `const`) for a required field.
+    pub const fn default_value(&self) -> f64 {
+        match self.default {
+            Some(v) => v,
+            None => panic!("a required policy or shock field has no default"),
+        }
+    }
+
+    /// Check `value` of the entry at `entry_key` (e.g. `policy[2]`) against the range.
+    pub(crate) fn check(&self, entry_key: &str, value: f64, problems: &mut Vec<Problem>) {
+        check_range(
+            &format!("{entry_key}.{}", self.field),
+            value,
+            self.doc.min,
+            self.doc.max,
+            problems,
+        );
+    }
+}
+
+macro_rules! spec_default {
+    (required) => {
+        None
+    };
+    ($v:literal) => {
+        Some($v)
+    };
+}
+
+/// Like `param_block!`, for the fields of `[[policy]]` and `[[shock]]` entries, which are
+/// lists keyed by `kind` rather than one table: one `SpecParam` constant per field, and the
+/// table rows. A default of `required` means the scenario must give the value.
+macro_rules! spec_params {
+    (
+        $(#[doc = $sdoc:literal])*
+        $name:ident, $section:literal {
+            $(
+                $(#[doc = $doc:literal])*
+                $const:ident = $kind:ident . $field:ident : $default:tt, [$min:expr, $max:expr], $unit:literal, $source:literal;
+            )*
+        }
+    ) => {
+        $(#[doc = $sdoc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+
+        impl $name {
+            $(
+                $(#[doc = $doc])*
+                pub const $const: SpecParam = SpecParam {
+                    doc: ParamDoc {
+                        key: concat!($section, ".", stringify!($kind), ".", stringify!($field)),
+                        unit: $unit,
+                        default: stringify!($default),
+                        min: $min as f64,
+                        max: $max as f64,
+                        doc: concat!($($doc, " "),*),
+                        source: $source,
+                    },
+                    field: stringify!($field),
+                    default: spec_default!($default),
+                };
+            )*
+
+            /// The table rows of this block.
+            pub const TABLE: &'static [ParamDoc] = &[ $( Self::$const.doc, )* ];
+        }
+    };
+}
+
+spec_params! {
+    /// Parameters of the policies a scenario schedules (`[[policy]]`, by `kind`). Towns'
+    /// `institutions` present from the start act with the defaults of the matching policy.
+    PolicyParams, "policy" {
+        /// Share of the wage bill paid by the state.
+        WAGE_SUBSIDY_SHARE = wage_subsidy.share: required, [0.0, 1.0], "share of wages", "set by the scenario";
+        /// Grant per worker per month.
+        GRANT_KRUB_PER_WORKER = grant.krub_per_worker: required, [0.0, 1000.0], "thousand RUB/worker/month", "set by the scenario";
+        /// Reduction of the yearly capital cost.
+        SOFT_LOAN_RATE_CUT = soft_loan.rate_cut: required, [0.0, 1.0], "1/year", "set by the scenario";
+        /// Share of the profit tax forgiven.
+        TAX_BREAK_SHARE = tax_break.share: required, [0.0, 1.0], "share of profit tax", "set by the scenario";
+        /// Firms up to this age qualify for the tax break (firms in innovative sectors always do).
+        TAX_BREAK_MAX_AGE_YEARS = tax_break.max_age_years: 3.0, [0.0, 100.0], "years", "assumption (was a literal default in code)";
+        /// Multiplier on the start-up rate in a special economic zone (at least 1: a zone raises start-ups).
+        SPECIAL_ZONE_STARTUP_MULTIPLIER = special_zone.startup_multiplier: 2.0, [1.0, 20.0], "ratio", "assumption (was a literal default in code)";
+        /// Share of the profit tax forgiven in a special economic zone.
+        SPECIAL_ZONE_TAX_BREAK_SHARE = special_zone.tax_break_share: 0.5, [0.0, 1.0], "share of profit tax", "assumption (was a literal in code)";
+        /// Firms up to this age get the zone's tax break.
+        SPECIAL_ZONE_MAX_AGE_YEARS = special_zone.max_age_years: 5.0, [0.0, 100.0], "years", "assumption (was a literal in code: 60 months)";
+        /// Share of firms' losses covered by the state.
+        PPP_RISK_SHARING_LOSS_SHARE = ppp_risk_sharing.loss_share: required, [0.0, 1.0], "share of losses", "set by the scenario";
+        /// Multiplier on the start-up rate with a business incubator (at least 1: an incubator raises start-ups).
+        INCUBATOR_STARTUP_MULTIPLIER = incubator.startup_multiplier: 2.0, [1.0, 20.0], "ratio", "assumption (was a literal default in code)";
+        /// Multiplier on the link formation probability in an industrial park (at least 1).
+        INDUSTRIAL_PARK_LINK_MULTIPLIER = industrial_park.link_multiplier: 3.0, [1.0, 50.0], "ratio", "assumption (was a literal default in code)";
+        /// Yearly probability that a worker's skill is upgraded by one level.
+        TRAINING_UPGRADE_PER_YEAR = training.upgrade_per_year: required, [0.0, 1.0], "1/year", "set by the scenario";
+        /// Share by which the migration hazard of 16-30-year-olds falls (the hazard multiplier is 1 - cut; a cut of 1 would stop youth migration entirely).
+        YOUTH_RETENTION_HAZARD_CUT = youth_retention.hazard_cut: required, [0.0, 0.9], "share", "set by the scenario";
+        /// Multiplier on the travel times of links touching the towns (at most 1: the model ignores slower links; at least 0.1 so that travel stays a cost).
+        INFRASTRUCTURE_TRAVEL_TIME_MULTIPLIER = infrastructure.travel_time_multiplier: required, [0.1, 1.0], "ratio", "set by the scenario";
+        /// Relocated firms per year per receiving town.
+        RELOCATION_FIRMS_PER_YEAR = relocation.firms_per_year: required, [0.0, 1000.0], "firms/year", "set by the scenario";
+        /// Workforce of each relocated firm.
+        RELOCATION_SIZE = relocation.size: 50.0, [1.0, 10000.0], "workers", "assumption (was a literal default in code)";
+        /// Multiplier on link formation among co-located firms of the seeded sectors (at least 1).
+        CLUSTER_SEED_LINK_MULTIPLIER = cluster_seed.link_multiplier: 5.0, [1.0, 50.0], "ratio", "assumption (was a literal default in code)";
+    }
+}
+
+spec_params! {
+    /// Parameters of the shocks a scenario schedules (`[[shock]]`, by `kind`). Multipliers
+    /// of 0 would remove a market or a vital rate entirely, so their ranges start above 0.
+    ShockParams, "shock" {
+        /// Multiplier on the sector's world price.
+        WORLD_PRICE_MULTIPLIER = world_price.multiplier: required, [0.05, 20.0], "ratio", "set by the scenario";
+        /// Multiplier on the cost of imported inputs (0 would make imports free).
+        SANCTIONS_IMPORT_COST_MULTIPLIER = sanctions.import_cost_multiplier: required, [0.1, 20.0], "ratio", "set by the scenario";
+        /// Share of the firm's capacity cut (1 = closure).
+        PLANT_CLOSURE_SHARE = plant_closure.share: required, [0.0, 1.0], "share", "set by the scenario";
+        /// Multiplier on national and local demand during the crisis.
+        CRISIS_DEMAND = crisis.demand: 1.0, [0.05, 5.0], "ratio", "assumption (was a literal default in code: no change)";
+        /// Multiplier on mortality during the crisis.
+        CRISIS_MORTALITY = crisis.mortality: 1.0, [0.1, 10.0], "ratio", "assumption (was a literal default in code: no change)";
+        /// Multiplier on fertility during the crisis.
+        CRISIS_FERTILITY = crisis.fertility: 1.0, [0.1, 10.0], "ratio", "assumption (was a literal default in code: no change)";
+        /// Multiplier on state (defence) orders.
+        STATE_ORDERS_MULTIPLIER = state_orders.multiplier: required, [0.05, 20.0], "ratio", "set by the scenario";
+        /// Share of the giant's workforce moved to one unit.
+        RESTRUCTURE_UNIT_SHARE = restructure.share: required, [0.0, 1.0], "share of workforce", "set by the scenario";
+    }
 }
