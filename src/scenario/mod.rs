@@ -9,6 +9,7 @@
 //! text privately for the manifest and for sweeps.
 
 pub mod error;
+pub mod interventions;
 pub mod params;
 pub mod validated;
 
@@ -18,13 +19,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use error::{Problem, ScenarioError};
+pub use interventions::{Policy, PolicyLever, Shock, ShockKind, Unit};
 pub use params::{
     Clusters, Demography, Firms, Labour, Migration, ParamDoc, PolicyParams, ShockParams, SpecParam,
     Towns,
 };
-pub use validated::{
-    Distance, Holding, NamedFirm, Params, Policy, PolicyLever, Shock, ShockKind, Town, Unit,
-};
+pub use validated::{Distance, Holding, NamedFirm, Params, Town};
 
 use crate::firms::{FirmKind, Owner, Sector};
 
