@@ -113,7 +113,7 @@ pub fn finalize(
         .chunk_by(|a, b| a.scenario == b.scenario && a.point == b.point)
         .collect();
     for block in groups.chunks(BLOCK) {
-        let results: Vec<Result<Option<(DataFrame, Vec<MetricRow>)>, BatchError>> = block
+        let results: Vec<Result<Option<PointSummary>, BatchError>> = block
             .par_iter()
             .map(|group| summarise_group(out, plan, &metrics, group))
             .collect();
@@ -375,6 +375,9 @@ fn read_towns(dir: &Path, format: Format, metrics: &[MetricSpec]) -> Result<Data
 /// A metric of one run: scenario, point, replicate, seed, metric name, value.
 type MetricRow = (String, u32, u32, u64, String, f64);
 
+/// The replicate summary of one point and the metrics of its runs.
+type PointSummary = (DataFrame, Vec<MetricRow>);
+
 /// Read the complete runs of one scenario × point, compute their metrics and the
 /// summary of their series. `None` when none of its runs is complete.
 fn summarise_group(
@@ -382,7 +385,7 @@ fn summarise_group(
     plan: &Plan,
     metrics: &[MetricSpec],
     group: &[RunRecord],
-) -> Result<Option<(DataFrame, Vec<MetricRow>)>, BatchError> {
+) -> Result<Option<PointSummary>, BatchError> {
     let done: Vec<&RunRecord> = group.iter().filter(|r| r.status.complete()).collect();
     if done.is_empty() {
         return Ok(None);

@@ -20,14 +20,13 @@
 //!   (Campolongo, Cariboni & Saltelli 2007, *Environ. Model. Softw.* 22:1509–1518), analysed by
 //!   [`super::sensitivity::morris_indices`].
 //!
-//! Randomised designs take an explicit `seed` and draw from `Pcg64Mcg` through `next_u64`
-//! only, converting to floats and bounded integers here rather than through `rand`'s
-//! distribution code: a design then depends on the seed and this file alone, and stays the
-//! same when `rand` changes how it samples ranges.
+//! Randomised designs take an explicit `seed` and draw from the crate's own generator,
+//! [`crate::rng::Stream`] keyed by `(seed, Process::Design)`, like every other random draw of
+//! monotown: a design depends on the seed and the crate alone, never on `rand`'s sampling.
 
-use rand::{Rng, SeedableRng};
-use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
+
+use crate::rng::{Process, Stream};
 
 use joe_kuo::JOE_KUO;
 
@@ -395,13 +394,13 @@ pub fn latin_hypercube(n: usize, k: usize, seed: u64) -> Result<Vec<Vec<f64>>, D
     if k == 0 {
         return Err(DesignError::ZeroFactors);
     }
-    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let mut rng = Stream::new(seed, Process::Design, 0, 0);
     let mut rows = vec![vec![0.0; k]; n];
     let mut perm: Vec<usize> = (0..n).collect();
     for j in 0..k {
         shuffle(&mut perm, &mut rng);
         for (row, &stratum) in rows.iter_mut().zip(&perm) {
-            row[j] = in_stratum(stratum, unit_f64(&mut rng), n);
+            row[j] = in_stratum(stratum, rng.uniform(), n);
         }
     }
     Ok(rows)
@@ -598,7 +597,7 @@ pub fn morris_trajectories(
     let total = r
         .checked_mul(k + 1)
         .ok_or(DesignError::SizeOverflow { design: "Morris" })?;
-    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let mut rng = Stream::new(seed, Process::Design, 0, 0);
     let half = levels / 2; // delta in grid steps; also the number of admissible base levels
     let step = 1.0 / (levels - 1) as f64;
     let mut rows = Vec::with_capacity(total);
@@ -607,7 +606,7 @@ pub fn morris_trajectories(
         shuffle(&mut order, &mut rng);
         // Grid index of each factor's base level x*, and whether it steps up from x* or
         // down to it from x* + delta (the diagonal D* of Morris' B* construction).
-        let base: Vec<usize> = (0..k).map(|_| below(&mut rng, half)).collect();
+        let base: Vec<usize> = (0..k).map(|_| rng.below(half as u64) as usize).collect();
         let up: Vec<bool> = (0..k).map(|_| rng.next_u64() >> 63 == 1).collect();
         let mut level: Vec<usize> = base
             .iter()
@@ -681,27 +680,10 @@ fn format_value(x: f64) -> String {
     }
 }
 
-/// Uniform in `[0, 1)` from the top 53 bits of one draw.
-fn unit_f64(rng: &mut Pcg64Mcg) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// Uniform integer in `0..n` (`n > 0`), unbiased (Lemire 2019, multiply and reject).
-fn below(rng: &mut Pcg64Mcg, n: usize) -> usize {
-    let n = n as u64;
-    let threshold = n.wrapping_neg() % n;
-    loop {
-        let m = u128::from(rng.next_u64()) * u128::from(n);
-        if (m as u64) >= threshold {
-            return (m >> 64) as usize;
-        }
-    }
-}
-
 /// Fisher–Yates shuffle.
-fn shuffle(items: &mut [usize], rng: &mut Pcg64Mcg) {
+fn shuffle(items: &mut [usize], rng: &mut Stream) {
     for i in (1..items.len()).rev() {
-        items.swap(i, below(rng, i + 1));
+        items.swap(i, rng.below(i as u64 + 1) as usize);
     }
 }
 
