@@ -59,6 +59,26 @@ pub fn population(obs: &[Observation], town: &str, year: i32) -> Option<f64> {
         .map(|o| o.population)
 }
 
+/// The years at which a run is compared with observations, in order: the first year of the
+/// run (its January), every year of `observed_years` (the years in which a town has a census
+/// or estimate) within the run's years, and the last year (their Decembers). Both the
+/// report's summary table and the summary printed by `monotown run` show these years.
+pub fn comparison_years(
+    observed_years: impl IntoIterator<Item = i32>,
+    first: i32,
+    last: i32,
+) -> Vec<i32> {
+    let mut years: Vec<i32> = observed_years
+        .into_iter()
+        .filter(|y| (first..=last).contains(y))
+        .collect();
+    years.push(first);
+    years.push(last);
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +97,24 @@ mod tests {
             obs.iter().all(|o| o.year <= 2010),
             "later years are kept out of sample"
         );
+    }
+
+    #[test]
+    fn comparison_years_are_the_observed_years_within_the_run() {
+        let obs = census();
+        let tagil = || {
+            obs.iter()
+                .filter(|o| o.town == "Nizhny Tagil")
+                .map(|o| o.year)
+        };
+        let years = comparison_years(tagil(), 1989, 2035);
+        assert_eq!(years.first(), Some(&1989));
+        assert_eq!(years.last(), Some(&2035));
+        assert!(years.contains(&2002) && years.contains(&2010));
+        for o in obs.iter().filter(|o| o.town == "Nizhny Tagil") {
+            assert!(years.contains(&o.year), "{} missing", o.year);
+        }
+        assert_eq!(comparison_years(tagil(), 2003, 2005), [2003, 2005]);
+        assert_eq!(comparison_years([], 1989, 1990), [1989, 1990]);
     }
 }

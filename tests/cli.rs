@@ -224,3 +224,85 @@ fn a_csv_only_run_draws_its_charts_and_plot_reads_it() {
     );
     assert!(run_dir.join("population.png").exists());
 }
+
+#[test]
+fn written_tables_have_exactly_the_schema_columns_and_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let run_dir = dir.path().join("run");
+    run_tiny(&run_dir, &[]);
+    for table in monotown::output::schema::TABLES {
+        let df = monotown::output::read_parquet(&run_dir.join(table.parquet())).unwrap();
+        let written: Vec<(String, polars::prelude::DataType)> = df
+            .columns()
+            .iter()
+            .map(|c| (c.name().to_string(), c.dtype().clone()))
+            .collect();
+        let schema: Vec<(String, polars::prelude::DataType)> = table
+            .columns()
+            .into_iter()
+            .map(|(n, t)| (n, t.polars()))
+            .collect();
+        assert_eq!(written, schema, "{}", table.parquet());
+    }
+}
+
+/// `pid N` and `host H` lines, as a lock file holds them.
+fn lock_text(pid: u32) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    format!("pid {pid}\nhost {}\n", host.trim())
+}
+
+fn tiny_batch(out: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_monotown"))
+        .args([
+            "batch",
+            "tests/data/tiny_batch.toml",
+            "--set",
+            "run.end_year=1989",
+        ])
+        .args(["--quiet", "--threads", "2", "--out", out.to_str().unwrap()])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("binary runs")
+}
+
+#[test]
+fn a_second_batch_into_a_locked_folder_fails_at_once_and_touches_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b");
+    std::fs::create_dir_all(&out).unwrap();
+    // A lock held by a live process (this test).
+    let lock = out.join("batch.lock");
+    std::fs::write(&lock, lock_text(std::process::id())).unwrap();
+    let err = assert_clean_failure(&tiny_batch(&out));
+    assert!(
+        err.contains(out.to_str().unwrap()) && err.contains("batch.lock") && err.contains("delete"),
+        "{err}"
+    );
+    assert!(lock.exists(), "the other process's lock was removed");
+    assert!(!out.join("batch.json").exists() && !out.join("data").exists());
+    // Once the other process is gone, the batch runs and removes its own lock.
+    std::fs::remove_file(&lock).unwrap();
+    let r = tiny_batch(&out);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(!lock.exists(), "a finished batch removes its lock");
+    // Merge is refused too.
+    std::fs::write(&lock, lock_text(std::process::id())).unwrap();
+    let err = assert_clean_failure(&monotown(&["merge", out.to_str().unwrap(), "--quiet"]));
+    assert!(err.contains("batch.lock"), "{err}");
+}
+
+#[test]
+fn a_lock_left_by_a_killed_batch_does_not_block_the_next() {
+    if !Path::new("/proc/self").exists() {
+        return; // stale locks are detected through /proc (Linux)
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b");
+    std::fs::create_dir_all(&out).unwrap();
+    // Process ids on Linux are below 2^22: this one is not running.
+    std::fs::write(out.join("batch.lock"), lock_text(u32::MAX)).unwrap();
+    let r = tiny_batch(&out);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(!out.join("batch.lock").exists());
+}

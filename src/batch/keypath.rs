@@ -95,6 +95,15 @@ pub struct BaseScenario {
 }
 
 impl BaseScenario {
+    /// The scenario's `run.description` (empty when it has none).
+    pub fn description(&self) -> &str {
+        self.complete
+            .get("run")
+            .and_then(|r| r.get("description"))
+            .and_then(|d| d.as_str())
+            .unwrap_or("")
+    }
+
     /// Parse a base scenario. The text must be a scenario file (unknown keys rejected); its
     /// value ranges are checked later, run by run, after the overrides.
     pub fn new(text: &str, origin: &Path) -> Result<BaseScenario, KeyPathError> {

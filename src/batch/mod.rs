@@ -14,6 +14,7 @@
 //!
 //! ```text
 //! DIR/batch.json                  the plan (resume, shards and merge read it)
+//! DIR/batch.lock                  while a batch, sweep or merge writes here (see [`lock`])
 //! DIR/data/scenario=S/point=P/replicate=R/{towns,migration_od,firms,clusters,events}.parquet
 //! DIR/data/scenario=S/point=P/replicate=R/manifest.json   (failure.json for a failed run)
 //! DIR/runs.{parquet,csv}          scenario, point, replicate, seed, status, stage, error, ...
@@ -31,6 +32,7 @@ pub mod bands;
 pub mod chart;
 pub mod design;
 pub mod keypath;
+pub mod lock;
 pub mod plan;
 pub mod report;
 pub mod runner;
@@ -38,6 +40,7 @@ pub mod sensitivity;
 pub mod summary;
 pub mod sweep;
 
+pub use lock::BatchLock;
 pub use plan::{BatchSpec, Plan, PlanSpec, Shard, SourceText, run_seed};
 pub use runner::{
     BatchError, ExecOptions, NoProgress, Progress, RunRecord, Stage, Status, execute, load_plan,

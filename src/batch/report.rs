@@ -11,7 +11,8 @@ use polars::prelude::*;
 
 use super::plan::{Plan, PlanSpec};
 use super::runner::{RunRecord, Status};
-use super::summary::SensitivityRow;
+use super::summary::{SensitivityRow, stat_column};
+use crate::output::schema::{Col, towns};
 
 /// A chart shown in the report.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +115,22 @@ pub fn render(d: &ReportData) -> PolarsResult<String> {
         plan.master_seed,
         env!("CARGO_PKG_VERSION")
     );
+    if let Some(sp) = &plan.sweep
+        && !sp.file.sweep.description.trim().is_empty()
+    {
+        let _ = writeln!(h, "<p>{}</p>", esc(sp.file.sweep.description.trim()));
+    }
+    for sc in &plan.scenarios {
+        let description = sc.base.description().trim();
+        if !description.is_empty() {
+            let _ = writeln!(
+                h,
+                "<p>Scenario <code>{}</code>: {}</p>",
+                esc(&sc.label),
+                esc(description)
+            );
+        }
+    }
     let _ = writeln!(
         h,
         "<table><tr><th>ok</th><th>skipped (complete before)</th><th>failed</th><th>missing</th><th>person-months</th></tr><tr><td>{ok}</td><td>{skipped}</td><td>{failed}</td><td>{missing}</td><td>{pm}</td></tr></table>"
@@ -309,19 +326,20 @@ fn summary_section(h: &mut String, d: &ReportData) -> PolarsResult<()> {
     let (sc, pt, tw, yr, rp) = (
         s("scenario")??,
         s("point")??,
-        s("town")??,
-        s("year")??,
+        s(towns::TOWN.name)??,
+        s(towns::YEAR.name)??,
         s("replicates")??,
     );
+    let stat = |c: &Col, stat: &str| f(&stat_column(c.name, stat));
     let (pm, p5, p95, um, u5, u95, w, o) = (
-        f("population_median")??,
-        f("population_q05")??,
-        f("population_q95")??,
-        f("unemployment_rate_median")??,
-        f("unemployment_rate_q05")??,
-        f("unemployment_rate_q95")??,
-        f("mean_wage_krub_median")??,
-        f("out_migrants_median")??,
+        stat(&towns::POPULATION, "median")??,
+        stat(&towns::POPULATION, "q05")??,
+        stat(&towns::POPULATION, "q95")??,
+        stat(&towns::UNEMPLOYMENT_RATE, "median")??,
+        stat(&towns::UNEMPLOYMENT_RATE, "q05")??,
+        stat(&towns::UNEMPLOYMENT_RATE, "q95")??,
+        stat(&towns::MEAN_WAGE_KRUB, "median")??,
+        stat(&towns::OUT_MIGRANTS, "median")??,
     );
     for i in 0..df.height().min(MAX_SUMMARY_ROWS) {
         let g = |c: &ChunkedArray<Float64Type>| c.get(i).unwrap_or(f64::NAN);

@@ -70,6 +70,18 @@ pub enum BatchError {
         /// What is wrong.
         message: String,
     },
+    /// Another process is writing into the batch folder.
+    #[error(
+        "{dir} is in use by another monotown process (lock file {lock}: {holder}); wait for it to finish, or, if no such process runs any more (it was killed), delete {lock}"
+    )]
+    Locked {
+        /// The batch folder.
+        dir: PathBuf,
+        /// The lock file found.
+        lock: PathBuf,
+        /// What the lock file says about its owner (process id, host).
+        holder: String,
+    },
     /// The worker threads could not be started.
     #[error("cannot start {threads} worker threads: {message}")]
     Threads {

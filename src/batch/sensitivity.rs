@@ -15,12 +15,12 @@
 //! The inputs are the row layouts of [`super::design::morris_trajectories`] and
 //! [`super::design::saltelli_sample`]. Point estimates agree with SALib to rounding; the
 //! confidence intervals use this module's own seeded resampling, so they agree with SALib's
-//! only in distribution. Bootstrap draws use `Pcg64Mcg` through `next_u64` with local
-//! conversions, so results depend on the seed and this file, not on `rand`'s sampling code.
+//! only in distribution. Bootstrap draws come from the crate's [`crate::rng::Stream`] keyed
+//! by `(seed, Process::Design)`, so results depend on the seed and the crate alone.
 
-use rand::{Rng, SeedableRng};
-use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
+
+use crate::rng::{Process, Stream};
 
 /// The 97.5 % standard normal quantile: confidence intervals are `Z_95 * sd(bootstrap)`,
 /// the half-width of a 95 % interval (`scipy.stats.norm.ppf(0.975)`, as SALib uses).
@@ -195,7 +195,7 @@ pub fn morris_indices(
         });
     }
     let block = k + 1;
-    if y.len() % block != 0 {
+    if !y.len().is_multiple_of(block) {
         return Err(SensitivityError::LayoutMismatch {
             len: y.len(),
             k,
@@ -259,7 +259,7 @@ pub fn morris_indices(
         }
     }
 
-    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let mut rng = Stream::new(seed, Process::Design, 0, 0);
     let rf = r as f64;
     Ok(effects
         .iter()
@@ -268,7 +268,12 @@ pub fn morris_indices(
             let mu_star = ee.iter().map(|e| e.abs()).sum::<f64>() / rf;
             let sigma = (ee.iter().map(|e| (e - mu).powi(2)).sum::<f64>() / (rf - 1.0)).sqrt();
             let resampled: Vec<f64> = (0..n_bootstrap)
-                .map(|_| (0..r).map(|_| ee[below(&mut rng, r)].abs()).sum::<f64>() / rf)
+                .map(|_| {
+                    (0..r)
+                        .map(|_| ee[rng.below(r as u64) as usize].abs())
+                        .sum::<f64>()
+                        / rf
+                })
                 .collect();
             MorrisIndex {
                 mu,
@@ -302,7 +307,7 @@ fn saltelli_blocks(
         return Err(SensitivityError::ZeroFactors);
     }
     let block = if second_order { 2 * k + 2 } else { k + 2 };
-    if y.len() % block != 0 {
+    if !y.len().is_multiple_of(block) {
         return Err(SensitivityError::LayoutMismatch {
             len: y.len(),
             k,
@@ -390,9 +395,9 @@ fn second_order(bl: &Blocks, j: usize, l: usize, idx: &[usize], var: f64) -> f64
 /// The base-row index sets of the bootstrap: `n_bootstrap` draws of `n` rows with
 /// replacement, shared by all factors as in SALib.
 fn resamples(n: usize, n_bootstrap: usize, seed: u64) -> Vec<Vec<usize>> {
-    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let mut rng = Stream::new(seed, Process::Design, 0, 0);
     (0..n_bootstrap)
-        .map(|_| (0..n).map(|_| below(&mut rng, n)).collect())
+        .map(|_| (0..n).map(|_| rng.below(n as u64) as usize).collect())
         .collect()
 }
 
@@ -508,18 +513,6 @@ fn sample_sd(values: &[f64]) -> f64 {
     let n = values.len() as f64;
     let mean = values.iter().sum::<f64>() / n;
     (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
-}
-
-/// Uniform integer in `0..n` (`n > 0`), unbiased (Lemire 2019, multiply and reject).
-fn below(rng: &mut Pcg64Mcg, n: usize) -> usize {
-    let n = n as u64;
-    let threshold = n.wrapping_neg() % n;
-    loop {
-        let m = u128::from(rng.next_u64()) * u128::from(n);
-        if (m as u64) >= threshold {
-            return (m >> 64) as usize;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! The summary reads the runs back one parameter point at a time (only the columns it
 //! needs), so memory is bounded by the replicates of one point, not by the batch. For each
 //! scenario, point, town, year and month it gives the median, mean and the 5 % and 95 %
-//! quantiles (linear interpolation) across replicates of the key series ([`SERIES`]). The
+//! quantiles (linear interpolation) across replicates of the key series ([`series`]). The
 //! summary is streamed to `summary.parquet` and `summary.csv` point by point.
 //!
 //! [`finalize`] is what `monotown merge` runs; an unsharded `batch` or `sweep` runs it at the
@@ -22,20 +22,28 @@ use super::report::{self, Figure, ReportData};
 use super::runner::{BatchError, RunRecord, Status, io_err, scan_runs, write_runs_table};
 use super::sensitivity::{self, MorrisIndex, SobolIndex};
 use super::sweep::{DesignSpec, MetricSpec, Stat};
+use crate::output::schema::towns;
 use crate::output::{Format, write_table};
 
-/// Series of the towns table summarised across replicates.
-pub const SERIES: [&str; 9] = [
-    "population",
-    "employed",
-    "unemployment_rate",
-    "mean_wage_krub",
-    "in_migrants",
-    "out_migrants",
-    "out_migrants_18_29",
-    "commuters_out",
-    "jobs",
-];
+/// The columns of the towns table summarised across replicates, in summary order.
+pub fn series() -> Vec<String> {
+    vec![
+        towns::POPULATION.name.into(),
+        towns::EMPLOYED.name.into(),
+        towns::UNEMPLOYMENT_RATE.name.into(),
+        towns::MEAN_WAGE_KRUB.name.into(),
+        towns::IN_MIGRANTS.name.into(),
+        towns::OUT_MIGRANTS.name.into(),
+        towns::OUT_MIGRANTS_AGE.name("18_29"),
+        towns::COMMUTERS_OUT.name.into(),
+        towns::JOBS.name.into(),
+    ]
+}
+
+/// A summary column: `<series>_<stat>`, `stat` one of `median`, `mean`, `q05`, `q95`.
+pub fn stat_column(series: &str, stat: &str) -> String {
+    format!("{series}_{stat}")
+}
 
 /// A hook that draws extra charts into the batch folder (e.g. replicate bands from the plot
 /// module) and returns them for the report. Called by [`finalize`] after the summary is
@@ -105,7 +113,7 @@ pub fn finalize(
         .chunk_by(|a, b| a.scenario == b.scenario && a.point == b.point)
         .collect();
     for block in groups.chunks(BLOCK) {
-        let results: Vec<Result<Option<(DataFrame, Vec<MetricRow>)>, BatchError>> = block
+        let results: Vec<Result<Option<PointSummary>, BatchError>> = block
             .par_iter()
             .map(|group| summarise_group(out, plan, &metrics, group))
             .collect();
@@ -123,7 +131,7 @@ pub fn finalize(
                 let dec = df
                     .clone()
                     .lazy()
-                    .filter(col("month").eq(lit(12)))
+                    .filter(col(towns::MONTH.name).eq(lit(12)))
                     .collect()
                     .map_err(|source| BatchError::Polars {
                         what: "summary rows for the report".into(),
@@ -310,10 +318,10 @@ pub fn finalize(
 
 /// Read the columns of a run's towns table needed by the summary and the metrics.
 fn read_towns(dir: &Path, format: Format, metrics: &[MetricSpec]) -> Result<DataFrame, BatchError> {
-    let mut cols: Vec<String> = ["town", "year", "month"]
+    let mut cols: Vec<String> = [towns::TOWN, towns::YEAR, towns::MONTH]
         .iter()
-        .chain(SERIES.iter())
-        .map(|s| s.to_string())
+        .map(|c| c.name.to_string())
+        .chain(series())
         .collect();
     for m in metrics {
         for c in m.columns() {
@@ -324,7 +332,7 @@ fn read_towns(dir: &Path, format: Format, metrics: &[MetricSpec]) -> Result<Data
     }
     let what = |p: &Path| format!("reading {}", p.display());
     let df = if format == Format::Csv {
-        let path = dir.join("towns.csv");
+        let path = dir.join(format!("{}.csv", towns::TABLE.stem));
         CsvReadOptions::default()
             .with_has_header(true)
             .with_columns(Some(cols.iter().map(|c| c.as_str().into()).collect()))
@@ -335,7 +343,7 @@ fn read_towns(dir: &Path, format: Format, metrics: &[MetricSpec]) -> Result<Data
                 source,
             })?
     } else {
-        let path = dir.join("towns.parquet");
+        let path = dir.join(towns::TABLE.parquet());
         let file = File::open(&path).map_err(io_err(&path))?;
         ParquetReader::new(file)
             .with_columns(Some(cols.clone()))
@@ -354,8 +362,8 @@ fn read_towns(dir: &Path, format: Format, metrics: &[MetricSpec]) -> Result<Data
     df.lazy()
         .with_columns(casts)
         .with_columns([
-            col("year").cast(DataType::Int32),
-            col("month").cast(DataType::Int32),
+            col(towns::YEAR.name).cast(DataType::Int32),
+            col(towns::MONTH.name).cast(DataType::Int32),
         ])
         .collect()
         .map_err(|source| BatchError::Polars {
@@ -367,6 +375,9 @@ fn read_towns(dir: &Path, format: Format, metrics: &[MetricSpec]) -> Result<Data
 /// A metric of one run: scenario, point, replicate, seed, metric name, value.
 type MetricRow = (String, u32, u32, u64, String, f64);
 
+/// The replicate summary of one point and the metrics of its runs.
+type PointSummary = (DataFrame, Vec<MetricRow>);
+
 /// Read the complete runs of one scenario × point, compute their metrics and the
 /// summary of their series. `None` when none of its runs is complete.
 fn summarise_group(
@@ -374,7 +385,7 @@ fn summarise_group(
     plan: &Plan,
     metrics: &[MetricSpec],
     group: &[RunRecord],
-) -> Result<Option<(DataFrame, Vec<MetricRow>)>, BatchError> {
+) -> Result<Option<PointSummary>, BatchError> {
     let done: Vec<&RunRecord> = group.iter().filter(|r| r.status.complete()).collect();
     if done.is_empty() {
         return Ok(None);
@@ -413,34 +424,40 @@ fn summarise_group(
     Ok(Some((df, rows)))
 }
 
-/// Median, mean, 5 % and 95 % quantiles of [`SERIES`] across the replicates of one point.
+/// Median, mean, 5 % and 95 % quantiles of [`series`] across the replicates of one point.
 pub fn summarise(frames: Vec<DataFrame>, scenario: &str, point: u32) -> PolarsResult<DataFrame> {
-    let n = frames.len();
     let mut rest = frames.into_iter();
     let mut df = rest.next().unwrap_or_default();
     for f in rest {
         df.vstack_mut(&f)?;
     }
     let mut aggs = vec![len().cast(DataType::UInt32).alias("replicates")];
-    for s in SERIES {
-        aggs.push(col(s).median().alias(format!("{s}_median")));
-        aggs.push(col(s).mean().alias(format!("{s}_mean")));
+    for s in series() {
+        let s = s.as_str();
+        aggs.push(col(s).median().alias(stat_column(s, "median")));
+        aggs.push(col(s).mean().alias(stat_column(s, "mean")));
         aggs.push(
             col(s)
                 .quantile(lit(0.05), QuantileMethod::Linear)
-                .alias(format!("{s}_q05")),
+                .alias(stat_column(s, "q05")),
         );
         aggs.push(
             col(s)
                 .quantile(lit(0.95), QuantileMethod::Linear)
-                .alias(format!("{s}_q95")),
+                .alias(stat_column(s, "q95")),
         );
     }
-    let _ = n;
     df.lazy()
-        .group_by([col("town"), col("year"), col("month")])
+        .group_by([
+            col(towns::TOWN.name),
+            col(towns::YEAR.name),
+            col(towns::MONTH.name),
+        ])
         .agg(aggs)
-        .sort(["town", "year", "month"], SortMultipleOptions::default())
+        .sort(
+            [towns::TOWN.name, towns::YEAR.name, towns::MONTH.name],
+            SortMultipleOptions::default(),
+        )
         .with_columns([
             lit(scenario.to_string()).alias("scenario"),
             lit(point).alias("point"),
@@ -455,9 +472,9 @@ pub fn summarise(frames: Vec<DataFrame>, scenario: &str, point: u32) -> PolarsRe
 
 /// One metric of one run.
 pub fn metric_value(df: &DataFrame, m: &MetricSpec) -> PolarsResult<f64> {
-    let town = df.column("town")?.str()?;
-    let year = df.column("year")?.i32()?;
-    let month = df.column("month")?.i32()?;
+    let town = df.column(towns::TOWN.name)?.str()?;
+    let year = df.column(towns::YEAR.name)?.i32()?;
+    let month = df.column(towns::MONTH.name)?.i32()?;
     let value = df.column(&m.column)?.f64()?;
     let minus = match &m.minus {
         Some(c) => Some(df.column(c)?.f64()?.clone()),

@@ -741,12 +741,11 @@ fn check_metrics(file: &SweepFile, origin: &Path, base: &BaseScenario) -> Result
 
 /// Numeric columns of the towns table.
 pub fn towns_numeric_columns() -> Vec<String> {
-    let df =
-        crate::output::towns_frame(&crate::model::observe::Records::default()).unwrap_or_default();
-    df.columns()
-        .iter()
-        .filter(|c| c.dtype().is_primitive_numeric())
-        .map(|c| c.name().to_string())
+    crate::output::schema::towns::TABLE
+        .columns()
+        .into_iter()
+        .filter(|(_, dtype)| dtype.is_numeric())
+        .map(|(name, _)| name)
         .collect()
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Every file is written to `<name>.tmp` in the run folder and renamed when complete;
 //! `manifest.json` is written last, so a run folder with a manifest is complete (the
-//! batch runner relies on this to resume). The schema is documented in docs/OUTPUT.md.
+//! batch runner relies on this to resume). The columns are defined once in [`schema`] and
+//! documented in docs/OUTPUT.md.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -12,8 +13,11 @@ use polars::prelude::*;
 
 use crate::firms::Sector;
 use crate::model::observe::Records;
-use crate::people::AGE_BANDS;
 use crate::run::Manifest;
+
+pub mod schema;
+
+use schema::{Col, Family};
 
 /// Which table formats to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,237 +134,261 @@ pub fn write_table(
     Ok(written)
 }
 
-fn col<T>(name: &str, values: Vec<T>) -> Column
+fn col<T>(def: &Col, values: Vec<T>) -> Column
 where
     Series: NamedFrom<Vec<T>, [T]>,
 {
-    Column::new(name.into(), values)
+    Column::new(def.name.into(), values)
 }
 
-/// The town x month table.
+fn member<T>(family: &Family, member: &str, values: Vec<T>) -> Column
+where
+    Series: NamedFrom<Vec<T>, [T]>,
+{
+    Column::new(family.name(member).into(), values)
+}
+
+/// The town x month table ([`schema::towns`]).
 pub fn towns_frame(r: &Records) -> PolarsResult<DataFrame> {
+    use schema::towns::*;
     let t = &r.towns;
     let mut cols = vec![
-        col("town", t.iter().map(|x| x.town.clone()).collect::<Vec<_>>()),
-        col("is_hub", t.iter().map(|x| x.is_hub).collect::<Vec<_>>()),
-        col("year", t.iter().map(|x| x.year).collect::<Vec<_>>()),
-        col("month", t.iter().map(|x| x.month).collect::<Vec<_>>()),
+        col(&TOWN, t.iter().map(|x| x.town.clone()).collect::<Vec<_>>()),
+        col(&IS_HUB, t.iter().map(|x| x.is_hub).collect::<Vec<_>>()),
+        col(&YEAR, t.iter().map(|x| x.year).collect::<Vec<_>>()),
+        col(&MONTH, t.iter().map(|x| x.month).collect::<Vec<_>>()),
         col(
-            "population",
+            &POPULATION,
             t.iter().map(|x| x.population).collect::<Vec<_>>(),
         ),
     ];
-    for (b, name) in AGE_BANDS.iter().enumerate() {
-        cols.push(col(
-            &format!("pop_{name}"),
+    for (b, name) in (POP_AGE.members)().iter().enumerate() {
+        cols.push(member(
+            &POP_AGE,
+            name,
             t.iter().map(|x| x.pop_band[b]).collect::<Vec<_>>(),
         ));
     }
-    for (k, name) in ["basic", "vocational", "higher"].iter().enumerate() {
-        cols.push(col(
-            &format!("pop_{name}"),
+    for (k, name) in (POP_SKILL.members)().iter().enumerate() {
+        cols.push(member(
+            &POP_SKILL,
+            name,
             t.iter().map(|x| x.pop_skill[k]).collect::<Vec<_>>(),
         ));
     }
     macro_rules! push {
-        ($($field:ident),*) => { $( cols.push(col(stringify!($field), t.iter().map(|x| x.$field).collect::<Vec<_>>())); )* };
+        ($($def:ident => $field:ident),* $(,)?) => { $( cols.push(col(&$def, t.iter().map(|x| x.$field).collect::<Vec<_>>())); )* };
     }
     push!(
-        labour_force,
-        employed,
-        unemployed,
-        unemployment_rate,
-        vacancies,
-        jobs,
-        mean_wage_krub,
-        median_wage_krub,
-        births,
-        deaths,
-        in_migrants,
-        out_migrants
+        LABOUR_FORCE => labour_force,
+        EMPLOYED => employed,
+        UNEMPLOYED => unemployed,
+        UNEMPLOYMENT_RATE => unemployment_rate,
+        VACANCIES => vacancies,
+        JOBS => jobs,
+        MEAN_WAGE_KRUB => mean_wage_krub,
+        MEDIAN_WAGE_KRUB => median_wage_krub,
+        BIRTHS => births,
+        DEATHS => deaths,
+        IN_MIGRANTS => in_migrants,
+        OUT_MIGRANTS => out_migrants,
     );
-    for (b, name) in AGE_BANDS.iter().enumerate() {
-        cols.push(col(
-            &format!("out_migrants_{name}"),
+    for (b, name) in (OUT_MIGRANTS_AGE.members)().iter().enumerate() {
+        cols.push(member(
+            &OUT_MIGRANTS_AGE,
+            name,
             t.iter().map(|x| x.out_band[b]).collect::<Vec<_>>(),
         ));
     }
-    push!(commuters_out, commuters_in, hires, separations, firms);
-    for (k, name) in ["giant", "large", "sme", "spinoff"].iter().enumerate() {
-        cols.push(col(
-            &format!("firms_{name}"),
+    push!(
+        COMMUTERS_OUT => commuters_out,
+        COMMUTERS_IN => commuters_in,
+        HIRES => hires,
+        SEPARATIONS => separations,
+        FIRMS => firms,
+    );
+    for (k, name) in (FIRMS_KIND.members)().iter().enumerate() {
+        cols.push(member(
+            &FIRMS_KIND,
+            name,
             t.iter().map(|x| x.firms_kind[k]).collect::<Vec<_>>(),
         ));
     }
     for s in Sector::ALL {
-        cols.push(col(
-            &format!("firms_{}", s.name()),
+        cols.push(member(
+            &FIRMS_SECTOR,
+            s.name(),
             t.iter()
                 .map(|x| x.firms_sector[s.index()])
                 .collect::<Vec<_>>(),
         ));
     }
-    push!(emp_giant);
+    push!(EMP_GIANT => emp_giant);
     for s in Sector::ALL {
-        cols.push(col(
-            &format!("emp_{}", s.name()),
+        cols.push(member(
+            &EMP_SECTOR,
+            s.name(),
             t.iter()
                 .map(|x| x.emp_sector[s.index()])
                 .collect::<Vec<_>>(),
         ));
     }
     push!(
-        largest_employer_share,
-        diversification_index,
-        clusters,
-        cluster_employment,
-        cluster_output_share,
-        amenity_index,
-        housing_cost_krub,
-        budget_revenue_krub,
-        budget_spending_krub,
-        budget_balance_krub,
-        monotown_status,
-        monotown_category
+        LARGEST_EMPLOYER_SHARE => largest_employer_share,
+        DIVERSIFICATION_INDEX => diversification_index,
+        CLUSTERS => clusters,
+        CLUSTER_EMPLOYMENT => cluster_employment,
+        CLUSTER_OUTPUT_SHARE => cluster_output_share,
+        AMENITY_INDEX => amenity_index,
+        HOUSING_COST_KRUB => housing_cost_krub,
+        BUDGET_REVENUE_KRUB => budget_revenue_krub,
+        BUDGET_SPENDING_KRUB => budget_spending_krub,
+        BUDGET_BALANCE_KRUB => budget_balance_krub,
+        MONOTOWN_STATUS => monotown_status,
+        MONOTOWN_CATEGORY => monotown_category,
     );
     DataFrame::new_infer_height(cols)
 }
 
-/// The yearly origin-destination table.
+/// The yearly origin-destination table ([`schema::od`]).
 pub fn od_frame(r: &Records) -> PolarsResult<DataFrame> {
+    use schema::od::*;
     let o = &r.od;
     DataFrame::new_infer_height(vec![
-        col("year", o.iter().map(|x| x.year).collect::<Vec<_>>()),
+        col(&YEAR, o.iter().map(|x| x.year).collect::<Vec<_>>()),
         col(
-            "origin",
+            &ORIGIN,
             o.iter().map(|x| x.origin.clone()).collect::<Vec<_>>(),
         ),
         col(
-            "destination",
+            &DESTINATION,
             o.iter().map(|x| x.destination.clone()).collect::<Vec<_>>(),
         ),
-        col("migrants", o.iter().map(|x| x.migrants).collect::<Vec<_>>()),
+        col(&MIGRANTS, o.iter().map(|x| x.migrants).collect::<Vec<_>>()),
         col(
-            "migrants_18_29",
+            &MIGRANTS_18_29,
             o.iter().map(|x| x.migrants_18_29).collect::<Vec<_>>(),
         ),
     ])
 }
 
-/// The yearly firm snapshot.
+/// The yearly firm snapshot ([`schema::firms`]).
 pub fn firms_frame(r: &Records) -> PolarsResult<DataFrame> {
+    use schema::firms::*;
     let f = &r.firms;
     DataFrame::new_infer_height(vec![
-        col("year", f.iter().map(|x| x.year).collect::<Vec<_>>()),
-        col("firm_id", f.iter().map(|x| x.firm_id).collect::<Vec<_>>()),
-        col("name", f.iter().map(|x| x.name.clone()).collect::<Vec<_>>()),
-        col("town", f.iter().map(|x| x.town.clone()).collect::<Vec<_>>()),
+        col(&YEAR, f.iter().map(|x| x.year).collect::<Vec<_>>()),
+        col(&FIRM_ID, f.iter().map(|x| x.firm_id).collect::<Vec<_>>()),
+        col(&NAME, f.iter().map(|x| x.name.clone()).collect::<Vec<_>>()),
+        col(&TOWN, f.iter().map(|x| x.town.clone()).collect::<Vec<_>>()),
         col(
-            "sector",
+            &SECTOR,
             f.iter().map(|x| x.sector.to_string()).collect::<Vec<_>>(),
         ),
         col(
-            "kind",
+            &KIND,
             f.iter().map(|x| x.kind.to_string()).collect::<Vec<_>>(),
         ),
         col(
-            "owner",
+            &OWNER,
             f.iter().map(|x| x.owner.to_string()).collect::<Vec<_>>(),
         ),
         col(
-            "workforce",
+            &WORKFORCE,
             f.iter().map(|x| x.workforce).collect::<Vec<_>>(),
         ),
         col(
-            "represents",
+            &REPRESENTS,
             f.iter().map(|x| x.represents).collect::<Vec<_>>(),
         ),
         col(
-            "wage_krub",
+            &WAGE_KRUB,
             f.iter().map(|x| x.wage_krub).collect::<Vec<_>>(),
         ),
         col(
-            "productivity",
+            &PRODUCTIVITY,
             f.iter().map(|x| x.productivity).collect::<Vec<_>>(),
         ),
         col(
-            "capital_krub",
+            &CAPITAL_KRUB,
             f.iter().map(|x| x.capital_krub).collect::<Vec<_>>(),
         ),
         col(
-            "output_krub",
+            &OUTPUT_KRUB,
             f.iter().map(|x| x.output_krub).collect::<Vec<_>>(),
         ),
         col(
-            "profit_krub",
+            &PROFIT_KRUB,
             f.iter().map(|x| x.profit_krub).collect::<Vec<_>>(),
         ),
         col(
-            "modernisation_stage",
+            &MODERNISATION_STAGE,
             f.iter().map(|x| x.modernisation_stage).collect::<Vec<_>>(),
         ),
         col(
-            "export_share",
+            &EXPORT_SHARE,
             f.iter().map(|x| x.export_share).collect::<Vec<_>>(),
         ),
         col(
-            "import_share",
+            &IMPORT_SHARE,
             f.iter().map(|x| x.import_share).collect::<Vec<_>>(),
         ),
         col(
-            "cluster_id",
+            &CLUSTER_ID,
             f.iter().map(|x| x.cluster_id).collect::<Vec<_>>(),
         ),
         col(
-            "age_months",
+            &AGE_MONTHS,
             f.iter().map(|x| x.age_months).collect::<Vec<_>>(),
         ),
     ])
 }
 
-/// The yearly cluster snapshot.
+/// The yearly cluster snapshot ([`schema::clusters`]).
 pub fn clusters_frame(r: &Records) -> PolarsResult<DataFrame> {
+    use schema::clusters::*;
     let c = &r.clusters;
     DataFrame::new_infer_height(vec![
-        col("year", c.iter().map(|x| x.year).collect::<Vec<_>>()),
-        col("town", c.iter().map(|x| x.town.clone()).collect::<Vec<_>>()),
+        col(&YEAR, c.iter().map(|x| x.year).collect::<Vec<_>>()),
+        col(&TOWN, c.iter().map(|x| x.town.clone()).collect::<Vec<_>>()),
         col(
-            "cluster_id",
+            &CLUSTER_ID,
             c.iter().map(|x| x.cluster_id).collect::<Vec<_>>(),
         ),
-        col("members", c.iter().map(|x| x.members).collect::<Vec<_>>()),
+        col(&MEMBERS, c.iter().map(|x| x.members).collect::<Vec<_>>()),
         col(
-            "employment",
+            &EMPLOYMENT,
             c.iter().map(|x| x.employment).collect::<Vec<_>>(),
         ),
         col(
-            "output_share",
+            &OUTPUT_SHARE,
             c.iter().map(|x| x.output_share).collect::<Vec<_>>(),
         ),
         col(
-            "sectors",
+            &SECTORS,
             c.iter().map(|x| x.sectors.clone()).collect::<Vec<_>>(),
         ),
     ])
 }
 
-/// The event log.
+/// The event log ([`schema::events`]).
 pub fn events_frame(r: &Records) -> PolarsResult<DataFrame> {
+    use schema::events::*;
     let e = &r.events;
     DataFrame::new_infer_height(vec![
-        col("year", e.iter().map(|x| x.year).collect::<Vec<_>>()),
-        col("month", e.iter().map(|x| x.month).collect::<Vec<_>>()),
-        col("town", e.iter().map(|x| x.town.clone()).collect::<Vec<_>>()),
+        col(&YEAR, e.iter().map(|x| x.year).collect::<Vec<_>>()),
+        col(&MONTH, e.iter().map(|x| x.month).collect::<Vec<_>>()),
+        col(&TOWN, e.iter().map(|x| x.town.clone()).collect::<Vec<_>>()),
         col(
-            "kind",
+            &KIND,
             e.iter().map(|x| x.kind.to_string()).collect::<Vec<_>>(),
         ),
         col(
-            "subject",
+            &SUBJECT,
             e.iter().map(|x| x.subject.clone()).collect::<Vec<_>>(),
         ),
         col(
-            "detail",
+            &DETAIL,
             e.iter().map(|x| x.detail.clone()).collect::<Vec<_>>(),
         ),
     ])
@@ -380,14 +408,15 @@ pub fn write_run(
         std::fs::remove_file(&manifest_path).map_err(io(&manifest_path))?;
     }
     let mut written = Vec::new();
-    let tables: [(&str, fn(&Records) -> PolarsResult<DataFrame>); 5] = [
-        ("towns", towns_frame),
-        ("migration_od", od_frame),
-        ("firms", firms_frame),
-        ("clusters", clusters_frame),
-        ("events", events_frame),
+    let frames: [fn(&Records) -> PolarsResult<DataFrame>; 5] = [
+        towns_frame,
+        od_frame,
+        firms_frame,
+        clusters_frame,
+        events_frame,
     ];
-    for (stem, build) in tables {
+    for (table, build) in schema::TABLES.iter().zip(frames) {
+        let stem = table.stem;
         let path = dir.join(stem);
         let mut df = build(records).map_err(|source| OutputError::Polars { path, source })?;
         written.extend(write_table(dir, stem, &mut df, format)?);

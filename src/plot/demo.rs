@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 
 use super::data::{ObservedKind, ObservedPoint, OdMatrix, RunData, Series, StatusPoint, TownData};
-use super::style::{AGE_BANDS, FIRM_KINDS, SECTORS};
+use super::style::{age_bands, firm_kinds, sectors};
+use crate::output::schema::towns;
 
 /// Small deterministic generator (SplitMix64), so no `rand` dependency.
 struct Rng(u64);
@@ -120,43 +121,47 @@ pub fn synthetic_run_data(replicates: usize, seed: u64) -> RunData {
                 .clamp(0.005, 0.5);
                 let employed = (lf * (1.0 - u)).round();
                 let unemployed = lf.round() - employed;
-                push("population", r, pop);
-                push("labour_force", r, lf.round());
-                push("employed", r, employed);
-                push("unemployed", r, unemployed);
-                push("unemployment_rate", r, unemployed / lf.round());
+                push(towns::POPULATION.name, r, pop);
+                push(towns::LABOUR_FORCE.name, r, lf.round());
+                push(towns::EMPLOYED.name, r, employed);
+                push(towns::UNEMPLOYED.name, r, unemployed);
+                push(towns::UNEMPLOYMENT_RATE.name, r, unemployed / lf.round());
                 let wage = 22.0 + 0.9 * (t - 1989.0) - 9.0 * bump(t, 1996.0, 3.0) - 3.0 * k as f64
                     + 0.6 * rng.normal();
-                push("mean_wage_krub", r, wage);
+                push(towns::MEAN_WAGE_KRUB.name, r, wage);
                 let out_rate =
                     0.0022 * (1.0 + 0.8 * bump(t, 1995.0, 4.0)) * (1.0 + 0.15 * rng.normal());
                 let in_rate = 0.0016 * (1.0 + 0.1 * rng.normal());
                 let out = (pop * out_rate).round().max(0.0);
                 let inn = (pop * in_rate).round().max(0.0);
-                push("out_migrants", r, out);
-                push("in_migrants", r, inn);
+                push(towns::OUT_MIGRANTS.name, r, out);
+                push(towns::IN_MIGRANTS.name, r, inn);
                 let youth = 0.38 + 0.08 * bump(t, 2005.0, 8.0);
                 let shares = [0.14, youth, 0.2, 0.18, 0.1];
                 let total: f64 = shares.iter().sum();
-                for (b, sh) in AGE_BANDS.iter().zip(shares) {
-                    push(&format!("out_migrants_{b}"), r, (out * sh / total).round());
+                for (b, sh) in age_bands().iter().zip(shares) {
+                    push(
+                        &towns::OUT_MIGRANTS_AGE.name(b),
+                        r,
+                        (out * sh / total).round(),
+                    );
                 }
                 if r == 0 {
                     *out_by_year.entry(year).or_insert(0.0) += out;
                 }
                 let jobs = (employed * (0.96 - 0.02 * k as f64)).round();
-                push("jobs", r, jobs);
+                push(towns::JOBS.name, r, jobs);
                 push(
-                    "commuters_out",
+                    towns::COMMUTERS_OUT.name,
                     r,
                     (employed * (0.02 + 0.03 * ramp(t, 2000.0, 2030.0))).round(),
                 );
-                push("commuters_in", r, (jobs * 0.012).round());
+                push(towns::COMMUTERS_IN.name, r, (jobs * 0.012).round());
                 let giant_share = 0.58 - 0.25 * ramp(t, 1995.0, 2030.0);
                 let giant = (jobs * giant_share).round();
-                push("emp_giant", r, giant);
+                push(towns::EMP_GIANT.name, r, giant);
                 let rest = jobs - giant;
-                let w: Vec<f64> = SECTORS
+                let w: Vec<f64> = sectors()
                     .iter()
                     .map(|s| match *s {
                         s if s == prof.giant_sector => 0.12,
@@ -171,8 +176,8 @@ pub fn synthetic_run_data(replicates: usize, seed: u64) -> RunData {
                     })
                     .collect();
                 let ws: f64 = w.iter().sum();
-                for (s, wi) in SECTORS.iter().zip(&w) {
-                    push(&format!("emp_{s}"), r, (rest * wi / ws).round());
+                for (s, wi) in sectors().iter().zip(&w) {
+                    push(&towns::EMP_SECTOR.name(s), r, (rest * wi / ws).round());
                 }
                 let scale = pop / 100_000.0;
                 let kinds = [
@@ -184,18 +189,18 @@ pub fn synthetic_run_data(replicates: usize, seed: u64) -> RunData {
                     (35.0 * scale * ramp(t, 2006.0, 2030.0)).round(),
                 ];
                 let mut nfirms = 0.0;
-                for (kind, n) in FIRM_KINDS.iter().zip(kinds) {
-                    push(&format!("firms_{kind}"), r, n);
+                for (kind, n) in firm_kinds().iter().zip(kinds) {
+                    push(&towns::FIRMS_KIND.name(kind), r, n);
                     nfirms += n;
                 }
-                push("firms", r, nfirms);
-                for (s, wi) in SECTORS.iter().zip(&w) {
-                    push(&format!("firms_{s}"), r, (nfirms * wi / ws).round());
+                push(towns::FIRMS.name, r, nfirms);
+                for (s, wi) in sectors().iter().zip(&w) {
+                    push(&towns::FIRMS_SECTOR.name(s), r, (nfirms * wi / ws).round());
                 }
                 let nclusters = (3.0 * ramp(t, 2008.0 + cluster_lag, 2030.0)).round();
-                push("clusters", r, nclusters);
+                push(towns::CLUSTERS.name, r, nclusters);
                 push(
-                    "cluster_employment",
+                    towns::CLUSTER_EMPLOYMENT.name,
                     r,
                     (jobs * 0.03 * nclusters * (1.0 - 0.1 * k as f64)).round(),
                 );
@@ -256,8 +261,13 @@ pub fn synthetic_run_data(replicates: usize, seed: u64) -> RunData {
         .map(|m| (1_350_000.0 * (1.0 + 0.004 * m as f64 / 12.0)).round())
         .collect();
     hub.insert(
-        Series::monthly("population", FIRST_YEAR, 1, vec![hub_pop; replicates])
-            .expect("rectangular"),
+        Series::monthly(
+            towns::POPULATION.name,
+            FIRST_YEAR,
+            1,
+            vec![hub_pop; replicates],
+        )
+        .expect("rectangular"),
     );
     towns.push(hub);
 

@@ -14,6 +14,7 @@ use super::{
     StatusPoint, TownData,
 };
 use crate::observed;
+use crate::output::schema::{self, firms, od, towns};
 use crate::output::{read_csv, read_parquet};
 use crate::run::Manifest;
 
@@ -29,7 +30,7 @@ pub enum LoadError {
         /// Folder.
         path: PathBuf,
         /// Missing file.
-        missing: &'static str,
+        missing: String,
     },
     /// A table could not be read or lacks a column.
     #[error("cannot read {path}: {source}")]
@@ -62,8 +63,8 @@ pub enum LoadError {
 
 /// A run table, from its Parquet file or, for runs written with `--format csv`, from
 /// the CSV file of the same name.
-pub fn table(dir: &Path, name: &'static str) -> Result<DataFrame, LoadError> {
-    let path = dir.join(name);
+pub fn table(dir: &Path, table: &schema::Table) -> Result<DataFrame, LoadError> {
+    let path = dir.join(table.parquet());
     if path.exists() {
         return read_parquet(&path).map_err(|source| LoadError::Table { path, source });
     }
@@ -73,7 +74,7 @@ pub fn table(dir: &Path, name: &'static str) -> Result<DataFrame, LoadError> {
     }
     Err(LoadError::NotARun {
         path: dir.to_path_buf(),
-        missing: name,
+        missing: table.parquet(),
     })
 }
 
@@ -82,7 +83,7 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, LoadError> {
     let path = dir.join("manifest.json");
     let text = std::fs::read_to_string(&path).map_err(|_| LoadError::NotARun {
         path: dir.to_path_buf(),
-        missing: "manifest.json",
+        missing: "manifest.json".into(),
     })?;
     serde_json::from_str(&text).map_err(|e| LoadError::Manifest {
         path,
@@ -114,17 +115,17 @@ pub fn load_runs(dirs: &[PathBuf]) -> Result<RunData, LoadError> {
     let mut od = BTreeMap::new();
     for (k, dir) in dirs.iter().enumerate() {
         read_manifest(dir)?;
-        let df = table(dir, "towns.parquet")?;
-        let tpath = dir.join("towns.parquet");
+        let df = table(dir, &towns::TABLE)?;
+        let tpath = dir.join(towns::TABLE.parquet());
         let wrap = |source| LoadError::Table {
             path: tpath.clone(),
             source,
         };
-        let town_col = str_column(&df, "town").map_err(wrap)?;
-        let year = f64_column(&df, "year").map_err(wrap)?;
-        let month = f64_column(&df, "month").map_err(wrap)?;
+        let town_col = str_column(&df, towns::TOWN.name).map_err(wrap)?;
+        let year = f64_column(&df, towns::YEAR.name).map_err(wrap)?;
+        let month = f64_column(&df, towns::MONTH.name).map_err(wrap)?;
         let hub: Vec<bool> = df
-            .column("is_hub")
+            .column(towns::IS_HUB.name)
             .and_then(|c| Ok(c.bool()?.iter().map(|b| b.unwrap_or(false)).collect()))
             .map_err(wrap)?;
         let mut order: Vec<String> = Vec::new();
@@ -153,7 +154,11 @@ pub fn load_runs(dirs: &[PathBuf]) -> Result<RunData, LoadError> {
             .get_column_names()
             .iter()
             .map(|s| s.to_string())
-            .filter(|n| !matches!(n.as_str(), "town" | "is_hub" | "year" | "month"))
+            .filter(|n| {
+                ![towns::TOWN, towns::IS_HUB, towns::YEAR, towns::MONTH]
+                    .iter()
+                    .any(|c| c.name == n.as_str())
+            })
             .collect();
         for name in &numeric {
             let v = f64_column(&df, name).map_err(wrap)?;
@@ -166,8 +171,8 @@ pub fn load_runs(dirs: &[PathBuf]) -> Result<RunData, LoadError> {
         }
         if k == 0 {
             // Status: December of each year; firm sizes and OD from the first run.
-            let status = f64_column(&df, "monotown_status").map_err(wrap)?;
-            let category = f64_column(&df, "monotown_category").map_err(wrap)?;
+            let status = f64_column(&df, towns::MONOTOWN_STATUS.name).map_err(wrap)?;
+            let category = f64_column(&df, towns::MONOTOWN_CATEGORY.name).map_err(wrap)?;
             for (ti, t) in order.iter().enumerate() {
                 for &i in &rows[t] {
                     if month[i] as i32 == 12 {
@@ -192,16 +197,16 @@ pub fn load_runs(dirs: &[PathBuf]) -> Result<RunData, LoadError> {
                     })
                     .collect();
             }
-            let firms = table(dir, "firms.parquet")?;
-            let fpath = dir.join("firms.parquet");
+            let firm_table = table(dir, &firms::TABLE)?;
+            let fpath = dir.join(firms::TABLE.parquet());
             let fw = |source| LoadError::Table {
                 path: fpath.clone(),
                 source,
             };
-            let fy = f64_column(&firms, "year").map_err(fw)?;
-            let fwk = f64_column(&firms, "workforce").map_err(fw)?;
-            let frep = f64_column(&firms, "represents").map_err(fw)?;
-            let ftown = str_column(&firms, "town").map_err(fw)?;
+            let fy = f64_column(&firm_table, firms::YEAR.name).map_err(fw)?;
+            let fwk = f64_column(&firm_table, firms::WORKFORCE.name).map_err(fw)?;
+            let frep = f64_column(&firm_table, firms::REPRESENTS.name).map_err(fw)?;
+            let ftown = str_column(&firm_table, firms::TOWN.name).map_err(fw)?;
             for i in 0..fy.len() {
                 if let Some(ti) = order.iter().position(|t| *t == ftown[i]) {
                     let copies = frep[i].round().clamp(1.0, 1000.0) as usize;
@@ -211,16 +216,16 @@ pub fn load_runs(dirs: &[PathBuf]) -> Result<RunData, LoadError> {
                     }
                 }
             }
-            let odf = table(dir, "migration_od.parquet")?;
-            let opath = dir.join("migration_od.parquet");
+            let odf = table(dir, &od::TABLE)?;
+            let opath = dir.join(od::TABLE.parquet());
             let ow = |source| LoadError::Table {
                 path: opath.clone(),
                 source,
             };
-            let oy = f64_column(&odf, "year").map_err(ow)?;
-            let om = f64_column(&odf, "migrants").map_err(ow)?;
-            let oo = str_column(&odf, "origin").map_err(ow)?;
-            let od_dest = str_column(&odf, "destination").map_err(ow)?;
+            let oy = f64_column(&odf, od::YEAR.name).map_err(ow)?;
+            let om = f64_column(&odf, od::MIGRANTS.name).map_err(ow)?;
+            let oo = str_column(&odf, od::ORIGIN.name).map_err(ow)?;
+            let od_dest = str_column(&odf, od::DESTINATION.name).map_err(ow)?;
             let mut by_year: BTreeMap<i32, Vec<(String, String, f64)>> = BTreeMap::new();
             for i in 0..oy.len() {
                 by_year.entry(oy[i] as i32).or_default().push((
@@ -241,7 +246,7 @@ pub fn load_runs(dirs: &[PathBuf]) -> Result<RunData, LoadError> {
     }
     let (y0, m0, _) = first_month.ok_or(LoadError::NotARun {
         path: PathBuf::from("(no folder)"),
-        missing: "towns.parquet",
+        missing: towns::TABLE.parquet(),
     })?;
     for (ti, cols) in values.into_iter().enumerate() {
         for (name, reps) in cols {
@@ -299,6 +304,10 @@ pub fn plot_runs(
             format!("{:.1} million", manifest.person_months_per_second / 1e6),
         ),
     ];
+    let description = scenario_description(&manifest.scenario_text);
+    if !description.is_empty() {
+        facts.insert(1, ("description".to_string(), description));
+    }
     if dirs.len() > 1 {
         facts.push((
             "replicates".to_string(),
@@ -325,7 +334,22 @@ pub fn plot_runs(
     Ok(paths)
 }
 
-/// Population against census, unemployment and wage at key years (median over replicates).
+/// The `run.description` of a scenario text (empty when it has none or does not parse).
+fn scenario_description(text: &str) -> String {
+    toml::from_str::<toml::Table>(text)
+        .ok()
+        .and_then(|t| {
+            t.get("run")?
+                .get("description")?
+                .as_str()
+                .map(|d| d.trim().to_string())
+        })
+        .unwrap_or_default()
+}
+
+/// Population against census, unemployment and wage (median over replicates) at the years
+/// of [`observed::comparison_years`]: the first January, December of every observed year
+/// within the run, and the last December.
 pub fn summary_table(data: &RunData) -> (Vec<String>, Vec<Vec<String>>) {
     let header = [
         "town",
@@ -341,14 +365,18 @@ pub fn summary_table(data: &RunData) -> (Vec<String>, Vec<Vec<String>>) {
     .collect();
     let mut rows = Vec::new();
     for t in &data.towns {
-        let Some(pop) = t.column("population") else {
+        let Some(pop) = t.column(towns::POPULATION.name) else {
             continue;
         };
         let s = pop.summary();
-        let u = t.column("unemployment_rate").map(|c| c.summary());
-        let w = t.column("mean_wage_krub").map(|c| c.summary());
-        let first_year = s.x.first().map(|x| x.floor() as i32).unwrap_or(0);
-        for year in [first_year, 2002, 2010, 2021, 2035] {
+        let u = t.column(towns::UNEMPLOYMENT_RATE.name).map(|c| c.summary());
+        let w = t.column(towns::MEAN_WAGE_KRUB.name).map(|c| c.summary());
+        let (Some(first), Some(last)) = (s.x.first(), s.x.last()) else {
+            continue;
+        };
+        let (first_year, last_year) = (first.floor() as i32, last.floor() as i32);
+        let observed_years = t.observed.iter().map(|o| o.year as i32);
+        for year in observed::comparison_years(observed_years, first_year, last_year) {
             // December of the year (January of the first year).
             let target = if year == first_year {
                 year as f64

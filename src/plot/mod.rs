@@ -46,7 +46,7 @@ pub use data::{
 pub use demo::synthetic_run_data;
 pub use error::PlotError;
 pub use report::report_html;
-pub use style::{AGE_BANDS, FIRM_KINDS, HEIGHT, SECTORS, WIDTH, file_slug, fmt_si, town_colour};
+pub use style::{HEIGHT, WIDTH, age_bands, file_slug, firm_kinds, fmt_si, sectors, town_colour};
 
 /// Output image format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -6,6 +6,7 @@
 //! fontconfig or system fonts (CI machines and containers have none), so the
 //! DejaVu Sans font is compiled into the binary and registered once.
 
+use crate::output::schema::towns;
 use std::sync::OnceLock;
 
 use plotters::style::{FontStyle, IntoFont, RGBColor, TextStyle, register_font};
@@ -86,25 +87,21 @@ pub fn town_colour(index: usize) -> RGBColor {
     TOWN_PALETTE[index % TOWN_PALETTE.len()]
 }
 
-/// Sectors of the model, in stacking order, as in `docs/OUTPUT.md`.
-pub const SECTORS: [&str; 10] = [
-    "metallurgy",
-    "machinery_defence",
-    "mining",
-    "chemicals",
-    "pharma_biotech",
-    "composites_materials",
-    "it",
-    "tourism",
-    "local_services",
-    "public_sector",
-];
+/// Sectors of the model, in stacking order (the members of the towns table's
+/// `emp_<sector>` columns).
+pub fn sectors() -> Vec<&'static str> {
+    (towns::EMP_SECTOR.members)()
+}
 
 /// Firm kinds of the towns table (`firms_<kind>`).
-pub const FIRM_KINDS: [&str; 4] = ["giant", "large", "sme", "spinoff"];
+pub fn firm_kinds() -> Vec<&'static str> {
+    (towns::FIRMS_KIND.members)()
+}
 
 /// Age bands of the towns table (`pop_<band>`, `out_migrants_<band>`).
-pub const AGE_BANDS: [&str; 5] = ["0_17", "18_29", "30_39", "40_59", "60_plus"];
+pub fn age_bands() -> Vec<&'static str> {
+    (towns::OUT_MIGRANTS_AGE.members)()
+}
 
 /// Colour of the city-forming giants band (dark red, distinct from all sectors).
 pub(crate) const GIANT_COLOUR: RGBColor = RGBColor(122, 16, 22);

@@ -12,7 +12,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use monotown::batch::sweep::{default_master_seed, parse_sweep};
 use monotown::batch::{
-    self, BatchSpec, ExecOptions, Plan, PlanSpec, Progress, RunRecord, Shard, SourceText, Status,
+    self, BatchLock, BatchSpec, ExecOptions, Plan, PlanSpec, Progress, RunRecord, Shard,
+    SourceText, Status,
 };
 
 /// Options shared by `batch` and `sweep` (the run options have the meaning of `run`).
@@ -42,15 +43,6 @@ pub struct BatchOpts {
     /// No progress bar or summary (errors are still printed).
     #[arg(long)]
     pub quiet: bool,
-}
-
-fn check_threads(t: Option<usize>) -> Result<()> {
-    if let Some(t) = t
-        && !(1..=1024).contains(&t)
-    {
-        bail!("--threads: {t} is outside the valid range [1, 1024]");
-    }
-    Ok(())
 }
 
 fn read(path: &Path) -> Result<SourceText> {
@@ -127,10 +119,12 @@ fn run_spec(
     opts: &BatchOpts,
     default_out: impl Fn(&Plan) -> PathBuf,
 ) -> Result<()> {
-    check_threads(opts.threads)?;
+    super::check_threads(opts.threads)?;
     let shard = opts.shard.as_deref().map(Shard::parse).transpose()?;
     let plan = Plan::new(spec)?;
     let out = opts.out.clone().unwrap_or_else(|| default_out(&plan));
+    // Held until this function returns, also on error.
+    let _lock = BatchLock::acquire(&out, shard)?;
     batch::prepare_dir(&plan, &out)?;
     let bar = Bar::new(opts.quiet);
     // A panic inside a run is caught and recorded in the run table; keep the default hook
@@ -210,6 +204,7 @@ fn run_spec(
 /// `monotown merge`.
 pub fn merge(dir: &Path, quiet: bool) -> Result<()> {
     let plan = batch::load_plan(dir)?;
+    let _lock = BatchLock::acquire(dir, None)?;
     let bands = batch::bands::ReplicateBands::default();
     let fin = batch::finalize(dir, &plan, None, Some(&bands))?;
     if !quiet {

@@ -1,0 +1,231 @@
+//! The command line (binary only): flags, their checks, progress output and exit codes.
+//! All the work is in the library; these modules turn flags into library calls and print
+//! what happened.
+
+mod batch;
+mod run;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+use monotown::plot;
+use monotown::scenario::Scenario;
+
+/// Agent-based simulator of Russian single-industry towns (monotowns).
+///
+/// With no command, runs the three default town patterns (Nizhny Tagil, Biysk,
+/// Novokuznetsk) from 1989 to 2035 at scale 1:1 and writes results under output/.
+#[derive(Parser)]
+#[command(name = "monotown", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Args, Clone)]
+pub(crate) struct RunOpts {
+    /// Output folder (default: output/<scenario>/<run-id>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Seed (default: the scenario's run.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Agents per person, in (0, 1] (default: the scenario's run.scale).
+    #[arg(long)]
+    scale: Option<f64>,
+    /// Table format: parquet, csv or both.
+    #[arg(long, default_value = "parquet")]
+    format: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run one scenario file.
+    Run {
+        /// Scenario TOML file.
+        scenario: PathBuf,
+        #[command(flatten)]
+        opts: RunOpts,
+    },
+    /// Check a scenario file without running it.
+    Validate {
+        /// Scenario TOML files.
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+    },
+    /// Print the parameter table (key, unit, default, range, source) as Markdown.
+    Params,
+    /// Redraw charts and report.html from saved run folders, without re-running.
+    /// Several folders of one scenario are drawn as replicates (median and 5-95% band).
+    Plot {
+        /// Run folders (each with towns.parquet and manifest.json).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Chart format: png, svg or both.
+        #[arg(long, default_value = "both")]
+        format: String,
+        /// Towns to draw (comma-separated; default: all).
+        #[arg(long, value_delimiter = ',')]
+        towns: Option<Vec<String>>,
+        /// First year shown.
+        #[arg(long)]
+        from: Option<i32>,
+        /// Last year shown.
+        #[arg(long)]
+        to: Option<i32>,
+        /// Year of the origin-destination chart (default: last year shown).
+        #[arg(long)]
+        od_year: Option<i32>,
+        /// Year of the firm-size chart (default: last year shown).
+        #[arg(long)]
+        firm_size_year: Option<i32>,
+        /// Folder for the charts (default: the first run folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Run scenarios x replicates in parallel into one dataset (resumable, shardable).
+    ///
+    /// Each replicate gets its own seed derived from (master seed, scenario, replicate).
+    /// Re-running the same command skips the runs already complete.
+    Batch {
+        /// Scenario TOML files.
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Replicates per scenario.
+        #[arg(long, default_value_t = 1)]
+        replicates: u32,
+        /// Override a scenario value in every run, by key path (repeatable), e.g.
+        /// `--set run.end_year=2000 --set migration.beta_distance=1.2`.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        #[command(flatten)]
+        opts: batch::BatchOpts,
+    },
+    /// Run a parameter sweep file (grid, Latin hypercube, Sobol', Morris, Saltelli) with
+    /// sensitivity analysis of its metrics. --seed overrides the file's master seed.
+    Sweep {
+        /// Sweep TOML file (see docs/BATCH.md).
+        sweep: PathBuf,
+        #[command(flatten)]
+        opts: batch::BatchOpts,
+    },
+    /// Combine the shards of a batch folder: rebuild the run table, summary, sensitivity
+    /// analysis and report from all complete runs.
+    Merge {
+        /// Batch folder (holding batch.json).
+        dir: PathBuf,
+        /// No progress output.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+/// The error and its causes on one line, leaving out a cause whose text the message
+/// already contains (many errors name their cause in their own message).
+pub fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !text.contains(&c) {
+            text.push_str(": ");
+            text.push_str(&c);
+        }
+    }
+    text
+}
+
+/// `--threads` must be in [1, 1024].
+fn check_threads(threads: Option<usize>) -> Result<()> {
+    if let Some(t) = threads
+        && !(1..=1024).contains(&t)
+    {
+        bail!("--threads: {t} is outside the valid range [1, 1024]");
+    }
+    Ok(())
+}
+
+pub fn dispatch(cli: Cli) -> Result<()> {
+    match cli.command {
+        None => run::run_defaults(),
+        Some(Command::Run { scenario, opts }) => {
+            let s = Scenario::load(&scenario)?;
+            let dir = run::run_one(&s, &opts)?;
+            println!("results: {}", dir.display());
+            run::print_summary(&[(s.file().run.name.clone(), dir)])
+        }
+        Some(Command::Validate { scenarios }) => {
+            for path in scenarios {
+                let s = Scenario::load(&path)?;
+                println!(
+                    "{}: ok ({} towns, {} firms, {} policies, {} shocks, {}-{})",
+                    path.display(),
+                    s.file().town.len(),
+                    s.file().firm.len(),
+                    s.file().policy.len(),
+                    s.file().shock.len(),
+                    s.file().run.start_year,
+                    s.file().run.end_year
+                );
+            }
+            Ok(())
+        }
+        Some(Command::Plot {
+            dirs,
+            format,
+            towns,
+            from,
+            to,
+            od_year,
+            firm_size_year,
+            out,
+        }) => {
+            let formats = match format.as_str() {
+                "png" => vec![plot::Format::Png],
+                "svg" => vec![plot::Format::Svg],
+                "both" => plot::Format::ALL.to_vec(),
+                other => bail!("--format: `{other}` is not one of png, svg, both"),
+            };
+            for d in &dirs {
+                if !d.is_dir() {
+                    bail!(
+                        "{} is not a folder (pass a run folder such as output/nizhny_tagil/seed20240501-scale1)",
+                        d.display()
+                    );
+                }
+            }
+            let options = plot::RenderOptions {
+                towns,
+                from_year: from,
+                to_year: to,
+                od_year,
+                firm_size_year,
+            };
+            let out = out.unwrap_or_else(|| dirs[0].clone());
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let paths = plot::load::plot_runs(&dirs, &out, &formats, &options)?;
+            println!(
+                "{} charts and report.html in {}",
+                paths.len(),
+                out.display()
+            );
+            Ok(())
+        }
+        Some(Command::Params) => {
+            print!("{}", monotown::scenario::params::markdown_table());
+            Ok(())
+        }
+        Some(Command::Batch {
+            scenarios,
+            replicates,
+            set,
+            opts,
+        }) => batch::batch(&scenarios, replicates, &set, &opts),
+        Some(Command::Sweep { sweep, opts }) => batch::sweep(&sweep, &opts),
+        Some(Command::Merge { dir, quiet }) => batch::merge(&dir, quiet),
+    }
+}
