@@ -70,7 +70,7 @@ impl ClusterState {
         step: u32,
     ) -> (Vec<u32>, ClusterChanges) {
         // Break links.
-        let mut rng = Stream::new(seed, Process::ClusterLinks, u64::MAX, step);
+        let mut rng = Stream::new(seed, Process::LinkBreaks, 0, step);
         self.links.retain(|&(a, b)| {
             eligible(&firms[a as usize])
                 && eligible(&firms[b as usize])
