@@ -19,14 +19,34 @@ pub enum Process {
     Initialise = 1,
     Person = 2,
     Newborn = 3,
+    /// A sector's world price innovation in a month. Entity: the sector index.
     WorldPrice = 4,
+    /// A firm's month: its demand shock, stochastic rounding of vacancies and the
+    /// modernisation trial. Entity: the firm index.
     FirmDecision = 5,
-    FirmEntry = 6,
     HubMigration = 7,
+    /// A firm's partner tries for cluster links in a month. Entity: the firm index.
     ClusterLinks = 8,
+    /// Which unit of a split giant a worker moves to. Entity: the person's serial.
     Restructure = 9,
     Replicate = 10,
     Design = 11,
+    /// Start-ups of a town in a month: their number, sectors and productivity. Entity:
+    /// the town index.
+    StartUp = 20,
+    /// Firms relocated from the capital to a town in a month: their number. Entity: the
+    /// town index.
+    Relocation = 21,
+    /// Spin-offs of a large firm in a month: their number and sectors. Entity: the
+    /// parent's firm index.
+    SpinOff = 22,
+    /// Sizes and ages of a town's generated firms at the start. Entity: the town index.
+    InitialFirms = 23,
+    /// The shuffle that assigns a town's labour force to its job slots at the start.
+    /// Entity: the town index.
+    JobSlots = 24,
+    /// Which cluster links break in a month (one stream for all links). Entity: 0.
+    LinkBreaks = 25,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

@@ -49,6 +49,11 @@ pub struct ClusterChanges {
     pub dissolved: Vec<(ClusterId, usize)>,
 }
 
+/// Firms that can take part in clusters: living traded-sector firms (not hub pools).
+fn eligible(f: &Firm) -> bool {
+    f.alive && f.kind != FirmKind::Hub && f.sector.can_cluster()
+}
+
 impl ClusterState {
     /// One month of link dynamics and detection. `reach[a * n + b]` tells whether towns
     /// are in one agglomeration. Updates each firm's `cluster` and returns the sizes by
@@ -64,125 +69,17 @@ impl ClusterState {
         seed: u64,
         step: u32,
     ) -> (Vec<u32>, ClusterChanges) {
-        let eligible = |f: &Firm| f.alive && f.kind != FirmKind::Hub && f.sector.can_cluster();
         // Break links.
-        let mut rng = Stream::new(seed, Process::ClusterLinks, u64::MAX, step);
+        let mut rng = Stream::new(seed, Process::LinkBreaks, 0, step);
         self.links.retain(|&(a, b)| {
             eligible(&firms[a as usize])
                 && eligible(&firms[b as usize])
                 && !rng.bernoulli(p.link_break_probability)
         });
-
-        // Candidates per agglomeration: firms by town.
-        let mut by_town: Vec<Vec<u32>> = vec![Vec::new(); n_towns];
-        for (i, f) in firms.iter().enumerate() {
-            if eligible(f) {
-                by_town[f.town.index()].push(i as u32);
-            }
-        }
-        // Towns within reach of each town that have candidates.
-        let reachable: Vec<Vec<usize>> = (0..n_towns)
-            .map(|t| {
-                (0..n_towns)
-                    .filter(|&u| reach[t * n_towns + u] && !by_town[u].is_empty())
-                    .collect()
-            })
-            .collect();
-        // Each firm's tries use its own stream, so they run in parallel; the new links
-        // are collected in firm order and the set does not depend on insertion order.
-        let firms_ro: &[Firm] = firms;
-        let new_links: Vec<(u32, u32)> = (0..firms_ro.len())
-            .into_par_iter()
-            .filter(|&i| eligible(&firms_ro[i]))
-            .flat_map_iter(|i| {
-                let f = &firms_ro[i];
-                let t = f.town.index();
-                let reachable = &reachable[t];
-                let mut rng = Stream::new(seed, Process::ClusterLinks, i as u64, step);
-                let mut found = vec![None; p.partner_tries_per_month as usize];
-                if !reachable.is_empty() {
-                    for slot in found.iter_mut() {
-                        let u = reachable[rng.below(reachable.len() as u64) as usize];
-                        let j = by_town[u][rng.below(by_town[u].len() as u64) as usize];
-                        if j as usize == i {
-                            continue;
-                        }
-                        let g = &firms_ro[j as usize];
-                        let r = relatedness(f.sector, g.sector);
-                        if r < p.relatedness_threshold {
-                            continue;
-                        }
-                        let seeded = levers[t].sector_link_multiplier[f.sector.index()]
-                            .max(levers[t].sector_link_multiplier[g.sector.index()]);
-                        let prob =
-                            (p.link_probability * r * levers[t].link_multiplier * seeded).min(1.0);
-                        if rng.bernoulli(prob) {
-                            *slot = Some(if (i as u32) < j {
-                                (i as u32, j)
-                            } else {
-                                (j, i as u32)
-                            });
-                        }
-                    }
-                }
-                found.into_iter().flatten()
-            })
-            .collect();
+        let new_links = new_links(firms, reach, n_towns, levers, p, seed, step);
         self.links.extend(new_links);
-
-        // Union-find over links.
-        let n = firms.len();
-        let mut parent: Vec<u32> = (0..n as u32).collect();
-        fn find(parent: &mut [u32], mut x: u32) -> u32 {
-            while parent[x as usize] != x {
-                parent[x as usize] = parent[parent[x as usize] as usize];
-                x = parent[x as usize];
-            }
-            x
-        }
-        for &(a, b) in &self.links {
-            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-            if ra != rb {
-                let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-                parent[hi as usize] = lo;
-            }
-        }
-        let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-        for &(a, b) in &self.links {
-            for x in [a, b] {
-                let r = find(&mut parent, x);
-                groups.entry(r).or_default().push(x);
-            }
-        }
-        let mut clusters = Vec::new();
-        for (root, mut members) in groups {
-            members.sort_unstable();
-            members.dedup();
-            let employment: f64 = members
-                .iter()
-                .map(|&m| firms[m as usize].real_workforce(scale))
-                .sum();
-            if members.len() >= p.min_cluster_size as usize
-                && employment >= p.min_cluster_employment
-            {
-                let mut count = vec![0usize; n_towns];
-                for &m in &members {
-                    count[firms[m as usize].town.index()] += 1;
-                }
-                let town = (0..n_towns)
-                    .max_by_key(|&t| (count[t], std::cmp::Reverse(t)))
-                    .unwrap_or(0);
-                clusters.push(Cluster {
-                    id: ClusterId::founded_by(FirmId::from_index(root as usize)),
-                    members: members
-                        .into_iter()
-                        .map(|m| FirmId::from_index(m as usize))
-                        .collect(),
-                    town,
-                });
-            }
-        }
-        let mut sizes = vec![0u32; n];
+        let clusters = detect(&self.links, firms, n_towns, p, scale);
+        let mut sizes = vec![0u32; firms.len()];
         for f in firms.iter_mut() {
             f.cluster = None;
         }
@@ -192,23 +89,162 @@ impl ClusterState {
                 sizes[m.index()] = c.members.len() as u32;
             }
         }
-        let old: BTreeMap<ClusterId, usize> =
-            self.clusters.iter().map(|c| (c.id, c.town)).collect();
-        let new: BTreeMap<ClusterId, usize> = clusters.iter().map(|c| (c.id, c.town)).collect();
-        let mut changes = ClusterChanges::default();
-        for c in &clusters {
-            if !old.contains_key(&c.id) {
-                changes.formed.push((c.id, c.town, c.members.len()));
-            }
-        }
-        for (&id, &town) in &old {
-            if !new.contains_key(&id) {
-                changes.dissolved.push((id, town));
-            }
-        }
+        let changes = changes(&self.clusters, &clusters);
         self.clusters = clusters;
         (sizes, changes)
     }
+}
+
+/// Links formed this month: each eligible firm tries a few random partners in towns
+/// within reach. Each firm's tries use its own stream, so they run in parallel; the new
+/// links are collected in firm order and the set does not depend on insertion order.
+fn new_links(
+    firms: &[Firm],
+    reach: &[bool],
+    n_towns: usize,
+    levers: &[TownLevers],
+    p: &Clusters,
+    seed: u64,
+    step: u32,
+) -> Vec<(u32, u32)> {
+    // Candidates per agglomeration: firms by town.
+    let mut by_town: Vec<Vec<u32>> = vec![Vec::new(); n_towns];
+    for (i, f) in firms.iter().enumerate() {
+        if eligible(f) {
+            by_town[f.town.index()].push(i as u32);
+        }
+    }
+    // Towns within reach of each town that have candidates.
+    let reachable: Vec<Vec<usize>> = (0..n_towns)
+        .map(|t| {
+            (0..n_towns)
+                .filter(|&u| reach[t * n_towns + u] && !by_town[u].is_empty())
+                .collect()
+        })
+        .collect();
+    (0..firms.len())
+        .into_par_iter()
+        .filter(|&i| eligible(&firms[i]))
+        .flat_map_iter(|i| {
+            let f = &firms[i];
+            let t = f.town.index();
+            let reachable = &reachable[t];
+            let mut rng = Stream::new(seed, Process::ClusterLinks, i as u64, step);
+            let mut found = vec![None; p.partner_tries_per_month as usize];
+            if !reachable.is_empty() {
+                for slot in found.iter_mut() {
+                    let u = reachable[rng.below(reachable.len() as u64) as usize];
+                    let j = by_town[u][rng.below(by_town[u].len() as u64) as usize];
+                    if j as usize == i {
+                        continue;
+                    }
+                    let g = &firms[j as usize];
+                    let r = relatedness(f.sector, g.sector);
+                    if r < p.relatedness_threshold {
+                        continue;
+                    }
+                    let seeded = levers[t].sector_link_multiplier[f.sector.index()]
+                        .max(levers[t].sector_link_multiplier[g.sector.index()]);
+                    let prob =
+                        (p.link_probability * r * levers[t].link_multiplier * seeded).min(1.0);
+                    if rng.bernoulli(prob) {
+                        *slot = Some(if (i as u32) < j {
+                            (i as u32, j)
+                        } else {
+                            (j, i as u32)
+                        });
+                    }
+                }
+            }
+            found.into_iter().flatten()
+        })
+        .collect()
+}
+
+/// Connected components of the link graph (union-find), by smallest member, with their
+/// members sorted.
+fn components(links: &BTreeSet<(u32, u32)>, n_firms: usize) -> BTreeMap<u32, Vec<u32>> {
+    let mut parent: Vec<u32> = (0..n_firms as u32).collect();
+    fn find(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            parent[x as usize] = parent[parent[x as usize] as usize];
+            x = parent[x as usize];
+        }
+        x
+    }
+    for &(a, b) in links {
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            parent[hi as usize] = lo;
+        }
+    }
+    let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for &(a, b) in links {
+        for x in [a, b] {
+            let r = find(&mut parent, x);
+            groups.entry(r).or_default().push(x);
+        }
+    }
+    for members in groups.values_mut() {
+        members.sort_unstable();
+        members.dedup();
+    }
+    groups
+}
+
+/// Clusters: the components with enough members and employment, each in the town of
+/// most of its members (the lowest such town on a tie).
+fn detect(
+    links: &BTreeSet<(u32, u32)>,
+    firms: &[Firm],
+    n_towns: usize,
+    p: &Clusters,
+    scale: f64,
+) -> Vec<Cluster> {
+    let mut clusters = Vec::new();
+    for (root, members) in components(links, firms.len()) {
+        let employment: f64 = members
+            .iter()
+            .map(|&m| firms[m as usize].real_workforce(scale))
+            .sum();
+        if members.len() >= p.min_cluster_size as usize && employment >= p.min_cluster_employment {
+            let mut count = vec![0usize; n_towns];
+            for &m in &members {
+                count[firms[m as usize].town.index()] += 1;
+            }
+            let town = (0..n_towns)
+                .max_by_key(|&t| (count[t], std::cmp::Reverse(t)))
+                .unwrap_or(0);
+            clusters.push(Cluster {
+                id: ClusterId::founded_by(FirmId::from_index(root as usize)),
+                members: members
+                    .into_iter()
+                    .map(|m| FirmId::from_index(m as usize))
+                    .collect(),
+                town,
+            });
+        }
+    }
+    clusters
+}
+
+/// Clusters formed and dissolved between two months.
+fn changes(old: &[Cluster], new: &[Cluster]) -> ClusterChanges {
+    let old_ids: BTreeMap<ClusterId, usize> = old.iter().map(|c| (c.id, c.town)).collect();
+    let new_ids: BTreeMap<ClusterId, usize> = new.iter().map(|c| (c.id, c.town)).collect();
+    let mut changes = ClusterChanges::default();
+    for c in new {
+        if !old_ids.contains_key(&c.id) {
+            changes.formed.push((c.id, c.town, c.members.len()));
+        }
+    }
+    for (&id, &town) in &old_ids {
+        if !new_ids.contains_key(&id) {
+            changes.dissolved.push((id, town));
+        }
+    }
+    changes
 }
 
 #[cfg(test)]

@@ -264,7 +264,7 @@ fn start_ups(
 ) {
     let p = ctx.params;
     let lev = &ctx.levers[t];
-    let mut rng = entry_stream(ctx.seed, t, ctx.step, 1);
+    let mut rng = Stream::new(ctx.seed, Process::StartUp, t as u64, ctx.step);
     let starts = poisson(
         &mut rng,
         p.startup_rate_per_1000 * town.population / 1000.0 * ctx.scale * lev.startup_multiplier,
@@ -315,7 +315,7 @@ fn relocations(
         return;
     };
     let k = poisson(
-        &mut entry_stream(ctx.seed, t, ctx.step, 2),
+        &mut Stream::new(ctx.seed, Process::Relocation, t as u64, ctx.step),
         per_month * ctx.scale,
     );
     for _ in 0..k {
@@ -365,12 +365,7 @@ fn spin_offs(firms: &[Firm], ctx: &EntryContext<'_>, out: &mut Vec<Entrant>) {
         let real_workers =
             parent.workforce as f64 / ctx.scale * parent.weight.min(1.0).max(ctx.scale);
         let mean = p.spinoff_rate_per_1000 * real_workers / 1000.0 * ctx.scale;
-        let mut rng = Stream::new(
-            ctx.seed,
-            Process::FirmEntry,
-            (1u64 << 40) | i as u64,
-            ctx.step,
-        );
+        let mut rng = Stream::new(ctx.seed, Process::SpinOff, i as u64, ctx.step);
         for _ in 0..poisson(&mut rng, mean) {
             let sector = spinoff_sector(parent.sector, p.spinoff_relatedness_min, &mut rng);
             let template = NewFirm {
@@ -395,11 +390,6 @@ fn spin_offs(firms: &[Firm], ctx: &EntryContext<'_>, out: &mut Vec<Entrant>) {
     }
 }
 
-/// Stream for entry decisions of a town in a month.
-pub fn entry_stream(seed: u64, town: usize, step: u32, what: u64) -> Stream {
-    Stream::new(seed, Process::FirmEntry, (town as u64) << 8 | what, step)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,7 +397,7 @@ mod tests {
     #[test]
     fn spinoffs_go_to_related_sectors() {
         for seed in 0..200 {
-            let mut rng = Stream::new(seed, Process::FirmEntry, 0, 0);
+            let mut rng = Stream::new(seed, Process::SpinOff, 0, 0);
             let s = spinoff_sector(Sector::Chemicals, 0.4, &mut rng);
             assert!(relatedness(Sector::Chemicals, s) >= 0.4, "{s:?}");
             assert!(!matches!(s, Sector::LocalServices | Sector::PublicSector));
@@ -416,7 +406,7 @@ mod tests {
 
     #[test]
     fn poisson_mean_is_right_and_zero_mean_gives_zero() {
-        let mut rng = Stream::new(1, Process::FirmEntry, 0, 0);
+        let mut rng = Stream::new(1, Process::SpinOff, 0, 0);
         let n = 20_000;
         let mean = (0..n).map(|_| poisson(&mut rng, 0.3)).sum::<u64>() as f64 / n as f64;
         assert!((mean - 0.3).abs() < 0.02);

@@ -86,7 +86,6 @@ pub fn step_firm(
     cluster_size: u32,
     ctx: &FirmContext<'_>,
 ) -> FirmOutcome {
-    let p = ctx.params;
     if !f.alive {
         f.vacancies = 0;
         f.layoff_probability = 1.0;
@@ -96,16 +95,47 @@ pub fn step_firm(
         step_hub_firm(f, ctx);
         return FirmOutcome::Continue;
     }
-    let levers = &ctx.towns[f.town.index()];
     let mut rng = Stream::new(ctx.seed, Process::FirmDecision, index as u64, ctx.step);
+    let month = produce_and_account(f, cluster_size, ctx, &mut rng);
+    technology_trend(f, ctx.params);
+    set_wage(f, &month, ctx);
+    let (monthly_bill, protected) = adjust_workforce(f, &month, ctx.params, &mut rng);
+    modernise(f, month.margin, monthly_bill, ctx, &mut rng);
+    exit_after_losses(f, monthly_bill, protected, ctx.params)
+}
 
-    // Demand: market mix times the idiosyncratic factor.
+/// What the month's production and accounts leave for the decisions that follow.
+struct MonthAccounts {
+    /// Demand at base indices times the idiosyncratic factor and capacity.
+    normal_demand: f64,
+    /// This month's demand index of the firm's market mix.
+    demand_index: f64,
+    /// Effective productivity (cluster spillovers included).
+    productivity: f64,
+    /// Workforce at the start of the month (agents).
+    labour: f64,
+    /// Profit after tax.
+    profit: f64,
+    /// Profit before tax over revenue (0 without revenue).
+    margin: f64,
+}
+
+/// Demand (market mix times the idiosyncratic factor), production and the accounts:
+/// revenue, wages, inputs, capital cost, support, taxes; updates cash and profit.
+fn produce_and_account(
+    f: &mut Firm,
+    cluster_size: u32,
+    ctx: &FirmContext<'_>,
+    rng: &mut Stream,
+) -> MonthAccounts {
+    let p = ctx.params;
+    let levers = &ctx.towns[f.town.index()];
     let vol = if f.kind == FirmKind::Giant {
         p.giant_volatility
     } else {
         p.idiosyncratic_volatility
     };
-    let e: f64 = StandardNormal.sample(&mut rng);
+    let e: f64 = StandardNormal.sample(rng);
     f.demand_shock = p.demand_shock_persistence * f.demand_shock + vol * e;
     let normal_demand = f.base_demand * f.demand_shock.exp() * f.capacity;
     let index = ctx.markets.demand_index(f);
@@ -113,7 +143,6 @@ pub fn step_firm(
     let price = ctx.markets.price(f);
     let a = effective_productivity(f, cluster_size, ctx.clusters);
 
-    // Accounts.
     let labour = f.workforce as f64;
     let sold = (a * labour).min(demand);
     let revenue = price * sold;
@@ -150,8 +179,18 @@ pub fn step_firm(
     } else {
         0.0
     };
+    MonthAccounts {
+        normal_demand,
+        demand_index: index,
+        productivity: a,
+        labour,
+        profit,
+        margin,
+    }
+}
 
-    // Technology trend; services gain less (Baumol's cost disease).
+/// Technology trend; services gain less (Baumol's cost disease).
+fn technology_trend(f: &mut Firm, p: &Firms) {
     let growth = if matches!(
         f.sector,
         Sector::PublicSector | Sector::LocalServices | Sector::Tourism
@@ -161,29 +200,47 @@ pub fn step_firm(
         p.productivity_growth
     };
     f.productivity *= (1.0 + growth).powf(1.0 / 12.0);
+}
 
-    // Wages follow the national wage norm (indexation), then tightness and losses.
+/// Wages follow the national wage norm (indexation), then tightness and losses.
+fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
+    let p = ctx.params;
     f.base_wage *= ctx.markets.wage_drift.powf(p.wage_passthrough);
-    if margin > 0.0 {
+    if month.margin > 0.0 {
         if f.vacancies > 0 && (f.hires as f64) < p.wage_raise_fill_share * f.vacancies as f64 {
             f.base_wage *= 1.0 + p.wage_up;
         }
-    } else if profit < 0.0 {
+    } else if month.profit < 0.0 {
         f.base_wage = (f.base_wage * (1.0 - p.wage_down)).max(p.wage_floor_krub);
     }
+}
 
-    // Target workforce and adjustment.
+/// Target workforce from demand and margin; vacancies or lay-offs towards it. Returns
+/// the monthly wage bill at the larger of workforce and target, and whether the firm is
+/// a giant with a social role that still keeps jobs through its losses (judged on the
+/// cash before modernisation).
+fn adjust_workforce(
+    f: &mut Firm,
+    month: &MonthAccounts,
+    p: &Firms,
+    rng: &mut Stream,
+) -> (f64, bool) {
+    let labour = month.labour;
     let monthly_bill = (labour.max(f.target) * f.base_wage * (1.0 + p.payroll_tax)).max(1.0);
     let protected = f.social_role && f.cash > -p.social_loss_limit_months * monthly_bill;
-    let expansion =
-        1.0 + p.expansion_elasticity * margin.clamp(p.expansion_margin_min, p.expansion_margin_max);
+    let expansion = 1.0
+        + p.expansion_elasticity
+            * month
+                .margin
+                .clamp(p.expansion_margin_min, p.expansion_margin_max);
     // Cyclical falls are partly absorbed by hoarding labour (the "Russian model").
+    let index = month.demand_index;
     let cyclical = if index < 1.0 {
         index.powf(1.0 - p.labour_hoarding)
     } else {
         index
     };
-    f.target = (normal_demand * cyclical / a * expansion).max(0.0);
+    f.target = (month.normal_demand * cyclical / month.productivity * expansion).max(0.0);
     f.layoff_probability = 0.0;
     f.vacancies = 0;
     if labour > f.target {
@@ -202,8 +259,18 @@ pub fn step_firm(
                 0.0
             }) as u32;
     }
+    (monthly_bill, protected)
+}
 
-    // Modernisation ladder: cheap steps first.
+/// Modernisation ladder: cheap steps first, when profitable and liquid.
+fn modernise(
+    f: &mut Firm,
+    margin: f64,
+    monthly_bill: f64,
+    ctx: &FirmContext<'_>,
+    rng: &mut Stream,
+) {
+    let p = ctx.params;
     if f.modernisation < 3
         && f.sector != Sector::PublicSector
         && margin > 0.0
@@ -216,7 +283,7 @@ pub fn step_firm(
         };
         let cost = cost * monthly_bill;
         // Soft loans let a firm start with less cash in hand.
-        let needed = if levers.rate_cut > 0.0 {
+        let needed = if ctx.towns[f.town.index()].rate_cut > 0.0 {
             p.soft_loan_cash_share * cost
         } else {
             cost
@@ -230,9 +297,11 @@ pub fn step_firm(
             f.modernisation += 1;
         }
     }
+}
 
-    // Exit after sustained losses.
-    // The public sector is budget-funded: it does not go bankrupt.
+/// Exit after sustained losses. The public sector is budget-funded and does not go
+/// bankrupt; a protected giant keeps going.
+fn exit_after_losses(f: &mut Firm, monthly_bill: f64, protected: bool, p: &Firms) -> FirmOutcome {
     let limit = if protected || f.sector == Sector::PublicSector {
         f64::NEG_INFINITY
     } else if f.social_role {

@@ -14,7 +14,7 @@ use crate::firms::{Firm, FirmKind, Owner, Sector, balanced_productivity, sector_
 use crate::ids::{FirmId, HoldingId, PersonId, TownId};
 use crate::people::{NewPerson, People, Skill};
 use crate::rng::{Process, Stream};
-use crate::scenario::{Firms, Scenario, TownKind};
+use crate::scenario::{Firms, Scenario, ScenarioFile, TownKind};
 
 fn firm_from_parts(
     name: String,
@@ -67,15 +67,12 @@ fn firm_from_parts(
     }
 }
 
-/// Build firms and people.
-pub fn populate(model: &mut Model, s: &Scenario) {
+/// The scenario's named firms, in file order (a firm named in a shock is found by its
+/// position), and the holdings that own them, in order of first appearance.
+fn named_firms(model: &mut Model, s: &Scenario) {
     let f = s.file();
-    let scale = model.scale;
-    let seed = model.seed;
-    let start = model.month;
+    let (scale, start) = (model.scale, model.month);
     let mut holdings: HashMap<String, HoldingId> = HashMap::new();
-
-    // Named firms.
     for (fs, named) in f.firm.iter().zip(s.params().named_firms()) {
         let town = named.town.index();
         let mut firm = firm_from_parts(
@@ -104,8 +101,11 @@ pub fn populate(model: &mut Model, s: &Scenario) {
         holding_names[i.index()] = name;
     }
     model.holdings = holding_names;
+}
 
-    // Hub job pools for commuters.
+/// The job pools hubs offer commuters.
+fn hub_job_pools(model: &mut Model, f: &ScenarioFile) {
+    let (scale, start) = (model.scale, model.month);
     for (t, ts) in f.town.iter().enumerate() {
         if ts.kind == TownKind::Hub && ts.commuter_jobs > 0.0 {
             let mut firm = firm_from_parts(
@@ -127,6 +127,99 @@ pub fn populate(model: &mut Model, s: &Scenario) {
             model.firms.push(firm);
         }
     }
+}
+
+/// Generated firms of town `t` for the `employed` jobs its named firms leave, by the
+/// town's sector shares, with sizes from a truncated Pareto (Zipf) law and ages spread
+/// over the past.
+fn generated_firms(model: &mut Model, f: &ScenarioFile, t: usize, employed: usize) {
+    let (scale, seed, start) = (model.scale, model.seed, model.month);
+    let ts = &f.town[t];
+    let named: Vec<usize> = (0..model.firms.len())
+        .filter(|&i| model.firms[i].town.index() == t && model.firms[i].kind != FirmKind::Hub)
+        .collect();
+    let named_jobs: f64 = named.iter().map(|&i| model.firms[i].target).sum();
+    let remaining = (employed as f64 - named_jobs).max(0.0);
+    let shares: Vec<(Sector, f64)> = if ts.sector_shares.is_empty() {
+        vec![
+            (Sector::LocalServices, f.firms.default_local_services_share),
+            (Sector::PublicSector, f.firms.default_public_sector_share),
+        ]
+    } else {
+        let mut v: Vec<(Sector, f64)> = ts.sector_shares.iter().map(|(k, v)| (*k, *v)).collect();
+        v.sort_by_key(|(k, _)| k.index());
+        v
+    };
+    let p = &f.firms;
+    let mut size_rng = Stream::new(seed, Process::InitialFirms, t as u64, 0);
+    for (sector, share) in shares {
+        let mut jobs = (remaining * share).round();
+        while jobs >= 1.0 {
+            let u = size_rng.uniform().max(1e-12);
+            let size = (p.min_firm_size * u.powf(-1.0 / p.size_exponent))
+                .min(p.max_generated_firm_size)
+                .round()
+                .min(jobs)
+                .max(1.0);
+            jobs -= size;
+            let idx = model.firms.len();
+            let wage = ts.wage_krub * sector_wage(sector);
+            let kind = if size >= p.large_firm_min_workers {
+                FirmKind::Large
+            } else {
+                FirmKind::Sme
+            };
+            let mut firm = firm_from_parts(
+                format!("{} {} #{}", ts.name, sector.name(), idx + 1),
+                t,
+                sector,
+                kind,
+                Owner::Local,
+                size,
+                wage,
+                sector.default_markets(),
+                sector.default_import_share(),
+                false,
+                1.0 / scale,
+                start,
+                &f.firms,
+            );
+            // Start ages spread over the past, so young-firm policies do not hit everyone.
+            firm.born_month = start - (size_rng.uniform() * p.initial_firm_age_max_months) as i32;
+            model.firms.push(firm);
+        }
+    }
+}
+
+/// Headcounts from the workers placed, and every firm (but hub pools) in balance with
+/// the workforce it actually got.
+fn balance_firms(model: &mut Model, f: &ScenarioFile) {
+    for firm in model.firms.iter_mut() {
+        firm.workforce = 0;
+    }
+    for e in model.people.employer.iter().flatten() {
+        model.firms[e.index()].workforce += 1;
+    }
+    for firm in model.firms.iter_mut() {
+        if firm.kind != FirmKind::Hub {
+            let w = firm.workforce as f64;
+            firm.target = w;
+            firm.base_demand = firm.productivity * w;
+            firm.capital = f.firms.capital_months_of_output * firm.productivity * w;
+            firm.cash =
+                f.firms.initial_cash_months * w * firm.base_wage * (1.0 + f.firms.payroll_tax);
+        }
+    }
+}
+
+/// Build firms and people.
+pub fn populate(model: &mut Model, s: &Scenario) {
+    let f = s.file();
+    let scale = model.scale;
+    let seed = model.seed;
+    let start = model.month;
+    named_firms(model, s);
+    hub_job_pools(model, f);
 
     // People, town by town.
     let age_total: f64 = f.age_shares.iter().sum();
@@ -211,62 +304,7 @@ pub fn populate(model: &mut Model, s: &Scenario) {
 
         // Jobs: employed = labour force x (1 - unemployment).
         let employed = ((in_lf.len() as f64) * (1.0 - ts.unemployment_rate)).round() as usize;
-        let named: Vec<usize> = (0..model.firms.len())
-            .filter(|&i| model.firms[i].town.index() == t && model.firms[i].kind != FirmKind::Hub)
-            .collect();
-        let named_jobs: f64 = named.iter().map(|&i| model.firms[i].target).sum();
-        let remaining = (employed as f64 - named_jobs).max(0.0);
-        let shares: Vec<(Sector, f64)> = if ts.sector_shares.is_empty() {
-            vec![
-                (Sector::LocalServices, f.firms.default_local_services_share),
-                (Sector::PublicSector, f.firms.default_public_sector_share),
-            ]
-        } else {
-            let mut v: Vec<(Sector, f64)> =
-                ts.sector_shares.iter().map(|(k, v)| (*k, *v)).collect();
-            v.sort_by_key(|(k, _)| k.index());
-            v
-        };
-        let p = &f.firms;
-        let mut size_rng = Stream::new(seed, Process::Initialise, 1_000_000 + t as u64, 0);
-        for (sector, share) in shares {
-            let mut jobs = (remaining * share).round();
-            while jobs >= 1.0 {
-                let u = size_rng.uniform().max(1e-12);
-                let size = (p.min_firm_size * u.powf(-1.0 / p.size_exponent))
-                    .min(p.max_generated_firm_size)
-                    .round()
-                    .min(jobs)
-                    .max(1.0);
-                jobs -= size;
-                let idx = model.firms.len();
-                let wage = ts.wage_krub * sector_wage(sector);
-                let kind = if size >= p.large_firm_min_workers {
-                    FirmKind::Large
-                } else {
-                    FirmKind::Sme
-                };
-                let mut firm = firm_from_parts(
-                    format!("{} {} #{}", ts.name, sector.name(), idx + 1),
-                    t,
-                    sector,
-                    kind,
-                    Owner::Local,
-                    size,
-                    wage,
-                    sector.default_markets(),
-                    sector.default_import_share(),
-                    false,
-                    1.0 / scale,
-                    start,
-                    &f.firms,
-                );
-                // Start ages spread over the past, so young-firm policies do not hit everyone.
-                firm.born_month =
-                    start - (size_rng.uniform() * p.initial_firm_age_max_months) as i32;
-                model.firms.push(firm);
-            }
-        }
+        generated_firms(model, f, t, employed);
 
         // Job slots of this town's firms, shuffled, filled by the labour force.
         let mut slots: Vec<u32> = Vec::with_capacity(employed);
@@ -277,7 +315,7 @@ pub fn populate(model: &mut Model, s: &Scenario) {
                 }
             }
         }
-        let mut shuffle = Stream::new(seed, Process::Initialise, 2_000_000 + t as u64, 0);
+        let mut shuffle = Stream::new(seed, Process::JobSlots, t as u64, 0);
         for i in (1..in_lf.len()).rev() {
             let j = shuffle.below(i as u64 + 1) as usize;
             in_lf.swap(i, j);
@@ -290,23 +328,7 @@ pub fn populate(model: &mut Model, s: &Scenario) {
             model.people.wage[person] = (firm.base_wage * skill_wage[skill as usize]) as f32;
         }
     }
-    for firm in model.firms.iter_mut() {
-        firm.workforce = 0;
-    }
-    for e in model.people.employer.iter().flatten() {
-        model.firms[e.index()].workforce += 1;
-    }
-    for firm in model.firms.iter_mut() {
-        if firm.kind != FirmKind::Hub {
-            // Firms start in balance with the workforce they actually got.
-            let w = firm.workforce as f64;
-            firm.target = w;
-            firm.base_demand = firm.productivity * w;
-            firm.capital = f.firms.capital_months_of_output * firm.productivity * w;
-            firm.cash =
-                f.firms.initial_cash_months * w * firm.base_wage * (1.0 + f.firms.payroll_tax);
-        }
-    }
+    balance_firms(model, f);
     debug_assert_eq!(model.people.len(), model.people.serial.len());
     let _ = People::default;
 }
