@@ -18,7 +18,6 @@ use std::convert::Infallible;
 pub enum Process {
     Initialise = 1,
     Person = 2,
-    Newborn = 3,
     WorldPrice = 4,
     FirmDecision = 5,
     FirmEntry = 6,

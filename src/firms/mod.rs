@@ -30,6 +30,9 @@ pub enum Sector {
 }
 
 impl Sector {
+    /// Number of sectors.
+    pub const COUNT: usize = 10;
+
     /// All sectors, in output-column order.
     pub const ALL: [Sector; 10] = [
         Sector::Metallurgy,
