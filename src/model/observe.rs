@@ -238,6 +238,27 @@ impl Model {
         (hub_in, hub_out)
     }
 
+    /// Jobs in town `t` (agents) and the mean wage of its employed residents; for a hub,
+    /// its job pool for commuters and the wage it offers.
+    fn jobs_and_mean_wage(&self, t: usize, v: &MonthView<'_>) -> (u64, f64) {
+        if self.towns[t].is_hub {
+            let jobs = self
+                .firms
+                .iter()
+                .filter(|f| f.kind == FirmKind::Hub && f.town.index() == t)
+                .map(|f| f.workforce as u64)
+                .sum();
+            return (jobs, v.ctx.markets.hub_wage[t]);
+        }
+        let c = &v.result.towns[t];
+        let mean_wage = if c.employed > 0 {
+            c.wage_sum / c.employed as f64
+        } else {
+            0.0
+        };
+        (v.economy[t].jobs, mean_wage)
+    }
+
     /// One town's row of the month.
     fn town_row(&self, t: usize, v: &MonthView<'_>) -> TownRow {
         let inv = 1.0 / self.scale;
@@ -258,22 +279,7 @@ impl Model {
         } else {
             (c.in_migrants, c.out_migrants)
         };
-        let jobs = if is_hub {
-            self.firms
-                .iter()
-                .filter(|f| f.kind == FirmKind::Hub && f.town.index() == t)
-                .map(|f| f.workforce as u64)
-                .sum()
-        } else {
-            e.jobs
-        };
-        let mean_wage_krub = if is_hub {
-            v.ctx.markets.hub_wage[t]
-        } else if c.employed > 0 {
-            c.wage_sum / c.employed as f64
-        } else {
-            0.0
-        };
+        let (jobs, mean_wage_krub) = self.jobs_and_mean_wage(t, v);
         TownRow {
             town: town.name.clone(),
             is_hub,
