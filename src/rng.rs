@@ -11,21 +11,42 @@
 
 use std::convert::Infallible;
 
-/// The processes that draw random numbers. Each gets its own streams.
+/// The processes that draw random numbers. Each gets its own streams, keyed by
+/// `(seed, process, entity, month)`; the entity key of each process is documented
+/// below, and a process never packs other information into it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u64)]
 #[allow(missing_docs)]
 pub enum Process {
+    /// The initial residents of a town: age, sex, skill and savings. Entity: the town
+    /// index; month 0.
     Initialise = 1,
+    /// A person's month in the person pass: death, birth, education, migration, jobs.
+    /// Entity: the person's lifetime serial ([`crate::ids::PersonId`]).
     Person = 2,
     WorldPrice = 4,
     FirmDecision = 5,
     FirmEntry = 6,
-    HubMigration = 7,
     ClusterLinks = 8,
     Restructure = 9,
     Replicate = 10,
     Design = 11,
+    /// Migrants a hub sends to the agent towns this month: the Poisson count, then
+    /// each migrant's destination. Entity: the hub's town index.
+    HubOutflow = 30,
+    /// Migrants from the rest of the country into an agent town this month (a Poisson
+    /// count). Entity: the destination town index.
+    RestOfCountryInflow = 31,
+    /// Age, skill and sex of the in-migrants of one flow from outside the agent
+    /// population. Entity: the flow's index `destination * (towns + 1) + origin`
+    /// (origin: a town, or the rest of the country last).
+    ArrivalTraits = 32,
+    /// Sizes and start ages of a town's initial generated firms. Entity: the town
+    /// index; month 0.
+    InitialFirms = 33,
+    /// The shuffle that assigns a town's initial labour force to job slots. Entity: the
+    /// town index; month 0.
+    InitialJobs = 34,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -247,7 +268,7 @@ mod tests {
     #[test]
     fn works_with_rand_distr() {
         use rand_distr::{Distribution, Poisson};
-        let mut s = Stream::new(3, Process::HubMigration, 1, 1);
+        let mut s = Stream::new(3, Process::HubOutflow, 1, 1);
         let p = Poisson::new(4.0).unwrap();
         let x: f64 = (0..20_000).map(|_| p.sample(&mut s)).sum::<f64>() / 20_000.0;
         assert!((x - 4.0).abs() < 0.1);

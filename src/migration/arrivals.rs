@@ -81,7 +81,7 @@ fn hub_outflows(inp: &ArrivalInputs<'_>, towns: &mut [Town]) -> Vec<Vec<u64>> {
         let inflow: f64 = (0..n).map(|o| inp.od[o * nd + t] as f64).sum::<f64>() / inp.scale;
         pop += inflow;
         // Outflow to agent towns in proportion to their attractiveness and size, decreasing with distance.
-        let mut rng = Stream::new(inp.seed, Process::HubMigration, t as u64, inp.step);
+        let mut rng = Stream::new(inp.seed, Process::HubOutflow, t as u64, inp.step);
         let weights: Vec<(usize, f64)> = (0..n)
             .filter(|&m| !towns[m].is_hub)
             .map(|m| {
@@ -118,12 +118,7 @@ fn rest_of_country_inflow(inp: &ArrivalInputs<'_>, towns: &[Town], created: &mut
         if towns[t].is_hub {
             continue;
         }
-        let mut rng = Stream::new(
-            inp.seed,
-            Process::HubMigration,
-            (1 << 20) | t as u64,
-            inp.step,
-        );
+        let mut rng = Stream::new(inp.seed, Process::RestOfCountryInflow, t as u64, inp.step);
         let k = poisson(
             &mut rng,
             inp.f.migration.rest_of_country_inflow
@@ -190,8 +185,8 @@ fn create_people(
             if k == 0 {
                 continue;
             }
-            let key = (2 << 20) | ((t * nd + o) as u64);
-            let mut rng = Stream::new(inp.seed, Process::HubMigration, key, inp.step);
+            let flow = (t * nd + o) as u64;
+            let mut rng = Stream::new(inp.seed, Process::ArrivalTraits, flow, inp.step);
             for _ in 0..k {
                 let age_months = (draw_age_years(m, &mut rng) * 12.0) as i32;
                 let band = age_band((age_months / 12) as u32);
@@ -265,7 +260,7 @@ mod tests {
     #[test]
     fn arrival_ages_follow_the_parameters() {
         let mut p = Migration::default();
-        let mut rng = Stream::new(1, Process::HubMigration, 0, 0);
+        let mut rng = Stream::new(1, Process::ArrivalTraits, 0, 0);
         let n = 20_000;
         let ages: Vec<f64> = (0..n).map(|_| draw_age_years(&p, &mut rng)).collect();
         let share = |lo: f64, hi: f64| {
@@ -290,7 +285,7 @@ mod tests {
     #[test]
     fn arrival_skills_follow_the_parameters() {
         let p = Migration::default();
-        let mut rng = Stream::new(2, Process::HubMigration, 0, 0);
+        let mut rng = Stream::new(2, Process::ArrivalTraits, 0, 0);
         let n = 20_000;
         let mut k = [0usize; 3];
         for _ in 0..n {

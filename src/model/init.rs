@@ -336,7 +336,7 @@ pub fn populate(model: &mut Model, s: &Scenario) {
             v
         };
         let p = &f.firms;
-        let mut size_rng = Stream::new(seed, Process::Initialise, 1_000_000 + t as u64, 0);
+        let mut size_rng = Stream::new(seed, Process::InitialFirms, t as u64, 0);
         for (sector, share) in shares {
             let mut jobs = (remaining * share).round();
             while jobs >= 1.0 {
@@ -384,7 +384,7 @@ pub fn populate(model: &mut Model, s: &Scenario) {
                 }
             }
         }
-        let mut shuffle = Stream::new(seed, Process::Initialise, 2_000_000 + t as u64, 0);
+        let mut shuffle = Stream::new(seed, Process::InitialJobs, t as u64, 0);
         for i in (1..in_lf.len()).rev() {
             let j = shuffle.below(i as u64 + 1) as usize;
             in_lf.swap(i, j);
