@@ -11,25 +11,32 @@
 
 use std::convert::Infallible;
 
-/// The processes that draw random numbers. Each gets its own streams.
+/// The processes that draw random numbers. Each gets its own streams, keyed by
+/// `(seed, process, entity, month)`; the entity key of each process is documented
+/// below, and a process never packs other information into it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u64)]
-#[allow(missing_docs)]
 pub enum Process {
+    /// The initial residents of a town: age, sex, skill and savings. Entity: the town
+    /// index; month 0.
     Initialise = 1,
+    /// A person's month in the person pass: death, birth, education, migration, jobs.
+    /// Entity: the person's lifetime serial ([`crate::ids::PersonId`]).
     Person = 2,
-    Newborn = 3,
     /// A sector's world price innovation in a month. Entity: the sector index.
     WorldPrice = 4,
     /// A firm's month: its demand shock, stochastic rounding of vacancies and the
     /// modernisation trial. Entity: the firm index.
     FirmDecision = 5,
-    HubMigration = 7,
     /// A firm's partner tries for cluster links in a month. Entity: the firm index.
     ClusterLinks = 8,
     /// Which unit of a split giant a worker moves to. Entity: the person's serial.
     Restructure = 9,
+    /// A batch run's seed, derived from (master seed, scenario, point, replicate).
+    /// Entity: a hash of the scenario, point and replicate (see `batch::plan`).
     Replicate = 10,
+    /// Sweep designs (Latin hypercube, Morris) and bootstrap resamples of the sensitivity
+    /// indices. Entity and month: see `batch::design` and `batch::sensitivity`.
     Design = 11,
     /// Start-ups of a town in a month: their number, sectors and productivity. Entity:
     /// the town index.
@@ -47,6 +54,16 @@ pub enum Process {
     JobSlots = 24,
     /// Which cluster links break in a month (one stream for all links). Entity: 0.
     LinkBreaks = 25,
+    /// Migrants a hub sends to the agent towns this month: the Poisson count, then
+    /// each migrant's destination. Entity: the hub's town index.
+    HubOutflow = 30,
+    /// Migrants from the rest of the country into an agent town this month (a Poisson
+    /// count). Entity: the destination town index.
+    RestOfCountryInflow = 31,
+    /// Age, skill and sex of the in-migrants of one flow from outside the agent
+    /// population. Entity: the flow's index `destination * (towns + 1) + origin`
+    /// (origin: a town, or the rest of the country last).
+    ArrivalTraits = 32,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -268,7 +285,7 @@ mod tests {
     #[test]
     fn works_with_rand_distr() {
         use rand_distr::{Distribution, Poisson};
-        let mut s = Stream::new(3, Process::HubMigration, 1, 1);
+        let mut s = Stream::new(3, Process::HubOutflow, 1, 1);
         let p = Poisson::new(4.0).unwrap();
         let x: f64 = (0..20_000).map(|_| p.sample(&mut s)).sum::<f64>() / 20_000.0;
         assert!((x - 4.0).abs() < 0.1);

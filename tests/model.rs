@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use monotown::model::Model;
 use monotown::output::{Format, read_parquet, write_run};
-use monotown::people::GONE;
 use monotown::run::simulate;
 
 fn pool(threads: usize) -> rayon::ThreadPool {
@@ -62,7 +61,7 @@ fn firm_headcounts_equal_the_workers_employed_there_every_month() {
         m.step();
         let mut count = vec![0u32; m.firms.len()];
         for i in 0..m.people.len() {
-            if m.people.town[i] == GONE {
+            if m.people.town[i].is_none() {
                 assert!(m.people.employer[i].is_none(), "a gone person keeps a job");
                 continue;
             }

@@ -9,6 +9,10 @@
 //! parallel pass over people needs no locks and its result does not depend on scheduling.
 //! The offer comes from a firm drawn in proportion to its vacancies.
 
+use crate::firms::Firm;
+use crate::people::pass::TownCounts;
+use crate::scenario::Labour;
+
 /// One place a resident of a town can find work.
 #[derive(Debug, Clone, Copy)]
 pub struct JobOption {
@@ -27,8 +31,51 @@ pub struct LabourTables {
     pub options: Vec<Vec<JobOption>>,
     /// By work town: cumulative vacancy weights and firm indices.
     pub vacancy_cdf: Vec<Vec<(f32, u32)>>,
-    /// Offer probability per searcher by work town (diagnostic).
-    pub offer_probability: Vec<f64>,
+}
+
+/// This month's tables: searchers are last month's unemployed and on-the-job searchers
+/// by residence town (`last`), vacancies are the alive firms' open posts, and travel
+/// `hours` between towns (row-major n x n) include infrastructure policies.
+pub fn month_tables(
+    p: &Labour,
+    last: &[TownCounts],
+    firms: &[Firm],
+    hours: &[f64],
+) -> LabourTables {
+    let n = last.len();
+    let unemployed: Vec<f64> = last
+        .iter()
+        .map(|c| (c.labour_force - c.employed.min(c.labour_force)) as f64)
+        .collect();
+    let employed: Vec<f64> = last.iter().map(|c| c.employed as f64).collect();
+    let mut vacancies = vec![0.0; n];
+    let mut by_town: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
+    for (i, firm) in firms.iter().enumerate() {
+        if firm.alive && firm.vacancies > 0 {
+            vacancies[firm.town.index()] += firm.vacancies as f64;
+            by_town[firm.town.index()].push((i as u32, firm.vacancies));
+        }
+    }
+    let (options, _offer_probability) = offer_options(&MatchingInputs {
+        unemployed: &unemployed,
+        employed: &employed,
+        vacancies: &vacancies,
+        hours,
+        max_hours: p.commute_max_hours,
+        cost_per_hour: p.commute_cost_krub_per_hour,
+        on_the_job_search: p.on_the_job_search,
+        efficiency: p.matching_efficiency,
+        elasticity: p.matching_elasticity,
+        search_decay: p.commute_search_decay,
+    });
+    let vacancy_cdf = by_town
+        .into_iter()
+        .map(|v| vacancy_cdf(v.into_iter()))
+        .collect();
+    LabourTables {
+        options,
+        vacancy_cdf,
+    }
 }
 
 /// Inputs of the matching step, all in agents.

@@ -8,6 +8,12 @@
 //! also decides whether the considered move happens. A liquidity constraint stops adults
 //! whose savings do not cover the moving cost. The hazard of considering a move is higher
 //! for young adults and for the unemployed and poorly paid (Andrienko & Guriev 2004).
+//!
+//! The monthly tables are built in [`places`]; migrants from the aggregate hubs and the
+//! rest of the country, who are not agents before they arrive, in [`arrivals`].
+
+pub mod arrivals;
+pub mod places;
 
 use crate::scenario::Migration;
 
@@ -61,7 +67,7 @@ pub fn utility(
     if is_origin {
         u += p.stay_bonus;
     } else {
-        u -= p.beta_distance * (1.0 + km / 100.0).ln();
+        u -= p.beta_distance * (1.0 + km / p.distance_scale_km).ln();
         u += p.beta_network * (1.0 + network).ln();
     }
     if is_rest {
@@ -134,15 +140,16 @@ pub fn hazard(
     low_paid: bool,
     youth_multiplier: f32,
 ) -> f64 {
+    // Age breaks are whole years (the parameters are truncated).
     let age_mult = if age < school_age {
         p.child_multiplier
-    } else if age <= school_age + 1 {
+    } else if age <= school_age + p.hazard_study_extra_years as u32 {
         p.study_multiplier
-    } else if age < 30 {
+    } else if age < p.hazard_young_until_age as u32 {
         p.young_multiplier
-    } else if age < 40 {
+    } else if age < p.hazard_thirties_until_age as u32 {
         p.thirties_multiplier
-    } else if age < 60 {
+    } else if age < p.hazard_old_from_age as u32 {
         1.0
     } else {
         p.old_multiplier
@@ -154,7 +161,7 @@ pub fn hazard(
     if low_paid {
         h *= p.low_wage_multiplier;
     }
-    if (16..=30).contains(&age) {
+    if (p.youth_policy_min_age as u32..=p.youth_policy_max_age as u32).contains(&age) {
         h *= youth_multiplier as f64;
     }
     h

@@ -6,15 +6,97 @@
 //! town's sector shares. Workers are assigned to job slots in a shuffled order. Firms
 //! start in balance: productivity is set so that revenue covers costs with the initial
 //! margin, and base demand equals output.
+//!
+//! The geography (distances, travel times, the initial network ties between towns) is
+//! built here too.
 
 use std::collections::HashMap;
 
 use super::Model;
 use crate::firms::{Firm, FirmKind, Owner, Sector, balanced_productivity, sector_wage};
 use crate::ids::{FirmId, HoldingId, PersonId, TownId};
-use crate::people::{NewPerson, People, Skill};
+use crate::people::{NewPerson, Skill};
 use crate::rng::{Process, Stream};
 use crate::scenario::{Firms, Scenario, ScenarioFile, TownKind};
+use crate::towns::Town;
+
+/// Width of the scenario's age bands (`age_shares` are shares of 5-year bands).
+const AGE_SHARE_BAND_MONTHS: f64 = 60.0;
+
+/// The towns at the start.
+pub fn towns(f: &ScenarioFile) -> Vec<Town> {
+    f.town
+        .iter()
+        .map(|t| {
+            Town::new(
+                t.name.clone(),
+                t.kind == TownKind::Hub,
+                t.population,
+                t.wage_krub,
+                t.amenity,
+                t.housing_cost_krub,
+            )
+        })
+        .collect()
+}
+
+/// Distances `[from][to]` over towns plus the rest of the country (km) and travel hours
+/// between towns (n x n, before infrastructure policies). Pairs without a given
+/// distance are far (the rest-of-country distance), unless a common neighbour links them.
+pub fn distances(scenario: &Scenario) -> (Vec<f64>, Vec<f64>) {
+    let f = scenario.file();
+    let n = f.town.len();
+    let nd = n + 1;
+    let far = f.migration.rest_of_country_km;
+    let mut km = vec![far; nd * nd];
+    let mut hours = vec![f64::INFINITY; n * n];
+    for i in 0..nd {
+        km[i * nd + i] = 0.0;
+    }
+    for i in 0..n {
+        hours[i * n + i] = 0.0;
+    }
+    for d in scenario.params().distances() {
+        let (a, b) = (d.from.index(), d.to.index());
+        km[a * nd + b] = d.km;
+        km[b * nd + a] = d.km;
+        let h = d.hours;
+        hours[a * n + b] = h;
+        hours[b * n + a] = h;
+    }
+    // Pairs without a distance: through a common neighbour when one exists.
+    for a in 0..n {
+        for b in 0..n {
+            if a != b && km[a * nd + b] >= far {
+                let via = (0..n)
+                    .map(|c| km[a * nd + c] + km[c * nd + b])
+                    .fold(f64::INFINITY, f64::min);
+                if via < far {
+                    km[a * nd + b] = via;
+                    hours[a * n + b] = via / f.labour.travel_speed_kmh;
+                }
+            }
+        }
+    }
+    (km, hours)
+}
+
+/// Initial network stock `[origin][destination]` (real persons): a share of the
+/// destination's population, decaying with distance.
+pub fn initial_network(f: &ScenarioFile, km: &[f64]) -> Vec<f64> {
+    let n = f.town.len();
+    let nd = n + 1;
+    let mut network = vec![0.0; nd * nd];
+    for o in 0..n {
+        for d in 0..n {
+            if o != d {
+                network[o * nd + d] = f.migration.network_initial_share * f.town[d].population
+                    / (1.0 + km[o * nd + d] / f.migration.distance_scale_km);
+            }
+        }
+    }
+    network
+}
 
 fn firm_from_parts(
     name: String,
@@ -239,6 +321,10 @@ pub fn populate(model: &mut Model, s: &Scenario) {
         (d.pension_age_male * 12.0) as i32,
         (d.pension_age_female * 12.0) as i32,
     ];
+    let female_young_until = (d.initial_female_share_young_until_age * 12.0) as i32;
+    let female_old_from = (d.initial_female_share_old_from_age * 12.0) as i32;
+    let savings_min = f.labour.initial_savings_min_months;
+    let savings_spread = f.labour.initial_savings_spread_months;
     let skill_wage = [
         f.labour.wage_basic,
         f.labour.wage_vocational,
@@ -251,20 +337,20 @@ pub fn populate(model: &mut Model, s: &Scenario) {
         }
         let n = (ts.population * scale).round() as usize;
         let mut rng = Stream::new(seed, Process::Initialise, t as u64, 0);
-        let first = model.people.len();
         model.people.reserve(n);
         let mut in_lf = Vec::new();
         for _ in 0..n {
             let u = rng.uniform();
             let band = age_cdf.partition_point(|&c| c <= u).min(age_cdf.len() - 1);
-            let age_months = (band as f64 * 60.0 + rng.uniform() * 60.0) as i32;
+            let age_months = (band as f64 * AGE_SHARE_BAND_MONTHS
+                + rng.uniform() * AGE_SHARE_BAND_MONTHS) as i32;
             // Women outnumber men at older ages (Russia's mortality gap).
-            let p_female = if age_months < 30 * 12 {
-                0.49
-            } else if age_months < 60 * 12 {
-                0.53
+            let p_female = if age_months < female_young_until {
+                d.initial_female_share_young
+            } else if age_months < female_old_from {
+                d.initial_female_share_middle
             } else {
-                0.66
+                d.initial_female_share_old
             };
             let female = rng.uniform() < p_female;
             let schooled = age_months >= school;
@@ -296,11 +382,10 @@ pub fn populate(model: &mut Model, s: &Scenario) {
                     schooled,
                     employer: None,
                     wage: (ts.wage_krub * skill_wage[skill as usize]) as f32,
-                    savings: (ts.wage_krub * (1.0 + 6.0 * rng.uniform())) as f32,
+                    savings: (ts.wage_krub * (savings_min + savings_spread * rng.uniform())) as f32,
                 },
             );
         }
-        let _ = first;
 
         // Jobs: employed = labour force x (1 - unemployment).
         let employed = ((in_lf.len() as f64) * (1.0 - ts.unemployment_rate)).round() as usize;
@@ -330,5 +415,4 @@ pub fn populate(model: &mut Model, s: &Scenario) {
     }
     balance_firms(model, f);
     debug_assert_eq!(model.people.len(), model.people.serial.len());
-    let _ = People::default;
 }

@@ -2,7 +2,18 @@
 //!
 //! Records are kept as plain rows in memory (a run is a few thousand town-months) and
 //! turned into Parquet/CSV tables by `crate::output`. Counts are converted to real
-//! persons here (agents / scale), once.
+//! persons here (agents / scale), once. Observation only reads the model: the town
+//! dynamics it reports (income, budget, amenities, status) are updated by the towns
+//! phase before it.
+
+use super::{Context, Model};
+use crate::firms::{FirmKind, Sector};
+use crate::ids::ClusterId;
+use crate::migration::arrivals::Arrivals;
+use crate::people::pass::{PassResult, WAGE_BINS};
+use crate::scenario::REST_OF_COUNTRY;
+use crate::towns::economy::{KIND_COLUMNS, LocalEconomy};
+use crate::towns::month::median_wage;
 
 /// One town in one month.
 #[derive(Debug, Clone, Default)]
@@ -33,10 +44,10 @@ pub struct TownRow {
     pub hires: i64,
     pub separations: i64,
     pub firms: i64,
-    pub firms_kind: [i64; 4],
-    pub firms_sector: [i64; 10],
+    pub firms_kind: [i64; KIND_COLUMNS],
+    pub firms_sector: [i64; Sector::COUNT],
     pub emp_giant: i64,
-    pub emp_sector: [i64; 10],
+    pub emp_sector: [i64; Sector::COUNT],
     pub largest_employer_share: f64,
     pub diversification_index: f64,
     pub clusters: i64,
@@ -48,6 +59,7 @@ pub struct TownRow {
     pub budget_spending_krub: f64,
     pub budget_balance_krub: f64,
     pub monotown_status: bool,
+    /// Monotown category 1-3; 0 when the town is not a monotown.
     pub monotown_category: i32,
 }
 
@@ -125,4 +137,278 @@ pub struct Records {
     pub clusters: Vec<ClusterRow>,
     /// Events.
     pub events: Vec<EventRow>,
+}
+
+/// What one month's town rows are built from.
+struct MonthView<'a> {
+    ctx: &'a Context,
+    result: &'a PassResult,
+    arrivals: &'a Arrivals,
+    economy: &'a [LocalEconomy],
+    clusters_by_town: Vec<i64>,
+}
+
+impl Model {
+    /// Monthly town rows and this month's migration flows; in December the OD table
+    /// and the firm and cluster snapshots.
+    pub(super) fn observe(
+        &mut self,
+        ctx: &Context,
+        result: &PassResult,
+        arrivals: &Arrivals,
+        economy: &[LocalEconomy],
+    ) {
+        self.accumulate_od(result, arrivals);
+        let mut clusters_by_town = vec![0i64; self.towns.len()];
+        for c in &self.clusters.clusters {
+            clusters_by_town[c.town] += 1;
+        }
+        let view = MonthView {
+            ctx,
+            result,
+            arrivals,
+            economy,
+            clusters_by_town,
+        };
+        for t in 0..self.towns.len() {
+            let row = self.town_row(t, &view);
+            self.records.towns.push(row);
+        }
+        let (year, cal_month) = self.calendar();
+        if cal_month == 12 {
+            self.record_od_year(year);
+            let output: Vec<f64> = economy.iter().map(|e| e.output).collect();
+            self.snapshot_firms_and_clusters(year, &output);
+        }
+    }
+
+    /// Add this month's moves (person pass, then arrivals from outside) to the year's
+    /// origin-destination counts (real persons).
+    fn accumulate_od(&mut self, result: &PassResult, arrivals: &Arrivals) {
+        let n = self.towns.len();
+        let nd = n + 1;
+        let inv = 1.0 / self.scale;
+        for o in 0..n {
+            for d in 0..nd {
+                self.od_year[o * nd + d] += result.od[o * nd + d] as f64 * inv;
+                self.od_year_young[o * nd + d] += result.od_young[o * nd + d] as f64 * inv;
+            }
+        }
+        for t in 0..n {
+            for o in 0..nd {
+                self.od_year[o * nd + t] += arrivals.created[t][o] as f64 * inv;
+                self.od_year_young[o * nd + t] += arrivals.young[t][o] as f64 * inv;
+            }
+        }
+    }
+
+    /// The year's origin-destination rows, then reset the counts.
+    fn record_od_year(&mut self, year: i32) {
+        let names: Vec<String> = self
+            .towns
+            .iter()
+            .map(|t| t.name.clone())
+            .chain(std::iter::once(REST_OF_COUNTRY.to_string()))
+            .collect();
+        let nd = names.len();
+        for o in 0..nd {
+            for d in 0..nd {
+                let k = self.od_year[o * nd + d];
+                if k > 0.0 {
+                    self.records.od.push(OdRow {
+                        year,
+                        origin: names[o].clone(),
+                        destination: names[d].clone(),
+                        migrants: k.round() as i64,
+                        migrants_18_29: self.od_year_young[o * nd + d].round() as i64,
+                    });
+                }
+            }
+        }
+        self.od_year.iter_mut().for_each(|x| *x = 0.0);
+        self.od_year_young.iter_mut().for_each(|x| *x = 0.0);
+    }
+
+    /// Moves into and out of hub `t` (agents): hubs have no agents, so their moves are
+    /// the flows with the agent towns.
+    fn hub_moves(&self, t: usize, v: &MonthView<'_>) -> (u64, u64) {
+        let n = self.towns.len();
+        let nd = n + 1;
+        let hub_in = (0..n).map(|o| v.result.od[o * nd + t] as u64).sum();
+        let hub_out = (0..n).map(|m| v.arrivals.created[m][t]).sum();
+        (hub_in, hub_out)
+    }
+
+    /// Jobs in town `t` (agents) and the mean wage of its employed residents; for a hub,
+    /// its job pool for commuters and the wage it offers.
+    fn jobs_and_mean_wage(&self, t: usize, v: &MonthView<'_>) -> (u64, f64) {
+        if self.towns[t].is_hub {
+            let jobs = self
+                .firms
+                .iter()
+                .filter(|f| f.kind == FirmKind::Hub && f.town.index() == t)
+                .map(|f| f.workforce as u64)
+                .sum();
+            return (jobs, v.ctx.markets.hub_wage[t]);
+        }
+        let c = &v.result.towns[t];
+        let mean_wage = if c.employed > 0 {
+            c.wage_sum / c.employed as f64
+        } else {
+            0.0
+        };
+        (v.economy[t].jobs, mean_wage)
+    }
+
+    /// One town's row of the month.
+    fn town_row(&self, t: usize, v: &MonthView<'_>) -> TownRow {
+        let inv = 1.0 / self.scale;
+        let real = |x: u64| (x as f64 * inv).round() as i64;
+        let (year, month) = self.calendar();
+        let c = &v.result.towns[t];
+        let e = &v.economy[t];
+        let town = &self.towns[t];
+        let is_hub = town.is_hub;
+        let population_real = if is_hub {
+            town.hub_population
+        } else {
+            c.population() as f64 * inv
+        };
+        let unemployed = c.labour_force.saturating_sub(c.employed);
+        let (in_migrants, out_migrants) = if is_hub {
+            self.hub_moves(t, v)
+        } else {
+            (c.in_migrants, c.out_migrants)
+        };
+        let (jobs, mean_wage_krub) = self.jobs_and_mean_wage(t, v);
+        TownRow {
+            town: town.name.clone(),
+            is_hub,
+            year,
+            month,
+            population: population_real.round() as i64,
+            pop_band: c.pop_band.map(real),
+            pop_skill: c.pop_skill.map(real),
+            labour_force: real(c.labour_force),
+            employed: real(c.employed),
+            unemployed: real(unemployed),
+            unemployment_rate: if c.labour_force > 0 {
+                unemployed as f64 / c.labour_force as f64
+            } else {
+                0.0
+            },
+            vacancies: real(e.vacancies),
+            jobs: real(jobs),
+            mean_wage_krub,
+            median_wage_krub: median_wage(&v.result.wage_hist[t * WAGE_BINS..(t + 1) * WAGE_BINS]),
+            births: real(c.births),
+            deaths: real(c.deaths),
+            in_migrants: real(in_migrants),
+            out_migrants: real(out_migrants),
+            out_band: c.out_band.map(real),
+            commuters_out: real(c.commuters_out),
+            commuters_in: real(v.result.commuters_in[t]),
+            hires: real(c.hires),
+            separations: real(c.separations),
+            firms: e.firms.round() as i64,
+            firms_kind: e.firms_kind.map(|x| x.round() as i64),
+            firms_sector: e.firms_sector.map(|x| x.round() as i64),
+            emp_giant: real(e.emp_giant),
+            emp_sector: e.emp_sector.map(real),
+            largest_employer_share: e.largest_employer_share(),
+            diversification_index: e.diversification(),
+            clusters: v.clusters_by_town[t],
+            cluster_employment: real(e.cluster_employment),
+            cluster_output_share: if e.output > 0.0 {
+                e.cluster_output / e.output
+            } else {
+                0.0
+            },
+            amenity_index: town.amenity,
+            housing_cost_krub: town.housing,
+            budget_revenue_krub: town.revenue,
+            budget_spending_krub: town.spending,
+            budget_balance_krub: town.budget_balance,
+            monotown_status: town.is_monotown(),
+            monotown_category: town.category_code(),
+        }
+    }
+
+    /// Yearly snapshot rows of the alive firms and the clusters.
+    fn snapshot_firms_and_clusters(&mut self, year: i32, town_output: &[f64]) {
+        let inv = 1.0 / self.scale;
+        for (i, f) in self.firms.iter().enumerate() {
+            if !f.alive {
+                continue;
+            }
+            // A generated firm stands for 1/scale real firms of its own size.
+            let per_firm = f.workforce as f64 * inv / f.weight.max(1.0);
+            self.records.firms.push(FirmRow {
+                year,
+                firm_id: (i + 1) as u32,
+                name: f.name.clone(),
+                town: self.towns[f.town.index()].name.clone(),
+                sector: f.sector.name(),
+                kind: f.kind.name(),
+                owner: f.owner.name(),
+                workforce: per_firm.round() as i64,
+                represents: f.weight,
+                wage_krub: f.base_wage,
+                productivity: f.productivity,
+                capital_krub: f.capital * inv / f.weight.max(1.0),
+                output_krub: f.output * inv / f.weight.max(1.0),
+                profit_krub: f.profit * inv / f.weight.max(1.0),
+                modernisation_stage: f.modernisation as i32,
+                export_share: f.export_share,
+                import_share: f.import_share,
+                cluster_id: f.cluster.map(ClusterId::get),
+                age_months: self.month - f.born_month,
+            });
+        }
+        for c in &self.clusters.clusters {
+            let employment: u64 = c
+                .members
+                .iter()
+                .map(|&m| self.firms[m.index()].workforce as u64)
+                .sum();
+            let out: f64 = c
+                .members
+                .iter()
+                .map(|&m| self.firms[m.index()].output)
+                .sum();
+            let mut sectors: Vec<&str> = c
+                .members
+                .iter()
+                .map(|&m| self.firms[m.index()].sector.name())
+                .collect();
+            sectors.sort_unstable();
+            sectors.dedup();
+            let members: f64 = c
+                .members
+                .iter()
+                .map(|&m| self.firms[m.index()].weight)
+                .sum();
+            self.records.clusters.push(ClusterRow {
+                year,
+                town: self.towns[c.town].name.clone(),
+                cluster_id: c.id.get(),
+                members: members.round() as i64,
+                employment: (employment as f64 * inv).round() as i64,
+                // Share of the output of the towns its members are in (a cluster can
+                // span an agglomeration), so it never exceeds 1.
+                output_share: {
+                    let mut towns: Vec<usize> = c
+                        .members
+                        .iter()
+                        .map(|&m| self.firms[m.index()].town.index())
+                        .collect();
+                    towns.sort_unstable();
+                    towns.dedup();
+                    let base: f64 = towns.iter().map(|&t| town_output[t]).sum();
+                    if base > 0.0 { out / base } else { 0.0 }
+                },
+                sectors: sectors.join(","),
+            });
+        }
+    }
 }

@@ -28,21 +28,25 @@ pub fn annual_mortality(d: &Demography, age: u32, female: bool) -> f64 {
 /// The male excess is largest at working ages and fades at old ages, as in Russian life tables.
 fn male_ratio(d: &Demography, age: f64) -> f64 {
     let r = d.male_mortality_ratio;
-    if age < 15.0 {
-        1.0 + (r - 1.0) * 0.25
-    } else if age < 65.0 {
+    if age < d.male_excess_adult_from_age {
+        1.0 + (r - 1.0) * d.male_excess_child_share
+    } else if age < d.male_excess_fade_from_age {
         r
     } else {
-        1.0 + (r - 1.0) * (1.0 - ((age - 65.0) / 30.0).min(1.0)) * 0.8 + 0.1
+        1.0 + (r - 1.0)
+            * (1.0 - ((age - d.male_excess_fade_from_age) / d.male_excess_fade_years).min(1.0))
+            * d.male_excess_old_share
+            + d.male_excess_oldest
     }
 }
 
 /// Annual fertility rate of a woman aged `age` at total fertility `tfr`.
 pub fn annual_fertility(d: &Demography, age: u32, tfr: f64) -> f64 {
-    if !(15..=49).contains(&age) {
+    let fertile = d.fertility_min_age as u32..=d.fertility_max_age as u32;
+    if !fertile.contains(&age) {
         return 0.0;
     }
-    let norm: f64 = (15..=49).map(|a| gaussian(d, a as f64 + 0.5)).sum();
+    let norm: f64 = fertile.map(|a| gaussian(d, a as f64 + 0.5)).sum();
     tfr * gaussian(d, age as f64 + 0.5) / norm
 }
 

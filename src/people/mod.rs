@@ -2,18 +2,16 @@
 //!
 //! Each person is 26 bytes spread over one `Vec` per field, so the monthly pass streams
 //! through memory and never allocates per person. Dead people and people who left the
-//! modelled towns are marked with [`GONE`] and compacted away when they pile up.
+//! modelled towns have no town (`None`) and are compacted away when they pile up.
 //!
-//! The monthly pass over people is in [`pass`]; the demographic rate tables in
-//! [`demography`].
+//! The monthly pass over people is in [`pass`]; what it reads each month and the
+//! newborns it returns in [`month`]; the demographic rate tables in [`demography`].
 
 pub mod demography;
+pub mod month;
 pub mod pass;
 
 use crate::ids::{FirmId, PersonId, TownId};
-
-/// Town value of a person who died or left the modelled towns.
-pub const GONE: u16 = u16::MAX;
 
 /// Skill levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,10 +65,8 @@ pub struct People {
     pub serial: Vec<u32>,
     /// Month of birth (absolute month index `year*12 + month-1`).
     pub birth_month: Vec<i32>,
-    /// Town of residence, or [`GONE`].
-    pub town: Vec<u16>,
-    /// Town of origin (first modelled residence), for network ties.
-    pub home_town: Vec<u16>,
+    /// Town of residence; `None` once the person died or left the modelled towns.
+    pub town: Vec<Option<TownId>>,
     /// Employer, if any.
     pub employer: Vec<Option<FirmId>>,
     /// Sex, skill and schooling bits ([`flag`]).
@@ -81,7 +77,7 @@ pub struct People {
     pub wage: Vec<f32>,
     /// Savings (thousand RUB).
     pub savings: Vec<f32>,
-    /// Slots marked [`GONE`] since the last compaction.
+    /// Slots emptied (town `None`) since the last compaction.
     pub gone: usize,
 }
 
@@ -123,14 +119,13 @@ impl People {
     }
 
     /// Bytes of state per person (sum of the field sizes).
-    pub const BYTES_PER_PERSON: usize = 4 + 4 + 2 + 2 + 4 + 1 + 1 + 4 + 4;
+    pub const BYTES_PER_PERSON: usize = 4 + 4 + 4 + 4 + 1 + 1 + 4 + 4;
 
     /// Reserve room for `n` more people.
     pub fn reserve(&mut self, n: usize) {
         self.serial.reserve(n);
         self.birth_month.reserve(n);
         self.town.reserve(n);
-        self.home_town.reserve(n);
         self.employer.reserve(n);
         self.flags.reserve(n);
         self.months_unemployed.reserve(n);
@@ -142,8 +137,7 @@ impl People {
     pub fn push(&mut self, id: PersonId, p: NewPerson) {
         self.serial.push(id.0);
         self.birth_month.push(p.birth_month);
-        self.town.push(p.town.0);
-        self.home_town.push(p.town.0);
+        self.town.push(Some(p.town));
         self.employer.push(p.employer);
         let mut f = 0u8;
         if p.female {
@@ -162,7 +156,7 @@ impl People {
     /// Drop gone people, keeping the order of the rest (so results do not depend on
     /// when compaction runs).
     pub fn compact(&mut self) {
-        let keep: Vec<bool> = self.town.iter().map(|&t| t != GONE).collect();
+        let keep: Vec<bool> = self.town.iter().map(Option::is_some).collect();
         fn retain<T: Copy + Send>(v: &mut Vec<T>, keep: &[bool]) {
             let mut j = 0;
             for i in 0..v.len() {
@@ -178,7 +172,6 @@ impl People {
         rayon::scope(|s| {
             s.spawn(|_| retain(&mut self.serial, k));
             s.spawn(|_| retain(&mut self.birth_month, k));
-            s.spawn(|_| retain(&mut self.home_town, k));
             s.spawn(|_| retain(&mut self.employer, k));
             s.spawn(|_| retain(&mut self.flags, k));
             s.spawn(|_| retain(&mut self.months_unemployed, k));
@@ -195,7 +188,6 @@ impl People {
         let mut serial = self.serial.as_mut_slice();
         let mut birth = self.birth_month.as_mut_slice();
         let mut town = self.town.as_mut_slice();
-        let mut home = self.home_town.as_mut_slice();
         let mut employer = self.employer.as_mut_slice();
         let mut flags = self.flags.as_mut_slice();
         let mut mu = self.months_unemployed.as_mut_slice();
@@ -216,7 +208,6 @@ impl People {
                 serial: take!(serial),
                 birth_month: take!(birth),
                 town: take!(town),
-                home_town: take!(home),
                 employer: take!(employer),
                 flags: take!(flags),
                 months_unemployed: take!(mu),
@@ -236,8 +227,7 @@ pub struct PeopleChunk<'a> {
     pub start: usize,
     pub serial: &'a mut [u32],
     pub birth_month: &'a mut [i32],
-    pub town: &'a mut [u16],
-    pub home_town: &'a mut [u16],
+    pub town: &'a mut [Option<TownId>],
     pub employer: &'a mut [Option<FirmId>],
     pub flags: &'a mut [u8],
     pub months_unemployed: &'a mut [u8],
@@ -289,7 +279,6 @@ mod tests {
             serial,
             birth_month,
             town,
-            home_town,
             employer,
             flags,
             months_unemployed,
@@ -300,7 +289,6 @@ mod tests {
         let bytes = elem(serial)
             + elem(birth_month)
             + elem(town)
-            + elem(home_town)
             + elem(employer)
             + elem(flags)
             + elem(months_unemployed)
@@ -317,11 +305,12 @@ mod tests {
             p.push(PersonId(i), person(i as u16));
         }
         for i in [0, 3, 4, 9] {
-            p.town[i] = GONE;
+            p.town[i] = None;
         }
         p.compact();
         assert_eq!(p.serial, vec![1, 2, 5, 6, 7, 8]);
-        assert_eq!(p.town, vec![1, 2, 5, 6, 7, 8]);
+        let towns: Vec<u16> = p.town.iter().map(|t| t.unwrap().0).collect();
+        assert_eq!(towns, vec![1, 2, 5, 6, 7, 8]);
         assert_eq!(p.flags.len(), 6);
         assert_eq!(p.flags[1] & flag::FEMALE, flag::FEMALE);
     }

@@ -10,8 +10,8 @@
 use rayon::prelude::*;
 
 use super::demography::RateTables;
-use super::{GONE, PeopleChunk, Skill, age_band, flag};
-use crate::ids::FirmId;
+use super::{PeopleChunk, Skill, age_band, flag};
+use crate::ids::{FirmId, TownId};
 use crate::markets::labour::{LabourTables, pick_firm, pick_option};
 use crate::migration::{MigrationTables, hazard, pick_destination};
 use crate::rng::{Process, Stream};
@@ -59,6 +59,8 @@ pub struct PassContext<'a> {
     pub study_months: i32,
     /// Share of girls among births.
     pub female_birth_share: f32,
+    /// Age of majority in years: adults pay for their moves and count in the skill totals.
+    pub adult_age: u32,
     /// Probabilities of choosing vocational and higher education.
     pub education: [f32; 2],
     /// Labour-market tables.
@@ -141,10 +143,6 @@ pub struct TownCounts {
     pub hires: u64,
     /// Separations of residents.
     pub separations: u64,
-    /// Moves prevented by the liquidity constraint.
-    pub liquidity_constrained: u64,
-    /// Sum of savings.
-    pub savings_sum: f64,
 }
 
 impl TownCounts {
@@ -166,13 +164,20 @@ impl TownCounts {
         self.commuters_out += o.commuters_out;
         self.hires += o.hires;
         self.separations += o.separations;
-        self.liquidity_constrained += o.liquidity_constrained;
-        self.savings_sum += o.savings_sum;
     }
 
     /// Residents.
     pub fn population(&self) -> u64 {
         self.pop_band.iter().sum()
+    }
+
+    /// Unemployment as `1 - employed / labour force` (0 without a labour force).
+    pub fn unemployment(&self) -> f64 {
+        if self.labour_force > 0 {
+            1.0 - self.employed as f64 / self.labour_force as f64
+        } else {
+            0.0
+        }
     }
 }
 
@@ -194,7 +199,7 @@ pub struct PassResult {
     /// The same for 18-29-year-olds.
     pub od_young: Vec<u32>,
     /// Newborns: (town, female), in chunk order.
-    pub newborns: Vec<(u16, bool)>,
+    pub newborns: Vec<(TownId, bool)>,
     /// People processed (alive in a modelled town at the start of the month).
     pub processed: u64,
     /// People who died or left the modelled towns this month (slots marked gone).
@@ -306,257 +311,340 @@ fn hazard_table(ctx: &PassContext<'_>) -> Vec<f32> {
 /// because the floating-point sums must be added in a fixed order.
 struct ChunkTowns {
     towns: Vec<TownCounts>,
-    newborns: Vec<(u16, bool)>,
+    newborns: Vec<(TownId, bool)>,
+}
+
+/// One person during their month in the pass: what the steps below read and change.
+struct PersonMonth {
+    /// Index in the chunk.
+    i: usize,
+    /// The person's stream this month.
+    rng: Stream,
+    /// Age in months and in whole years at the start of the month.
+    age_months: i32,
+    age: u32,
+    /// Sex, skill and schooling bits ([`flag`]), written back at the end.
+    flags: u8,
+    female: bool,
+    /// Town of residence (changes when the person moves between agent towns).
+    town: usize,
+    /// Sex of a baby born this month, if any.
+    newborn_female: Option<bool>,
 }
 
 /// One chunk of people. Order-free integer counts (per firm, histograms,
 /// origin-destination) go to `out`, shared by the chunks of one rayon fold; town
 /// counters and newborns are returned.
 fn run_chunk(
-    c: PeopleChunk<'_>,
+    mut c: PeopleChunk<'_>,
     ctx: &PassContext<'_>,
     hazards: &[f32],
     out: &mut PassResult,
 ) -> ChunkTowns {
-    let n_dest = ctx.migration.n_dest;
     let mut towns = vec![TownCounts::default(); ctx.n_towns];
     let mut newborns = Vec::new();
     let rng_base = crate::rng::base_key(ctx.seed, Process::Person, ctx.step);
     for i in 0..c.town.len() {
-        let town0 = c.town[i];
-        if town0 == GONE {
+        let Some(town0) = c.town[i] else {
             continue;
-        }
-        out.processed += 1;
-        let mut rng = Stream::for_entity(rng_base, c.serial[i] as u64);
-        let age_months = ctx.month - c.birth_month[i];
-        let age = (age_months.max(0) / 12) as u32;
-        let flags = c.flags[i];
-        let female = flags & flag::FEMALE != 0;
-        let mut town = town0 as usize;
-
-        // --- Demography: death, then births to women of fertile age.
-        let age_idx = (age as usize).min(ctx.rates.death_male.len() - 1);
-        let deaths = if female {
-            &ctx.rates.death_female
-        } else {
-            &ctx.rates.death_male
         };
-        let p_death = deaths[age_idx];
-        // One 64-bit draw decides death, whether a move is considered, and a birth.
-        let [u_death, u_move, u_birth] = rng.three_uniforms_f32();
-        if u_death < p_death {
-            towns[town].deaths += 1;
-            c.town[i] = GONE;
+        out.processed += 1;
+        let age_months = ctx.month - c.birth_month[i];
+        let flags = c.flags[i];
+        let mut p = PersonMonth {
+            i,
+            rng: Stream::for_entity(rng_base, c.serial[i] as u64),
+            age_months,
+            age: (age_months.max(0) / 12) as u32,
+            flags,
+            female: flags & flag::FEMALE != 0,
+            town: town0.index(),
+            newborn_female: None,
+        };
+        // --- Demography: death, then births to women of fertile age.
+        let Some(u_move) = survive_and_give_birth(&mut p, ctx) else {
+            towns[p.town].deaths += 1;
+            c.town[i] = None;
             c.employer[i] = None;
             out.gone += 1;
             continue;
-        }
-        // A birth is counted in the mother's end-of-month town (below), so the
-        // population accounting identity holds town by town. Men get probability 0
-        // (no data-dependent branch on sex here).
-        let mut newborn_female: Option<bool> = None;
-        let p_birth = ctx.rates.birth[age_idx] * f32::from(u8::from(female));
-        if u_birth < p_birth {
-            newborn_female = Some(rng.uniform_f32() < ctx.female_birth_share);
-        }
-
-        // --- Schooling: the education choice at school-leaving age.
-        let mut flags = flags;
-        if flags & flag::SCHOOLED == 0 && age_months >= ctx.school_age_months {
-            let u = rng.uniform_f32();
-            let skill = if u < ctx.education[1] {
-                Skill::Higher
-            } else if u < ctx.education[1] + ctx.education[0] {
-                Skill::Vocational
-            } else {
-                Skill::Basic
-            };
-            flags =
-                (flags & !flag::SKILL_MASK) | ((skill as u8) << flag::SKILL_SHIFT) | flag::SCHOOLED;
-        }
-        let skill = Skill::from_code(flags >> flag::SKILL_SHIFT);
-
+        };
+        choose_education(&mut p, ctx);
         // --- Migration: hazard, destination choice, liquidity constraint.
-        let employed_before = c.employer[i].is_some();
-        let low_paid = employed_before && c.wage[i] < ctx.migration.low_wage[town];
-        let working_age = age_months >= ctx.entry_age_months
-            && age_months < ctx.pension_age_months[female as usize];
-        let unemployed = !employed_before && working_age;
-        let h = hazards[((town * HAZARD_AGES + (age as usize).min(HAZARD_AGES - 1)) * 2
-            + unemployed as usize)
-            * 2
-            + low_paid as usize];
-        if u_move < h {
-            let row = &ctx.migration.cdf
-                [(town * 3 + skill as usize) * n_dest..(town * 3 + skill as usize + 1) * n_dest];
-            let d = pick_destination(row, rng.uniform_f32());
-            if d != town {
-                let cost = ctx.migration.moving_cost[town * n_dest + d];
-                let adult = age >= 18;
-                if adult && c.savings[i] < cost {
-                    towns[town].liquidity_constrained += 1;
-                } else {
-                    if adult {
-                        c.savings[i] -= cost;
-                    }
-                    let band = age_band(age);
-                    let t = &mut towns[town];
-                    t.out_migrants += 1;
-                    t.out_band[band] += 1;
-                    out.od[town * n_dest + d] += 1;
-                    if band == 1 {
-                        out.od_young[town * n_dest + d] += 1;
-                    }
-                    if ctx.migration.keeps_agents[d] {
-                        towns[d].in_migrants += 1;
-                        if let Some(f) = c.employer[i] {
-                            let work = ctx.firms[f.index()].town as usize;
-                            if !ctx.reach[d * ctx.n_towns + work] {
-                                c.employer[i] = None;
-                                c.months_unemployed[i] = 0;
-                                towns[town].separations += 1;
-                            }
-                        }
-                        town = d;
-                        c.town[i] = d as u16;
-                    } else {
-                        if c.employer[i].take().is_some() {
-                            towns[town].separations += 1;
-                        }
-                        if newborn_female.is_some() {
-                            // The baby is born here and leaves with its mother.
-                            let t = &mut towns[town];
-                            t.births += 1;
-                            t.out_migrants += 1;
-                            t.out_band[0] += 1;
-                            out.od[town * n_dest + d] += 1;
-                        }
-                        c.town[i] = GONE;
-                        c.flags[i] = flags;
-                        out.gone += 1;
-                        continue;
-                    }
-                }
-            }
+        if !stay_or_move(&mut c, &mut p, u_move, ctx, hazards, &mut towns, out) {
+            continue;
         }
-
         // --- Labour market.
-        let pension = ctx.pension_age_months[female as usize];
-        let student = skill == Skill::Higher
-            && flags & flag::SCHOOLED != 0
-            && age_months < ctx.school_age_months + ctx.study_months;
-        let in_labour_force =
-            age_months >= ctx.entry_age_months && !student && age_months < pension;
-        let tc = &mut towns[town];
-        if !in_labour_force {
-            if c.employer[i].take().is_some() {
-                tc.separations += 1;
-            }
-        } else {
-            // Training upgrades skills of adults in the labour force.
-            let mut skill = skill;
-            let p_train = ctx.training[town];
-            if p_train > 0.0 && skill != Skill::Higher && rng.uniform_f32() < p_train {
-                skill = if skill == Skill::Basic {
-                    Skill::Vocational
-                } else {
-                    Skill::Higher
-                };
-                flags = (flags & !flag::SKILL_MASK) | ((skill as u8) << flag::SKILL_SHIFT);
-            }
-            let sw = ctx.skill_wage[skill as usize];
-            match c.employer[i] {
-                Some(f) => {
-                    let fi = f.index();
-                    // One draw decides separation and on-the-job search.
-                    let (u_quit, u_search) = rng.two_uniforms_f32();
-                    if u_quit < ctx.quit_rate + ctx.firms[fi].layoff {
-                        c.employer[i] = None;
-                        c.months_unemployed[i] = 0;
-                        tc.separations += 1;
-                    } else if u_search < ctx.on_the_job_search {
-                        // On-the-job search: switch for a clearly better net wage.
-                        let options = &ctx.labour.options[town];
-                        let (u_town, u_firm) = rng.two_uniforms_f32();
-                        if let Some(opt) = pick_option(options, u_town) {
-                            if let Some(nf) =
-                                pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], u_firm)
-                            {
-                                let current_net =
-                                    ctx.firms[fi].wage * sw - commute_cost(ctx, town, fi);
-                                let offer_net = ctx.firms[nf as usize].wage * sw - opt.commute_cost;
-                                if nf as usize != fi
-                                    && offer_net > current_net * (1.0 + ctx.switch_premium)
-                                {
-                                    c.employer[i] = Some(FirmId::from_index(nf as usize));
-                                    out.firm_hires[nf as usize] += 1;
-                                    tc.hires += 1;
-                                    tc.separations += 1;
-                                }
-                            }
-                        }
-                    }
-                }
-                None => {
-                    c.months_unemployed[i] = c.months_unemployed[i].saturating_add(1);
-                    let options = &ctx.labour.options[town];
-                    let (u_town, u_firm) = rng.two_uniforms_f32();
-                    if let Some(opt) = pick_option(options, u_town) {
-                        if let Some(nf) =
-                            pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], u_firm)
-                        {
-                            let offer_net = ctx.firms[nf as usize].wage * sw - opt.commute_cost;
-                            let reservation = (c.wage[i]
-                                * ctx.reservation_ratio
-                                * ctx.reservation_decay[c.months_unemployed[i] as usize])
-                                .max(ctx.benefit);
-                            if offer_net >= reservation {
-                                c.employer[i] = Some(FirmId::from_index(nf as usize));
-                                c.months_unemployed[i] = 0;
-                                out.firm_hires[nf as usize] += 1;
-                                tc.hires += 1;
-                            }
-                        }
-                    }
-                }
-            }
-            match c.employer[i] {
-                Some(f) => {
-                    let fi = f.index();
-                    let w = ctx.firms[fi].wage * sw;
-                    c.wage[i] = w;
-                    c.savings[i] += ctx.saving_rate * w;
-                    tc.employed += 1;
-                    tc.wage_sum += w as f64;
-                    out.wage_hist
-                        [town * WAGE_BINS + ctx.firms[fi].wage_bin[skill as usize] as usize] += 1;
-                    out.firm_workforce[fi] += 1;
-                    let work = ctx.firms[fi].town as usize;
-                    if work != town {
-                        tc.commuters_out += 1;
-                        out.commuters_in[work] += 1;
-                    }
-                }
-                None => {
-                    c.savings[i] = (c.savings[i] - ctx.dissaving).max(0.0);
-                }
-            }
-            tc.labour_force += 1;
+        let town = p.town;
+        work(&mut c, &mut p, ctx, &mut towns[town], out);
+        c.flags[i] = p.flags;
+        let tc = &mut towns[p.town];
+        tc.pop_band[age_band(p.age)] += 1;
+        if p.age >= ctx.adult_age {
+            tc.pop_skill[Skill::from_code(p.flags >> flag::SKILL_SHIFT) as usize] += 1;
         }
-        c.flags[i] = flags;
-        let tc = &mut towns[town];
-        tc.pop_band[age_band(age)] += 1;
-        if age >= 18 {
-            tc.pop_skill[Skill::from_code(flags >> flag::SKILL_SHIFT) as usize] += 1;
-        }
-        tc.savings_sum += c.savings[i] as f64;
-        if let Some(girl) = newborn_female {
+        if let Some(girl) = p.newborn_female {
             tc.births += 1;
-            newborns.push((town as u16, girl));
+            newborns.push((TownId(p.town as u16), girl));
         }
     }
     ChunkTowns { towns, newborns }
+}
+
+/// Death and births. Returns the uniform that decides whether a move is considered, or
+/// `None` if the person died.
+#[inline(always)]
+fn survive_and_give_birth(p: &mut PersonMonth, ctx: &PassContext<'_>) -> Option<f32> {
+    let age_idx = (p.age as usize).min(ctx.rates.death_male.len() - 1);
+    let deaths = if p.female {
+        &ctx.rates.death_female
+    } else {
+        &ctx.rates.death_male
+    };
+    let p_death = deaths[age_idx];
+    // One 64-bit draw decides death, whether a move is considered, and a birth.
+    let [u_death, u_move, u_birth] = p.rng.three_uniforms_f32();
+    if u_death < p_death {
+        return None;
+    }
+    // A birth is counted in the mother's end-of-month town, so the population
+    // accounting identity holds town by town. Men get probability 0 (no data-dependent
+    // branch on sex here).
+    let p_birth = ctx.rates.birth[age_idx] * f32::from(u8::from(p.female));
+    if u_birth < p_birth {
+        p.newborn_female = Some(p.rng.uniform_f32() < ctx.female_birth_share);
+    }
+    Some(u_move)
+}
+
+/// Schooling: the education choice at school-leaving age.
+#[inline(always)]
+fn choose_education(p: &mut PersonMonth, ctx: &PassContext<'_>) {
+    if p.flags & flag::SCHOOLED == 0 && p.age_months >= ctx.school_age_months {
+        let u = p.rng.uniform_f32();
+        let skill = if u < ctx.education[1] {
+            Skill::Higher
+        } else if u < ctx.education[1] + ctx.education[0] {
+            Skill::Vocational
+        } else {
+            Skill::Basic
+        };
+        p.flags =
+            (p.flags & !flag::SKILL_MASK) | ((skill as u8) << flag::SKILL_SHIFT) | flag::SCHOOLED;
+    }
+}
+
+/// Whether the person considers a move, where to, and whether they can pay for it.
+/// Returns `false` if they left the agent towns (their slot is emptied).
+#[inline(always)]
+fn stay_or_move(
+    c: &mut PeopleChunk<'_>,
+    p: &mut PersonMonth,
+    u_move: f32,
+    ctx: &PassContext<'_>,
+    hazards: &[f32],
+    towns: &mut [TownCounts],
+    out: &mut PassResult,
+) -> bool {
+    let (i, town, age) = (p.i, p.town, p.age);
+    let n_dest = ctx.migration.n_dest;
+    let skill = Skill::from_code(p.flags >> flag::SKILL_SHIFT);
+    let employed_before = c.employer[i].is_some();
+    let low_paid = employed_before && c.wage[i] < ctx.migration.low_wage[town];
+    let working_age = p.age_months >= ctx.entry_age_months
+        && p.age_months < ctx.pension_age_months[p.female as usize];
+    let unemployed = !employed_before && working_age;
+    let h = hazards[((town * HAZARD_AGES + (age as usize).min(HAZARD_AGES - 1)) * 2
+        + unemployed as usize)
+        * 2
+        + low_paid as usize];
+    let considers_moving = u_move < h;
+    if !considers_moving {
+        return true;
+    }
+    let row = &ctx.migration.cdf
+        [(town * 3 + skill as usize) * n_dest..(town * 3 + skill as usize + 1) * n_dest];
+    let d = pick_destination(row, p.rng.uniform_f32());
+    if d == town {
+        return true;
+    }
+    let cost = ctx.migration.moving_cost[town * n_dest + d];
+    let adult = age >= ctx.adult_age;
+    // Liquidity constraint: an adult whose savings do not cover the cost stays.
+    if adult && c.savings[i] < cost {
+        return true;
+    }
+    if adult {
+        c.savings[i] -= cost;
+    }
+    let band = age_band(age);
+    let t = &mut towns[town];
+    t.out_migrants += 1;
+    t.out_band[band] += 1;
+    out.od[town * n_dest + d] += 1;
+    if band == 1 {
+        out.od_young[town * n_dest + d] += 1;
+    }
+    if ctx.migration.keeps_agents[d] {
+        towns[d].in_migrants += 1;
+        if let Some(f) = c.employer[i] {
+            let work = ctx.firms[f.index()].town as usize;
+            if !ctx.reach[d * ctx.n_towns + work] {
+                c.employer[i] = None;
+                c.months_unemployed[i] = 0;
+                towns[town].separations += 1;
+            }
+        }
+        p.town = d;
+        c.town[i] = Some(TownId(d as u16));
+        return true;
+    }
+    if c.employer[i].take().is_some() {
+        towns[town].separations += 1;
+    }
+    if p.newborn_female.is_some() {
+        // The baby is born here and leaves with its mother.
+        let t = &mut towns[town];
+        t.births += 1;
+        t.out_migrants += 1;
+        t.out_band[0] += 1;
+        out.od[town * n_dest + d] += 1;
+    }
+    c.town[i] = None;
+    c.flags[i] = p.flags;
+    out.gone += 1;
+    false
+}
+
+/// The labour market for one resident: leaving the labour force, training, separations,
+/// search on and off the job, then wages and savings.
+#[inline(always)]
+fn work(
+    c: &mut PeopleChunk<'_>,
+    p: &mut PersonMonth,
+    ctx: &PassContext<'_>,
+    tc: &mut TownCounts,
+    out: &mut PassResult,
+) {
+    let i = p.i;
+    let skill = Skill::from_code(p.flags >> flag::SKILL_SHIFT);
+    let pension = ctx.pension_age_months[p.female as usize];
+    let student = skill == Skill::Higher
+        && p.flags & flag::SCHOOLED != 0
+        && p.age_months < ctx.school_age_months + ctx.study_months;
+    let in_labour_force =
+        p.age_months >= ctx.entry_age_months && !student && p.age_months < pension;
+    if !in_labour_force {
+        if c.employer[i].take().is_some() {
+            tc.separations += 1;
+        }
+        return;
+    }
+    // Training upgrades skills of adults in the labour force.
+    let mut skill = skill;
+    let p_train = ctx.training[p.town];
+    if p_train > 0.0 && skill != Skill::Higher && p.rng.uniform_f32() < p_train {
+        skill = if skill == Skill::Basic {
+            Skill::Vocational
+        } else {
+            Skill::Higher
+        };
+        p.flags = (p.flags & !flag::SKILL_MASK) | ((skill as u8) << flag::SKILL_SHIFT);
+    }
+    let sw = ctx.skill_wage[skill as usize];
+    match c.employer[i] {
+        Some(f) => keep_or_switch_job(c, p, f.index(), sw, ctx, tc, out),
+        None => look_for_a_job(c, p, sw, ctx, tc, out),
+    }
+    match c.employer[i] {
+        Some(f) => {
+            let fi = f.index();
+            let w = ctx.firms[fi].wage * sw;
+            c.wage[i] = w;
+            c.savings[i] += ctx.saving_rate * w;
+            tc.employed += 1;
+            tc.wage_sum += w as f64;
+            out.wage_hist[p.town * WAGE_BINS + ctx.firms[fi].wage_bin[skill as usize] as usize] +=
+                1;
+            out.firm_workforce[fi] += 1;
+            let work = ctx.firms[fi].town as usize;
+            if work != p.town {
+                tc.commuters_out += 1;
+                out.commuters_in[work] += 1;
+            }
+        }
+        None => {
+            c.savings[i] = (c.savings[i] - ctx.dissaving).max(0.0);
+        }
+    }
+    tc.labour_force += 1;
+}
+
+/// An employed person: separation, or on-the-job search for a clearly better net wage.
+#[inline(always)]
+fn keep_or_switch_job(
+    c: &mut PeopleChunk<'_>,
+    p: &mut PersonMonth,
+    fi: usize,
+    sw: f32,
+    ctx: &PassContext<'_>,
+    tc: &mut TownCounts,
+    out: &mut PassResult,
+) {
+    let (i, town) = (p.i, p.town);
+    // One draw decides separation and on-the-job search.
+    let (u_quit, u_search) = p.rng.two_uniforms_f32();
+    if u_quit < ctx.quit_rate + ctx.firms[fi].layoff {
+        c.employer[i] = None;
+        c.months_unemployed[i] = 0;
+        tc.separations += 1;
+    } else if u_search < ctx.on_the_job_search {
+        let options = &ctx.labour.options[town];
+        let (u_town, u_firm) = p.rng.two_uniforms_f32();
+        if let Some(opt) = pick_option(options, u_town) {
+            if let Some(nf) = pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], u_firm) {
+                let current_net = ctx.firms[fi].wage * sw - commute_cost(ctx, town, fi);
+                let offer_net = ctx.firms[nf as usize].wage * sw - opt.commute_cost;
+                if nf as usize != fi && offer_net > current_net * (1.0 + ctx.switch_premium) {
+                    c.employer[i] = Some(FirmId::from_index(nf as usize));
+                    out.firm_hires[nf as usize] += 1;
+                    tc.hires += 1;
+                    tc.separations += 1;
+                }
+            }
+        }
+    }
+}
+
+/// An unemployed person: an offer, accepted if its net wage beats the reservation wage.
+#[inline(always)]
+fn look_for_a_job(
+    c: &mut PeopleChunk<'_>,
+    p: &mut PersonMonth,
+    sw: f32,
+    ctx: &PassContext<'_>,
+    tc: &mut TownCounts,
+    out: &mut PassResult,
+) {
+    let i = p.i;
+    c.months_unemployed[i] = c.months_unemployed[i].saturating_add(1);
+    let options = &ctx.labour.options[p.town];
+    let (u_town, u_firm) = p.rng.two_uniforms_f32();
+    if let Some(opt) = pick_option(options, u_town) {
+        if let Some(nf) = pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], u_firm) {
+            let offer_net = ctx.firms[nf as usize].wage * sw - opt.commute_cost;
+            let reservation = (c.wage[i]
+                * ctx.reservation_ratio
+                * ctx.reservation_decay[c.months_unemployed[i] as usize])
+                .max(ctx.benefit);
+            if offer_net >= reservation {
+                c.employer[i] = Some(FirmId::from_index(nf as usize));
+                c.months_unemployed[i] = 0;
+                out.firm_hires[nf as usize] += 1;
+                tc.hires += 1;
+            }
+        }
+    }
 }
 
 #[inline(always)]

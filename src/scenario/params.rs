@@ -126,6 +126,34 @@ param_block! {
         higher_share_trend: f64 = 0.012, [-0.1, 0.1], "share/year", "HE enrolment rose from ~20% to ~55% of cohorts 1990-2010";
         /// Ceiling of the higher-education share.
         higher_share_max: f64 = 0.55, [0.0, 1.0], "share", "as above";
+        /// Male excess mortality of children (under `male_excess_adult_from_age`), as a share of the adult excess (`male_mortality_ratio - 1`).
+        male_excess_child_share: f64 = 0.25, [0.0, 2.0], "share", "assumption (was a literal in code): shape of HMD Russia male/female ratios";
+        /// Age from which the full adult male excess applies.
+        male_excess_adult_from_age: f64 = 15.0, [0.0, 120.0], "years", "assumption (was a literal in code): as above";
+        /// Age from which the male excess fades.
+        male_excess_fade_from_age: f64 = 65.0, [0.0, 120.0], "years", "assumption (was a literal in code): as above";
+        /// Years over which the male excess fades to its oldest-age level.
+        male_excess_fade_years: f64 = 30.0, [1.0, 120.0], "years", "assumption (was a literal in code): as above";
+        /// Share of the adult male excess that takes part in the fade at old ages.
+        male_excess_old_share: f64 = 0.8, [0.0, 2.0], "share", "assumption (was a literal in code): as above";
+        /// Male excess (ratio minus 1) added at old ages, left at the oldest ages.
+        male_excess_oldest: f64 = 0.1, [0.0, 5.0], "ratio", "assumption (was a literal in code): as above";
+        /// Youngest age (whole years) of the fertility schedule.
+        fertility_min_age: f64 = 15.0, [10.0, 60.0], "whole years", "standard age range of fertility rates (Rosstat ASFR 15-49)";
+        /// Oldest age (whole years) of the fertility schedule.
+        fertility_max_age: f64 = 49.0, [10.0, 60.0], "whole years", "as above";
+        /// Age of majority: adults pay for their own moves and count in the skill totals.
+        adult_age: f64 = 18.0, [14.0, 25.0], "years", "Civil Code of Russia: majority at 18 (was a literal in code)";
+        /// Share of women among the initial residents younger than `initial_female_share_young_until_age`.
+        initial_female_share_young: f64 = 0.49, [0.0, 1.0], "share", "assumption (was a literal in code): RSFSR 1989 census sex ratio by age, rounded";
+        /// Share of women among the initial residents between the two ages.
+        initial_female_share_middle: f64 = 0.53, [0.0, 1.0], "share", "assumption (was a literal in code): as above";
+        /// Share of women among the initial residents from `initial_female_share_old_from_age` on (Russia's mortality gap).
+        initial_female_share_old: f64 = 0.66, [0.0, 1.0], "share", "assumption (was a literal in code): as above";
+        /// Age below which the initial residents get the young share of women.
+        initial_female_share_young_until_age: f64 = 30.0, [0.0, 120.0], "years", "assumption (was a literal in code)";
+        /// Age from which the initial residents get the old share of women.
+        initial_female_share_old_from_age: f64 = 60.0, [0.0, 120.0], "years", "assumption (was a literal in code)";
     }
 }
 
@@ -168,6 +196,12 @@ param_block! {
         commute_search_decay: f64 = 3.0, [0.0, 50.0], "1/hour", "assumption: commuting flows fall steeply with travel time";
         /// Monthly cost of commuting per hour of one-way travel time (money and time).
         commute_cost_krub_per_hour: f64 = 8.0, [0.0, 100.0], "thousand RUB/month per hour", "assumption: ~22 return trips a month";
+        /// Age up to which people not in work count in the labour force of the first month's aggregates (before the first pass decides it person by person).
+        initial_labour_force_max_age: f64 = 55.0, [14.0, 100.0], "years", "assumption (was a literal in code): women's pension age before 2019";
+        /// Savings of an initial resident: at least this many months of the town's wage...
+        initial_savings_min_months: f64 = 1.0, [0.0, 120.0], "months of wage", "assumption (was a literal in code)";
+        /// ...plus a uniform draw of up to this many more months.
+        initial_savings_spread_months: f64 = 6.0, [0.0, 120.0], "months of wage", "assumption (was a literal in code)";
     }
 }
 
@@ -366,6 +400,54 @@ param_block! {
         hub_outflow: f64 = 0.0002, [0.0, 0.1], "1/month", "calibrated";
         /// Initial network stock between two towns as a share of the destination population, decaying with log distance.
         network_initial_share: f64 = 0.01, [0.0, 1.0], "share", "assumption";
+        /// Distance scale of the gravity term: distance enters as log(1 + km / scale) in utility, in the initial network stock and in hubs' outflow.
+        distance_scale_km: f64 = 100.0, [1.0, 10000.0], "km", "assumption (was a literal in code)";
+        /// Unemployment rate of a hub as a multiple of the national rate (regional centres have tighter labour markets).
+        hub_unemployment_ratio: f64 = 0.6, [0.0, 5.0], "ratio to national rate", "assumption (was a literal in code)";
+        /// Amenity index of the rest of the country (also the reference of towns' attractiveness to outsiders).
+        rest_of_country_amenity: f64 = 1.0, [0.0, 10.0], "index", "assumption (was a literal in code): the national average";
+        /// Housing cost in the rest of the country.
+        rest_of_country_housing_krub: f64 = 4.0, [0.01, 100.0], "thousand RUB/month", "assumption (was a literal in code)";
+        /// Lowest attractiveness of a town to hub and rest-of-country migrants (multiplies their inflow).
+        attractiveness_min: f64 = 0.1, [0.0, 1.0], "ratio", "assumption (was a literal in code)";
+        /// Highest attractiveness of a town to hub and rest-of-country migrants.
+        attractiveness_max: f64 = 5.0, [1.0, 1000.0], "ratio", "assumption (was a literal in code)";
+        /// Years after the school-leaving year during which the study multiplier still applies.
+        hazard_study_extra_years: f64 = 1.0, [0.0, 10.0], "whole years", "assumption (was a literal in code)";
+        /// Age (whole years) from which `thirties_multiplier` replaces `young_multiplier`.
+        hazard_young_until_age: f64 = 30.0, [0.0, 120.0], "whole years", "assumption (was a literal in code)";
+        /// Age (whole years) from which the base hazard replaces `thirties_multiplier`.
+        hazard_thirties_until_age: f64 = 40.0, [0.0, 120.0], "whole years", "assumption (was a literal in code)";
+        /// Age (whole years) from which `old_multiplier` applies.
+        hazard_old_from_age: f64 = 60.0, [0.0, 120.0], "whole years", "assumption (was a literal in code)";
+        /// Youngest age (whole years) hit by youth retention policies.
+        youth_policy_min_age: f64 = 16.0, [0.0, 120.0], "whole years", "assumption (was a literal in code)";
+        /// Oldest age (whole years) hit by youth retention policies.
+        youth_policy_max_age: f64 = 30.0, [0.0, 120.0], "whole years", "assumption (was a literal in code)";
+        /// Share of in-migrants from hubs and the rest of the country who are children (aged 0 to `arrival_child_max_age`).
+        arrival_children_share: f64 = 0.15, [0.0, 1.0], "share", "assumption (was a literal in code)";
+        /// Share of in-migrants who are children or young adults (cumulative).
+        arrival_up_to_young_share: f64 = 0.65, [0.0, 1.0], "cumulative share", "assumption (was a literal in code): movers are mostly young adults";
+        /// Share of in-migrants who are children, young or middle-aged adults (cumulative); the rest are older.
+        arrival_up_to_middle_share: f64 = 0.9, [0.0, 1.0], "cumulative share", "assumption (was a literal in code)";
+        /// Oldest age of an arriving child (ages are drawn uniformly within each band).
+        arrival_child_max_age: f64 = 17.0, [0.0, 120.0], "years", "assumption (was a literal in code)";
+        /// Youngest age of an arriving young adult.
+        arrival_young_min_age: f64 = 18.0, [0.0, 120.0], "years", "assumption (was a literal in code)";
+        /// Oldest age of an arriving young adult (and youngest of a middle-aged one).
+        arrival_young_max_age: f64 = 30.0, [0.0, 120.0], "years", "assumption (was a literal in code)";
+        /// Oldest age of an arriving middle-aged adult (and youngest of an older one).
+        arrival_middle_max_age: f64 = 40.0, [0.0, 120.0], "years", "assumption (was a literal in code)";
+        /// Oldest age of an arriving older adult.
+        arrival_old_max_age: f64 = 65.0, [0.0, 120.0], "years", "assumption (was a literal in code)";
+        /// Share of in-migrants with basic skill only.
+        arrival_basic_share: f64 = 0.3, [0.0, 1.0], "share", "assumption (was a literal in code)";
+        /// Share of in-migrants with basic or vocational skill (cumulative); the rest have higher education.
+        arrival_up_to_vocational_share: f64 = 0.7, [0.0, 1.0], "cumulative share", "assumption (was a literal in code)";
+        /// Share of women among in-migrants.
+        arrival_female_share: f64 = 0.5, [0.0, 1.0], "share", "assumption (was a literal in code)";
+        /// Savings an in-migrant brings, in months of the destination's start wage for their skill.
+        arrival_savings_months: f64 = 2.0, [0.0, 120.0], "months of wage", "assumption (was a literal in code)";
     }
 }
 
@@ -406,6 +488,12 @@ param_block! {
         amenity_spending_share: f64 = 0.5, [0.0, 1.0], "share", "assumption";
         /// Revenue transferred from the region per resident each month.
         transfer_krub_per_resident: f64 = 0.5, [0.0, 100.0], "thousand RUB/month", "assumption: equalisation transfers";
+        /// Scale of the amenity spending share in the amenity elasticity: the exponent is `amenity_spending_elasticity x amenity_spending_share x scale`, so the default share 0.5 gives the elasticity in full.
+        amenity_share_scale: f64 = 2.0, [0.0, 10.0], "factor", "assumption (was a literal in code)";
+        /// Months over which the municipality smooths its revenue before spending it (revenue_smooth moves by 1/months of the gap each month).
+        revenue_smoothing_months: f64 = 12.0, [1.0, 120.0], "months", "assumption (was a literal in code)";
+        /// Average pension, as a share of the national wage, counted in residents' income.
+        pension_share_of_national_wage: f64 = 0.35, [0.0, 2.0], "share", "assumption (was a literal in code): Russian replacement rate about a third (Rosstat)";
     }
 }
 

@@ -14,12 +14,57 @@
 //! unemployment is at least twice the national rate; category 2 (risk of worsening) when
 //! unemployment exceeds the national rate or the city-forming firm shed more than 5%;
 //! otherwise category 3 (stable).
+//!
+//! The monthly town phase (residents' income, budget, amenities, housing, and the yearly
+//! status) is in [`month`]; the tallies of local firms it reads in [`economy`].
+
+pub mod economy;
+pub mod month;
 
 pub mod geography;
 
 use std::collections::VecDeque;
 
 use crate::scenario::Towns;
+pub use economy::CityFormer;
+
+/// Legal thresholds of the monotown status (Resolution No. 709 of 29.07.2014). They are
+/// law, not model parameters.
+pub mod status_rule {
+    /// A monotown has more than this many residents.
+    pub const MIN_POPULATION: f64 = 3000.0;
+    /// Share of jobs in one organisation or industry, averaged over the years below.
+    pub const MIN_CONCENTRATION: f64 = 0.2;
+    /// Years the concentration is averaged over.
+    pub const CONCENTRATION_YEARS: usize = 5;
+    /// Category 1 when unemployment is at least this multiple of the national rate.
+    pub const CRISIS_UNEMPLOYMENT_RATIO: f64 = 2.0;
+    /// Category 1 when the city-forming firm shed more than this share in the year.
+    pub const CRISIS_LAYOFF_SHARE: f64 = 0.10;
+    /// Category 2 when the city-forming firm shed more than this share in the year.
+    pub const RISK_LAYOFF_SHARE: f64 = 0.05;
+}
+
+/// Category of an official monotown (2014 rules). A town that is not a monotown has no
+/// category (`Option<MonotownCategory>` is `None`); the output column writes the
+/// categories as 1-3 and 0 for none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonotownCategory {
+    /// Category 1: the most difficult social and economic situation.
+    MostDifficult = 1,
+    /// Category 2: risk of the situation worsening.
+    AtRisk = 2,
+    /// Category 3: stable.
+    Stable = 3,
+}
+
+impl MonotownCategory {
+    /// The code written to the `monotown_category` column: 1-3, and 0 for a town that is
+    /// not a monotown.
+    pub fn code(category: Option<MonotownCategory>) -> i32 {
+        category.map_or(0, |c| c as i32)
+    }
+}
 
 /// State of one town.
 #[derive(Debug, Clone)]
@@ -60,12 +105,10 @@ pub struct Town {
     pub heavy_share0: f64,
     /// Yearly share of the largest industrial employer or industry, last 5 years.
     pub concentration_history: VecDeque<f64>,
-    /// Monotown status this year.
-    pub monotown: bool,
-    /// Category (0 when not a monotown).
-    pub category: i32,
+    /// Monotown category this year; `None` when the town is not a monotown.
+    pub status: Option<MonotownCategory>,
     /// City-forming firm (largest industrial employer) and its workforce at the start of the year.
-    pub city_former: Option<(usize, u32)>,
+    pub city_former: Option<CityFormer>,
 }
 
 impl Town {
@@ -97,8 +140,7 @@ impl Town {
             spending_per_resident0: 0.0,
             heavy_share0: 0.0,
             concentration_history: VecDeque::new(),
-            monotown: false,
-            category: 0,
+            status: None,
             city_former: None,
         }
     }
@@ -118,7 +160,7 @@ impl Town {
             self.spending_per_resident0 = revenue / population.max(1.0);
             self.heavy_share0 = heavy_share;
         }
-        self.revenue_smooth += (revenue - self.revenue_smooth) / 12.0;
+        self.revenue_smooth += (revenue - self.revenue_smooth) / p.revenue_smoothing_months;
         self.spending = self.revenue_smooth;
         self.budget_balance += revenue - self.spending;
         let per_resident = self.spending / population.max(1.0);
@@ -128,13 +170,22 @@ impl Town {
             1.0
         };
         let target = self.amenity0
-            * ratio.powf(p.amenity_spending_elasticity * p.amenity_spending_share.max(0.0) * 2.0)
+            * ratio.powf(
+                p.amenity_spending_elasticity
+                    * p.amenity_spending_share.max(0.0)
+                    * p.amenity_share_scale,
+            )
             - p.pollution_penalty * (heavy_share - self.heavy_share0);
         self.amenity += p.amenity_adjustment * (target - self.amenity);
         self.housing = self.housing0
             * (population / self.population0.max(1.0))
                 .max(0.01)
                 .powf(p.housing_elasticity);
+    }
+
+    /// Whether the town is an official monotown this year.
+    pub fn is_monotown(&self) -> bool {
+        self.status.is_some()
     }
 
     /// Yearly monotown status. Shares are of local jobs; `unemployment` and
@@ -149,30 +200,35 @@ impl Town {
         city_former_alive: bool,
     ) {
         self.concentration_history.push_back(concentration);
-        while self.concentration_history.len() > 5 {
+        use status_rule::*;
+        while self.concentration_history.len() > CONCENTRATION_YEARS {
             self.concentration_history.pop_front();
         }
         let avg = self.concentration_history.iter().sum::<f64>()
             / self.concentration_history.len() as f64;
-        self.monotown = !self.is_hub && population > 3000.0 && avg >= 0.2;
-        if !self.monotown {
-            self.category = 0;
+        let monotown = !self.is_hub && population > MIN_POPULATION && avg >= MIN_CONCENTRATION;
+        if !monotown {
+            self.status = None;
             return;
         }
         let decline = match (self.city_former, city_former_now) {
-            (Some((_, start)), Some(now)) if start > 0 => 1.0 - now as f64 / start as f64,
+            (Some(start), Some(now)) if start.workforce > 0 => {
+                1.0 - now as f64 / start.workforce as f64
+            }
             _ => 0.0,
         };
-        self.category = if !city_former_alive
-            || decline > 0.10
-            || unemployment >= 2.0 * national_unemployment
-        {
-            1
-        } else if unemployment > national_unemployment || decline > 0.05 {
-            2
-        } else {
-            3
-        };
+        self.status = Some(
+            if !city_former_alive
+                || decline > CRISIS_LAYOFF_SHARE
+                || unemployment >= CRISIS_UNEMPLOYMENT_RATIO * national_unemployment
+            {
+                MonotownCategory::MostDifficult
+            } else if unemployment > national_unemployment || decline > RISK_LAYOFF_SHARE {
+                MonotownCategory::AtRisk
+            } else {
+                MonotownCategory::Stable
+            },
+        );
     }
 }
 
@@ -184,38 +240,49 @@ mod tests {
     fn status_needs_five_year_average_concentration() {
         let mut t = Town::new("x".into(), false, 10000.0, 10.0, 1.0, 4.0);
         t.update_status(10000.0, 0.5, 0.05, 0.05, None, true);
-        assert!(t.monotown);
+        assert!(t.is_monotown());
         for _ in 0..5 {
             t.update_status(10000.0, 0.05, 0.05, 0.05, None, true);
         }
-        assert!(!t.monotown);
-        assert_eq!(t.category, 0);
+        assert!(!t.is_monotown());
+        assert_eq!(MonotownCategory::code(t.status), 0);
     }
 
     #[test]
     fn small_towns_and_hubs_are_never_monotowns() {
         let mut t = Town::new("x".into(), false, 2000.0, 10.0, 1.0, 4.0);
         t.update_status(2000.0, 0.9, 0.0, 0.05, None, true);
-        assert!(!t.monotown);
+        assert!(!t.is_monotown());
         let mut h = Town::new("h".into(), true, 1e6, 10.0, 1.0, 4.0);
         h.update_status(1e6, 0.9, 0.0, 0.05, None, true);
-        assert!(!h.monotown);
+        assert!(!h.is_monotown());
     }
 
     #[test]
     fn categories_follow_the_2014_rules() {
         let mut t = Town::new("x".into(), false, 10000.0, 10.0, 1.0, 4.0);
-        t.city_former = Some((0, 1000));
+        t.city_former = Some(CityFormer {
+            firm: crate::ids::FirmId::from_index(0),
+            workforce: 1000,
+        });
         t.update_status(10000.0, 0.4, 0.03, 0.05, Some(1000), true);
-        assert_eq!(t.category, 3);
+        assert_eq!(t.status, Some(MonotownCategory::Stable));
         t.update_status(10000.0, 0.4, 0.06, 0.05, Some(1000), true);
-        assert_eq!(t.category, 2);
+        assert_eq!(t.status, Some(MonotownCategory::AtRisk));
         t.update_status(10000.0, 0.4, 0.10, 0.05, Some(1000), true);
-        assert_eq!(t.category, 1);
+        assert_eq!(t.status, Some(MonotownCategory::MostDifficult));
         t.update_status(10000.0, 0.4, 0.03, 0.05, Some(850), true);
-        assert_eq!(t.category, 1, "lay-offs over 10%");
+        assert_eq!(
+            t.status,
+            Some(MonotownCategory::MostDifficult),
+            "lay-offs over 10%"
+        );
         t.update_status(10000.0, 0.4, 0.03, 0.05, Some(1000), false);
-        assert_eq!(t.category, 1, "city-forming firm closed");
+        assert_eq!(
+            t.status,
+            Some(MonotownCategory::MostDifficult),
+            "city-forming firm closed"
+        );
     }
 
     #[test]
