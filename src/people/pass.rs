@@ -145,6 +145,24 @@ pub struct TownCounts {
     pub liquidity_constrained: u64,
     /// Sum of savings.
     pub savings_sum: f64,
+    /// Savings flows of residents this month, recorded for the stock-flow tests (not read
+    /// by the model).
+    pub savings_flows: SavingsFlows,
+}
+
+/// One month's flows of people's savings (thousand RUB, agents' units), by the town where
+/// they happened. With the savings that in-migrants bring, they account for the change of
+/// the total stock.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SavingsFlows {
+    /// Saved out of wages.
+    pub saved: f64,
+    /// Drawn down by the unemployed.
+    pub dissaved: f64,
+    /// Moving costs paid.
+    pub moving_costs: f64,
+    /// Savings of people who died or left the modelled towns.
+    pub carried_out: f64,
 }
 
 impl TownCounts {
@@ -168,6 +186,10 @@ impl TownCounts {
         self.separations += o.separations;
         self.liquidity_constrained += o.liquidity_constrained;
         self.savings_sum += o.savings_sum;
+        self.savings_flows.saved += o.savings_flows.saved;
+        self.savings_flows.dissaved += o.savings_flows.dissaved;
+        self.savings_flows.moving_costs += o.savings_flows.moving_costs;
+        self.savings_flows.carried_out += o.savings_flows.carried_out;
     }
 
     /// Residents.
@@ -347,6 +369,7 @@ fn run_chunk(
         let [u_death, u_move, u_birth] = rng.three_uniforms_f32();
         if u_death < p_death {
             towns[town].deaths += 1;
+            towns[town].savings_flows.carried_out += c.savings[i] as f64;
             c.town[i] = GONE;
             c.employer[i] = None;
             out.gone += 1;
@@ -398,7 +421,10 @@ fn run_chunk(
                     towns[town].liquidity_constrained += 1;
                 } else {
                     if adult {
+                        let before = c.savings[i];
                         c.savings[i] -= cost;
+                        towns[town].savings_flows.moving_costs +=
+                            before as f64 - c.savings[i] as f64;
                     }
                     let band = age_band(age);
                     let t = &mut towns[town];
@@ -432,6 +458,7 @@ fn run_chunk(
                             t.out_band[0] += 1;
                             out.od[town * n_dest + d] += 1;
                         }
+                        towns[town].savings_flows.carried_out += c.savings[i] as f64;
                         c.town[i] = GONE;
                         c.flags[i] = flags;
                         out.gone += 1;
@@ -526,7 +553,9 @@ fn run_chunk(
                     let fi = f.index();
                     let w = ctx.firms[fi].wage * sw;
                     c.wage[i] = w;
+                    let before = c.savings[i];
                     c.savings[i] += ctx.saving_rate * w;
+                    tc.savings_flows.saved += c.savings[i] as f64 - before as f64;
                     tc.employed += 1;
                     tc.wage_sum += w as f64;
                     out.wage_hist
@@ -539,7 +568,9 @@ fn run_chunk(
                     }
                 }
                 None => {
+                    let before = c.savings[i];
                     c.savings[i] = (c.savings[i] - ctx.dissaving).max(0.0);
+                    tc.savings_flows.dissaved += before as f64 - c.savings[i] as f64;
                 }
             }
             tc.labour_force += 1;
