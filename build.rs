@@ -1,4 +1,4 @@
-// Records the git commit the binary was built from, for run manifests.
+//! Records the git commit the binary was built from, for run manifests.
 use std::process::Command;
 
 fn main() {

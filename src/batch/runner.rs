@@ -357,6 +357,8 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// Run one planned run (or skip it when complete), never panicking.
 fn run_one(plan: &Plan, out: &Path, run: &PlannedRun, sim: SimulateFn) -> RunRecord {
+    #[allow(clippy::disallowed_methods)]
+    // wall-clock timing of the run, reported only in the run table
     let t0 = Instant::now();
     let mut record = RunRecord {
         index: run.index,
@@ -422,6 +424,8 @@ fn run_one(plan: &Plan, out: &Path, run: &PlannedRun, sim: SimulateFn) -> RunRec
     output.manifest.point = Some(run.point);
     output.manifest.parameters = run.parameters.clone();
     record.person_months = output.manifest.person_months;
+    #[allow(clippy::disallowed_methods)]
+    // wall-clock timing of the run, reported only in the manifest
     let tw = Instant::now();
     let written = catch_unwind(AssertUnwindSafe(|| -> Result<(), OutputError> {
         write_run(&dir, &output.records, &output.manifest, plan.format)?;

@@ -240,6 +240,7 @@ struct Bar {
 }
 
 impl Bar {
+    #[allow(clippy::disallowed_methods)] // the progress bar's clock; never reaches the model
     fn new(quiet: bool) -> Bar {
         let bar = (!quiet).then(|| {
             let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
@@ -269,6 +270,7 @@ impl Bar {
 }
 
 impl Progress for Bar {
+    #[allow(clippy::disallowed_methods)] // the progress bar's clock; never reaches the model
     fn started(&self, runs: usize) {
         *self.start.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
         if let Some(b) = &self.bar {

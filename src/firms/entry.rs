@@ -93,6 +93,7 @@ pub fn make_firm(t: NewFirm, p: &Firms) -> Firm {
         modernisation: 0,
         cluster: None,
         capacity: 1.0,
+        last_month: Default::default(),
     }
 }
 

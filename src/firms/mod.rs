@@ -309,6 +309,47 @@ pub struct Firm {
     pub cluster: Option<ClusterId>,
     /// Multiplier on target from closure shocks.
     pub capacity: f64,
+    /// Cash flows of the last month, recorded for the stock-flow tests (not read by the
+    /// model).
+    pub last_month: FirmFlows,
+}
+
+/// One month's cash flows of a firm (thousand RUB, agents' units). Recorded so that
+/// `cash(t+1) = cash(t) + inflows - outflows` can be checked; the model does not read
+/// them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FirmFlows {
+    /// Sales.
+    pub revenue: f64,
+    /// Wage subsidies and grants per worker received.
+    pub support: f64,
+    /// Losses covered by a public-private partnership.
+    pub loss_cover: f64,
+    /// Wages paid, before payroll taxes.
+    pub wages: f64,
+    /// Payroll taxes.
+    pub payroll_tax: f64,
+    /// Intermediate inputs, imports included.
+    pub inputs: f64,
+    /// Cost of capital (interest), after rate cuts and cluster pooling.
+    pub capital_cost: f64,
+    /// Profit tax paid, after tax breaks.
+    pub profit_tax: f64,
+    /// Spending on modernisation.
+    pub investment: f64,
+}
+
+impl FirmFlows {
+    /// Inflows minus outflows: the change of cash these flows imply.
+    pub fn net(&self) -> f64 {
+        self.revenue + self.support + self.loss_cover
+            - self.wages
+            - self.payroll_tax
+            - self.inputs
+            - self.capital_cost
+            - self.profit_tax
+            - self.investment
+    }
 }
 
 impl Firm {

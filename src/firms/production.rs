@@ -16,7 +16,7 @@
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 
-use super::{Firm, FirmKind, Sector};
+use super::{Firm, FirmFlows, FirmKind, Sector};
 use crate::markets::goods::Markets;
 use crate::policy::{NationalLevers, TownLevers};
 use crate::rng::{Process, Stream};
@@ -86,6 +86,7 @@ pub fn step_firm(
     cluster_size: u32,
     ctx: &FirmContext<'_>,
 ) -> FirmOutcome {
+    f.last_month = FirmFlows::default();
     if !f.alive {
         f.vacancies = 0;
         f.layoff_probability = 1.0;
@@ -165,11 +166,24 @@ fn produce_and_account(
     } else {
         0.0
     };
-    let mut profit =
-        profit_before_tax - p.profit_tax * profit_before_tax.max(0.0) * (1.0 - tax_break);
+    let profit_tax = p.profit_tax * profit_before_tax.max(0.0) * (1.0 - tax_break);
+    let mut profit = profit_before_tax - profit_tax;
+    let mut loss_cover = 0.0;
     if profit < 0.0 {
+        loss_cover = -profit * levers.ppp_loss_share;
         profit *= 1.0 - levers.ppp_loss_share;
     }
+    f.last_month = FirmFlows {
+        revenue,
+        support,
+        loss_cover,
+        wages,
+        payroll_tax: wages * p.payroll_tax,
+        inputs,
+        capital_cost,
+        profit_tax,
+        investment: 0.0,
+    };
     f.cash += profit;
     f.profit = profit;
     f.profit_year = f.profit_year * (11.0 / 12.0) + profit;
@@ -290,6 +304,7 @@ fn modernise(
         };
         if f.cash >= needed {
             f.cash -= cost;
+            f.last_month.investment = cost;
             f.productivity *= 1.0 + gain;
             if f.modernisation == 2 {
                 f.capital += cost;
@@ -372,6 +387,7 @@ mod tests {
             modernisation: 0,
             cluster: None,
             capacity: 1.0,
+            last_month: Default::default(),
         }
     }
 

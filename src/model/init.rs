@@ -146,6 +146,7 @@ fn firm_from_parts(
         modernisation: 0,
         cluster: None,
         capacity: 1.0,
+        last_month: Default::default(),
     }
 }
 

@@ -143,6 +143,24 @@ pub struct TownCounts {
     pub hires: u64,
     /// Separations of residents.
     pub separations: u64,
+    /// Savings flows of residents this month, recorded for the stock-flow tests (not read
+    /// by the model).
+    pub savings_flows: SavingsFlows,
+}
+
+/// One month's flows of people's savings (thousand RUB, agents' units), by the town where
+/// they happened. With the savings that in-migrants bring, they account for the change of
+/// the total stock.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SavingsFlows {
+    /// Saved out of wages.
+    pub saved: f64,
+    /// Drawn down by the unemployed.
+    pub dissaved: f64,
+    /// Moving costs paid.
+    pub moving_costs: f64,
+    /// Savings of people who died or left the modelled towns.
+    pub carried_out: f64,
 }
 
 impl TownCounts {
@@ -164,6 +182,10 @@ impl TownCounts {
         self.commuters_out += o.commuters_out;
         self.hires += o.hires;
         self.separations += o.separations;
+        self.savings_flows.saved += o.savings_flows.saved;
+        self.savings_flows.dissaved += o.savings_flows.dissaved;
+        self.savings_flows.moving_costs += o.savings_flows.moving_costs;
+        self.savings_flows.carried_out += o.savings_flows.carried_out;
     }
 
     /// Residents.
@@ -364,6 +386,7 @@ fn run_chunk(
         // --- Demography: death, then births to women of fertile age.
         let Some(u_move) = survive_and_give_birth(&mut p, ctx) else {
             towns[p.town].deaths += 1;
+            towns[p.town].savings_flows.carried_out += c.savings[i] as f64;
             c.town[i] = None;
             c.employer[i] = None;
             out.gone += 1;
@@ -475,7 +498,9 @@ fn stay_or_move(
         return true;
     }
     if adult {
+        let before = c.savings[i];
         c.savings[i] -= cost;
+        towns[town].savings_flows.moving_costs += before as f64 - c.savings[i] as f64;
     }
     let band = age_band(age);
     let t = &mut towns[town];
@@ -510,6 +535,7 @@ fn stay_or_move(
         t.out_band[0] += 1;
         out.od[town * n_dest + d] += 1;
     }
+    towns[town].savings_flows.carried_out += c.savings[i] as f64;
     c.town[i] = None;
     c.flags[i] = p.flags;
     out.gone += 1;
@@ -561,7 +587,9 @@ fn work(
             let fi = f.index();
             let w = ctx.firms[fi].wage * sw;
             c.wage[i] = w;
+            let before = c.savings[i];
             c.savings[i] += ctx.saving_rate * w;
+            tc.savings_flows.saved += c.savings[i] as f64 - before as f64;
             tc.employed += 1;
             tc.wage_sum += w as f64;
             out.wage_hist[p.town * WAGE_BINS + ctx.firms[fi].wage_bin[skill as usize] as usize] +=
@@ -574,7 +602,9 @@ fn work(
             }
         }
         None => {
+            let before = c.savings[i];
             c.savings[i] = (c.savings[i] - ctx.dissaving).max(0.0);
+            tc.savings_flows.dissaved += before as f64 - c.savings[i] as f64;
         }
     }
     tc.labour_force += 1;

@@ -1,0 +1,48 @@
+//! The files shipped in `scenarios/` read and validate: every scenario, and the example
+//! sweep with every point of its design.
+
+use std::path::{Path, PathBuf};
+
+use monotown::batch::sweep::{SweepPlan, parse_sweep};
+use monotown::scenario::Scenario;
+
+fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+#[test]
+fn every_shipped_scenario_validates() {
+    let mut found = 0;
+    for entry in std::fs::read_dir(scenarios_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            Scenario::load(&path).unwrap_or_else(|e| panic!("{e:#}"));
+            found += 1;
+        }
+    }
+    assert!(found >= 3, "only {found} scenarios found");
+}
+
+#[test]
+fn example_sweep_parses_and_every_point_validates() {
+    let path = scenarios_dir().join("sweeps").join("example_morris.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let file = parse_sweep(&text, &path).unwrap_or_else(|e| panic!("{e:#}"));
+    // `sweep.base` is relative to the sweep file, as `monotown sweep` reads it.
+    let base_path = path.parent().unwrap().join(&file.sweep.base);
+    let base_text = std::fs::read_to_string(&base_path).unwrap();
+    let replicates = file.sweep.replicates;
+    let n_parameters = file.parameter.len();
+    let plan =
+        SweepPlan::new(file, &path, &base_text, &base_path).unwrap_or_else(|e| panic!("{e:#}"));
+    assert!(replicates >= 1);
+    assert_eq!(plan.keys.len(), n_parameters);
+    // Morris: trajectories x (parameters + 1) points.
+    assert_eq!(plan.values.len() % (n_parameters + 1), 0);
+    assert!(!plan.values.is_empty());
+    for p in 0..plan.values.len() {
+        let text = plan.scenario_text(p);
+        Scenario::from_toml(&text, Path::new(&format!("point {p}")))
+            .unwrap_or_else(|e| panic!("point {p} of the sweep is invalid: {e:#}"));
+    }
+}
