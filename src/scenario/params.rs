@@ -544,8 +544,10 @@ mod tests {
 
     #[test]
     fn out_of_range_value_names_key_and_range() {
-        let mut m = Migration::default();
-        m.base_hazard = 2.0;
+        let m = Migration {
+            base_hazard: 2.0,
+            ..Migration::default()
+        };
         let mut problems = Vec::new();
         m.validate(&mut problems);
         assert_eq!(problems.len(), 1);

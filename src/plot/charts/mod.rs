@@ -605,7 +605,8 @@ fn commuting(c: &Ctx) -> Result<Figure, PlotError> {
     })
 }
 
-/// 6. OD matrix of the chosen (or latest) year, restricted to the selection.
+// 6. OD matrix of the chosen (or latest) year, restricted to the selection.
+
 /// The year a snapshot chart shows: the requested one (an error if `years`, sorted, lacks
 /// it), else the latest year inside the chart's window, else the latest of all; `None`
 /// when there is no year at all.
