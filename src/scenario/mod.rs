@@ -7,6 +7,11 @@
 //! name into a typed id: towns, the firms named by shocks, holdings, dates. A [`Scenario`]
 //! holds the validated, immutable [`Params`] a run reads, and keeps the raw file and its
 //! text privately for the manifest and for sweeps.
+//!
+//! Files: `file.rs` holds the raw serde types as written in TOML, `validate.rs` the rules of
+//! the raw file (one function per section), `params.rs` the parameter tables, `validated.rs`
+//! the [`Params`] built from a checked file, `interventions.rs` the resolved policies and
+//! shocks, `error.rs` the error types; this file loads and embeds scenarios.
 
 pub mod error;
 mod file;
