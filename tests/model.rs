@@ -6,6 +6,7 @@ mod common;
 use std::collections::HashMap;
 
 use monotown::model::Model;
+use monotown::model::observe::EventKind;
 use monotown::output::{Format, read_parquet, write_run};
 use monotown::run::simulate;
 
@@ -81,7 +82,12 @@ fn firm_headcounts_equal_the_workers_employed_there_every_month() {
     }
     // The restructuring happened and created the units.
     assert!(m.firms.iter().any(|f| f.name == "Beta pharma"));
-    assert!(m.records.events.iter().any(|e| e.kind == "firm_split"));
+    assert!(
+        m.records
+            .events
+            .iter()
+            .any(|e| e.kind == EventKind::FirmSplit)
+    );
 }
 
 fn run_to_dir(threads: usize, dir: &std::path::Path) {

@@ -13,6 +13,7 @@ use rand_distr::{Distribution, Poisson};
 use super::{Firm, FirmKind, Owner, Sector, balanced_productivity, relatedness, sector_wage};
 use crate::ids::TownId;
 use crate::markets::goods::Markets;
+use crate::model::observe::EventKind;
 use crate::policy::TownLevers;
 use crate::rng::{Process, Stream};
 use crate::scenario::Firms;
@@ -159,7 +160,7 @@ pub struct Entrant {
     /// The new firm (unnamed: the model names it when it gets its id).
     pub firm: Firm,
     /// Event kind.
-    pub kind: &'static str,
+    pub kind: EventKind,
     /// Event detail.
     pub detail: String,
 }
@@ -297,7 +298,7 @@ fn start_ups(
         };
         out.push(Entrant {
             firm: balanced_entrant(template, ctx),
-            kind: "firm_entry",
+            kind: EventKind::FirmEntry,
             detail: "start-up".into(),
         });
     }
@@ -342,7 +343,7 @@ fn relocations(
         };
         out.push(Entrant {
             firm: balanced_entrant(template, ctx),
-            kind: "firm_entry",
+            kind: EventKind::FirmEntry,
             detail: "relocated from the capital".into(),
         });
     }
@@ -384,7 +385,7 @@ fn spin_offs(firms: &[Firm], ctx: &EntryContext<'_>, out: &mut Vec<Entrant>) {
             };
             out.push(Entrant {
                 firm: balanced_entrant(template, ctx),
-                kind: "firm_spinoff",
+                kind: EventKind::FirmSpinoff,
                 detail: format!("spin-off of {}", parent.name),
             });
         }
@@ -483,7 +484,10 @@ mod tests {
         assert!(!starts.is_empty());
         for e in &starts {
             let f = &e.firm;
-            assert_eq!((e.kind, e.detail.as_str()), ("firm_entry", "start-up"));
+            assert_eq!(
+                (e.kind, e.detail.as_str()),
+                (EventKind::FirmEntry, "start-up")
+            );
             let bill = p.startup_size * f.base_wage * (1.0 + p.payroll_tax);
             assert!((f.cash - 5.0 * bill).abs() < 1e-9, "cash {}", f.cash);
             assert_ne!(f.sector, Sector::PublicSector);

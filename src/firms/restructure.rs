@@ -9,6 +9,7 @@
 use super::entry::{NewFirm, make_firm};
 use super::{Firm, FirmKind, Sector};
 use crate::ids::FirmId;
+use crate::model::observe::EventKind;
 use crate::rng::{Process, Stream};
 use crate::scenario::Firms;
 
@@ -139,15 +140,15 @@ pub fn split_detail(units: &[Unit]) -> String {
 
 /// Cut a firm's capacity by `share`; a share of 1 or more closes it (a downsized firm
 /// loses its social role). Returns the event kind and detail.
-pub fn close_or_downsize(firm: &mut Firm, share: f64) -> (&'static str, String) {
+pub fn close_or_downsize(firm: &mut Firm, share: f64) -> (EventKind, String) {
     if share >= 1.0 {
         firm.alive = false;
-        ("firm_exit", "plant closure".into())
+        (EventKind::FirmExit, "plant closure".into())
     } else {
         firm.capacity *= 1.0 - share;
         firm.social_role = false;
         (
-            "firm_downsizing",
+            EventKind::FirmDownsizing,
             format!("capacity cut by {:.0}%", share * 100.0),
         )
     }
@@ -225,10 +226,13 @@ mod tests {
         let mut f = giant(100);
         f.social_role = true;
         let (kind, _) = close_or_downsize(&mut f, 0.25);
-        assert_eq!(kind, "firm_downsizing");
+        assert_eq!(kind, EventKind::FirmDownsizing);
         assert!(f.alive && f.capacity == 0.75 && !f.social_role);
         let (kind, detail) = close_or_downsize(&mut f, 1.0);
-        assert_eq!((kind, detail.as_str()), ("firm_exit", "plant closure"));
+        assert_eq!(
+            (kind, detail.as_str()),
+            (EventKind::FirmExit, "plant closure")
+        );
         assert!(!f.alive);
     }
 }

@@ -30,7 +30,7 @@ use crate::scenario::{Scenario, interpolate};
 use crate::towns::economy::{self, LocalEconomy};
 use crate::towns::geography::{commuting_reach, travel_hours};
 use crate::towns::{self, Town};
-use observe::{EventRow, Records};
+use observe::{EventKind, EventRow, Records};
 
 /// The whole simulated world.
 pub struct Model {
@@ -165,7 +165,7 @@ impl Model {
         }
     }
 
-    fn event(&mut self, town: Option<String>, kind: &'static str, subject: String, detail: String) {
+    fn event(&mut self, town: Option<String>, kind: EventKind, subject: String, detail: String) {
         let (year, month) = self.calendar();
         self.records.events.push(EventRow {
             year,
@@ -262,10 +262,20 @@ impl Model {
         self.cluster_size.resize(self.firms.len(), 0);
         let town = self.towns[self.firms[parent].town.index()].name.clone();
         let detail = restructure::split_detail(units);
-        self.event(Some(town.clone()), "firm_split", name.to_string(), detail);
+        self.event(
+            Some(town.clone()),
+            EventKind::FirmSplit,
+            name.to_string(),
+            detail,
+        );
         for (unit, _, _) in units {
             let detail = format!("unit of {name}");
-            self.event(Some(town.clone()), "firm_entry", unit.clone(), detail);
+            self.event(
+                Some(town.clone()),
+                EventKind::FirmEntry,
+                unit.clone(),
+                detail,
+            );
         }
     }
 
@@ -287,7 +297,7 @@ impl Model {
             let name = self.firms[i].name.clone();
             let workers = (self.firms[i].workforce as f64 / self.scale).round();
             let detail = format!("after sustained losses; {workers} workers");
-            self.event(Some(town), "firm_exit", name, detail);
+            self.event(Some(town), EventKind::FirmExit, name, detail);
         }
         if self.calendar().1 == 1 && !self.holdings.is_empty() {
             self.holdings_review(sc.file().firms.holding_downsize_share);
@@ -302,7 +312,7 @@ impl Model {
             let holding = firm.holding.expect("reviewed firms belong to a holding");
             let detail = holdings::review_detail(&self.holdings[holding.index()], share);
             let name = firm.name.clone();
-            self.event(Some(town), "holding_downsizing", name, detail);
+            self.event(Some(town), EventKind::HoldingDownsizing, name, detail);
         }
     }
 
@@ -456,7 +466,7 @@ impl Model {
             let name = self.towns[town].name.clone();
             self.event(
                 Some(name),
-                "cluster_formed",
+                EventKind::ClusterFormed,
                 format!("cluster {id}"),
                 format!("{size} firms"),
             );
@@ -465,7 +475,7 @@ impl Model {
             let name = self.towns[town].name.clone();
             self.event(
                 Some(name),
-                "cluster_dissolved",
+                EventKind::ClusterDissolved,
                 format!("cluster {id}"),
                 String::new(),
             );

@@ -119,9 +119,74 @@ pub struct EventRow {
     pub year: i32,
     pub month: i32,
     pub town: Option<String>,
-    pub kind: &'static str,
+    pub kind: EventKind,
     pub subject: String,
     pub detail: String,
+}
+
+/// What happened, in the event log's `kind` column (see `docs/OUTPUT.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// A new firm: a start-up, a firm relocated from the capital, or a unit of a split firm.
+    FirmEntry,
+    /// A spin-off of a giant or large firm.
+    FirmSpinoff,
+    /// A firm closes: after sustained losses, or by a plant-closure shock.
+    FirmExit,
+    /// A firm restructured into units (the units enter as [`EventKind::FirmEntry`]).
+    FirmSplit,
+    /// A plant-closure shock cuts part of a firm's capacity.
+    FirmDownsizing,
+    /// A holding cuts a loss-making firm's capacity at its January review.
+    HoldingDownsizing,
+    /// A cluster of linked firms forms.
+    ClusterFormed,
+    /// A cluster dissolves.
+    ClusterDissolved,
+    /// A policy comes into force.
+    PolicyStarted,
+    /// A policy's window is over (logged the month after its last month in force).
+    PolicyEnded,
+    /// A shock starts.
+    ShockStarted,
+    /// A lasting shock is over (one-off shocks log no end).
+    ShockEnded,
+}
+
+impl EventKind {
+    /// Every kind, in the order of `docs/OUTPUT.md`.
+    pub const ALL: [EventKind; 12] = [
+        EventKind::FirmEntry,
+        EventKind::FirmSpinoff,
+        EventKind::FirmExit,
+        EventKind::FirmSplit,
+        EventKind::FirmDownsizing,
+        EventKind::HoldingDownsizing,
+        EventKind::ClusterFormed,
+        EventKind::ClusterDissolved,
+        EventKind::PolicyStarted,
+        EventKind::PolicyEnded,
+        EventKind::ShockStarted,
+        EventKind::ShockEnded,
+    ];
+
+    /// The kind as written in the `kind` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::FirmEntry => "firm_entry",
+            EventKind::FirmSpinoff => "firm_spinoff",
+            EventKind::FirmExit => "firm_exit",
+            EventKind::FirmSplit => "firm_split",
+            EventKind::FirmDownsizing => "firm_downsizing",
+            EventKind::HoldingDownsizing => "holding_downsizing",
+            EventKind::ClusterFormed => "cluster_formed",
+            EventKind::ClusterDissolved => "cluster_dissolved",
+            EventKind::PolicyStarted => "policy_started",
+            EventKind::PolicyEnded => "policy_ended",
+            EventKind::ShockStarted => "shock_started",
+            EventKind::ShockEnded => "shock_ended",
+        }
+    }
 }
 
 /// Everything recorded by a run.
@@ -409,6 +474,45 @@ impl Model {
                 },
                 sectors: sectors.join(","),
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventKind;
+
+    #[test]
+    fn event_kinds_keep_their_column_strings() {
+        let strings: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            strings,
+            [
+                "firm_entry",
+                "firm_spinoff",
+                "firm_exit",
+                "firm_split",
+                "firm_downsizing",
+                "holding_downsizing",
+                "cluster_formed",
+                "cluster_dissolved",
+                "policy_started",
+                "policy_ended",
+                "shock_started",
+                "shock_ended",
+            ]
+        );
+    }
+
+    #[test]
+    fn output_doc_lists_every_event_kind() {
+        let doc = include_str!("../../docs/OUTPUT.md");
+        for kind in EventKind::ALL {
+            assert!(
+                doc.contains(&format!("`{}`", kind.as_str())),
+                "docs/OUTPUT.md does not list event kind `{}`",
+                kind.as_str()
+            );
         }
     }
 }

@@ -379,10 +379,7 @@ pub fn events_frame(r: &Records) -> PolarsResult<DataFrame> {
         col(&YEAR, e.iter().map(|x| x.year).collect::<Vec<_>>()),
         col(&MONTH, e.iter().map(|x| x.month).collect::<Vec<_>>()),
         col(&TOWN, e.iter().map(|x| x.town.clone()).collect::<Vec<_>>()),
-        col(
-            &KIND,
-            e.iter().map(|x| x.kind.to_string()).collect::<Vec<_>>(),
-        ),
+        col(&KIND, e.iter().map(|x| x.kind.as_str()).collect::<Vec<_>>()),
         col(
             &SUBJECT,
             e.iter().map(|x| x.subject.clone()).collect::<Vec<_>>(),

@@ -7,6 +7,7 @@
 
 use crate::firms::Sector;
 use crate::ids::FirmId;
+use crate::model::observe::EventKind;
 use crate::scenario::{Institution, Policy, PolicyLever, PolicyParams, Scenario, Shock, ShockKind};
 
 /// Levers that act on one town this month.
@@ -96,8 +97,8 @@ impl Default for NationalLevers {
 /// A change in what is in force, for the event log.
 #[derive(Debug, Clone)]
 pub struct WindowEvent {
-    /// `policy_started`, `policy_ended`, `shock_started`, `shock_ended`.
-    pub kind: &'static str,
+    /// A policy or shock starting or ending.
+    pub kind: EventKind,
     /// The policy or shock kind.
     pub subject: String,
     /// Towns (empty: all).
@@ -177,14 +178,14 @@ impl Schedule {
             };
             if month == a {
                 events.push(WindowEvent {
-                    kind: "policy_started",
+                    kind: EventKind::PolicyStarted,
                     subject: p.lever.kind_name().into(),
                     towns: names(),
                 });
             }
             if month == b.saturating_add(1) {
                 events.push(WindowEvent {
-                    kind: "policy_ended",
+                    kind: EventKind::PolicyEnded,
                     subject: p.lever.kind_name().into(),
                     towns: names(),
                 });
@@ -201,14 +202,14 @@ impl Schedule {
             let one_off = x.kind.is_one_off();
             if month == a {
                 events.push(WindowEvent {
-                    kind: "shock_started",
+                    kind: EventKind::ShockStarted,
                     subject: x.kind.kind_name().into(),
                     towns: vec![],
                 });
             }
             if !one_off && month == b.saturating_add(1) {
                 events.push(WindowEvent {
-                    kind: "shock_ended",
+                    kind: EventKind::ShockEnded,
                     subject: x.kind.kind_name().into(),
                     towns: vec![],
                 });
