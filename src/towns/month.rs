@@ -8,7 +8,36 @@ use super::economy::LocalEconomy;
 use super::{MonotownCategory, Town};
 use crate::firms::Firm;
 use crate::people::pass::{TownCounts, WAGE_BINS, wage_bin_value};
-use crate::scenario::ScenarioFile;
+use crate::scenario::Params;
+
+/// The town phase: residents' income, budgets, amenities and housing every month
+/// ([`update_month`]), the monotown status in December ([`update_status`]). `national`
+/// is this month's national (wage, unemployment rate); `first_month` sets the reference
+/// levels. Returns the tallies of local firms, which observation reports.
+pub fn town_phase(
+    towns: &mut [Town],
+    f: &Params,
+    firms: &[Firm],
+    counts: &[TownCounts],
+    (national_wage, national_unemployment): (f64, f64),
+    scale: f64,
+    (first_month, december): (bool, bool),
+) -> Vec<LocalEconomy> {
+    let economy = super::economy::tally(firms, towns.len());
+    update_month(
+        towns,
+        f,
+        counts,
+        &economy,
+        national_wage,
+        scale,
+        first_month,
+    );
+    if december {
+        update_status(towns, counts, &economy, firms, national_unemployment, scale);
+    }
+    economy
+}
 
 /// Residents' monthly income (thousand RUB, agents' units): wages of the employed,
 /// benefits of the unemployed and pensions of the 60+ (`pension` per pensioner).
@@ -21,16 +50,16 @@ pub fn resident_income(c: &TownCounts, benefit: f64, pension: f64) -> f64 {
 /// tax on local wage bills and of the profit tax, plus regional transfers per resident.
 /// `inv_scale` is 1 / agents per person.
 pub fn municipal_revenue(
-    f: &ScenarioFile,
+    f: &Params,
     economy: &LocalEconomy,
     inv_scale: f64,
     population_real: f64,
 ) -> f64 {
-    let p = &f.firms;
+    let p = f.firms();
     (p.income_tax * p.municipal_income_tax_share * economy.wage_bill
         + p.profit_tax * p.municipal_profit_tax_share * economy.profits)
         * inv_scale
-        + f.towns.transfer_krub_per_resident * population_real
+        + f.towns().transfer_krub_per_resident * population_real
 }
 
 /// Median of a town's wage histogram (thousand RUB/month), 0 when nobody is employed.
@@ -54,7 +83,7 @@ pub fn median_wage(hist: &[u32]) -> f64 {
 /// (hubs keep their scenario values). `first_month` sets the reference levels.
 pub fn update_month(
     towns: &mut [Town],
-    f: &ScenarioFile,
+    f: &Params,
     counts: &[TownCounts],
     economy: &[LocalEconomy],
     national_wage: f64,
@@ -62,21 +91,21 @@ pub fn update_month(
     first_month: bool,
 ) {
     let inv = 1.0 / scale;
-    let pension = f.towns.pension_share_of_national_wage * national_wage;
+    let pension = f.towns().pension_share_of_national_wage * national_wage;
     for (t, town) in towns.iter_mut().enumerate() {
         if town.is_hub {
             continue;
         }
         let c = &counts[t];
         let population_real = c.population() as f64 * inv;
-        let income = resident_income(c, f.labour.benefit_krub, pension);
+        let income = resident_income(c, f.labour().benefit_krub, pension);
         town.income = income;
         if first_month {
             town.income0 = income;
         }
         let revenue = municipal_revenue(f, &economy[t], inv, population_real);
         town.update_budget_and_amenities(
-            &f.towns,
+            f.towns(),
             revenue,
             population_real,
             economy[t].heavy_industry_share(),
