@@ -23,7 +23,7 @@ use crate::migration::MigrationTables;
 use crate::migration::arrivals::{self, ArrivalInputs, Arrivals};
 use crate::migration::places;
 use crate::people::People;
-use crate::people::month::{PassInputs, append_newborns, recount_firms};
+use crate::people::month::{PassInputs, after_pass};
 use crate::people::pass::{self, CHUNK, PassResult};
 use crate::policy::{OneOff, Schedule};
 use crate::scenario::Scenario;
@@ -165,6 +165,7 @@ impl Model {
         ctx
     }
 
+    /// A plant closure or a restructuring that falls due this month.
     fn apply_one_off(&mut self, o: OneOff) {
         match o {
             OneOff::Closure { firm, share } => {
@@ -294,18 +295,8 @@ impl Model {
         let pctx = inputs.context(p, labour, migration, &ctx.reach);
         let mut result = pass::run(self.people.chunks_mut(CHUNK), &pctx);
         self.person_months += result.processed;
-        self.people.gone += result.gone as usize;
-        append_newborns(
-            &mut self.people,
-            &mut self.next_serial,
-            self.month,
-            &mut result,
-        );
-        recount_firms(&mut self.firms, &result);
-        // Compact when more than 2% of slots are gone.
-        if self.people.gone * 50 > self.people.len() {
-            self.people.compact();
-        }
+        let (people, serial) = (&mut self.people, &mut self.next_serial);
+        after_pass(people, serial, self.month, &mut self.firms, &mut result);
         result
     }
 

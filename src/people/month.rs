@@ -169,8 +169,27 @@ pub fn append_newborns(
     }
 }
 
+/// After the pass: the slots of the people gone counted, newborns appended, firms'
+/// headcounts and hires recounted, and the people compacted when more than 2% of their
+/// slots are gone.
+pub fn after_pass(
+    people: &mut People,
+    next_serial: &mut u32,
+    month: i32,
+    firms: &mut [Firm],
+    result: &mut PassResult,
+) {
+    people.gone += result.gone as usize;
+    append_newborns(people, next_serial, month, result);
+    recount_firms(firms, result);
+    // Compact when more than 2% of slots are gone.
+    if people.gone * 50 > people.len() {
+        people.compact();
+    }
+}
+
 /// Firms' headcounts and hires as the pass counted them.
-pub fn recount_firms(firms: &mut [Firm], result: &PassResult) {
+fn recount_firms(firms: &mut [Firm], result: &PassResult) {
     for (firm, (&w, &h)) in firms
         .iter_mut()
         .zip(result.firm_workforce.iter().zip(&result.firm_hires))

@@ -164,9 +164,21 @@ impl Schedule {
                 apply_institution(&mut towns[t], *i);
             }
         }
-        let mut nat = NationalLevers::default();
         let mut events = Vec::new();
-        let mut one_offs = Vec::new();
+        self.policies_in_force(month, town_names, &mut towns, &mut events);
+        let (nat, one_offs) = self.shocks_in_force(month, &mut events);
+        (towns, nat, events, one_offs)
+    }
+
+    /// The policies in force in `month`, applied to the levers of their towns; their
+    /// windows opening or closing at `month` added to `events`.
+    fn policies_in_force(
+        &self,
+        month: i32,
+        town_names: &[String],
+        towns: &mut [TownLevers],
+        events: &mut Vec<WindowEvent>,
+    ) {
         for p in &self.policies {
             let (a, b) = (p.start_month, p.end_month);
             let names = || {
@@ -196,6 +208,17 @@ impl Schedule {
                 apply_policy(&mut towns[t.index()], &p.lever);
             }
         }
+    }
+
+    /// The national levers of the shocks in force in `month`, and the one-off shocks
+    /// firing then; their windows opening or closing at `month` added to `events`.
+    fn shocks_in_force(
+        &self,
+        month: i32,
+        events: &mut Vec<WindowEvent>,
+    ) -> (NationalLevers, Vec<OneOff>) {
+        let mut nat = NationalLevers::default();
+        let mut one_offs = Vec::new();
         for x in &self.shocks {
             let (a, b) = (x.start_month, x.end_month);
             let one_off = x.kind.is_one_off();
@@ -215,49 +238,57 @@ impl Schedule {
             }
             if one_off {
                 if month == a {
-                    match &x.kind {
-                        ShockKind::PlantClosure { firm, share } => one_offs.push(OneOff::Closure {
-                            firm: *firm,
-                            share: *share,
-                        }),
-                        ShockKind::Restructure { firm, units } => {
-                            one_offs.push(OneOff::Restructure {
-                                firm: *firm,
-                                units: units
-                                    .iter()
-                                    .map(|u| (u.name.clone(), u.sector, u.share))
-                                    .collect(),
-                            })
-                        }
-                        _ => {}
-                    }
+                    one_offs.extend(one_off_of(&x.kind));
                 }
                 continue;
             }
             if month < a || month > b {
                 continue;
             }
-            match &x.kind {
-                ShockKind::WorldPrice { sector, multiplier } => {
-                    nat.world_price[sector.index()] *= multiplier
-                }
-                ShockKind::Sanctions {
-                    import_cost_multiplier,
-                } => nat.import_cost *= import_cost_multiplier,
-                ShockKind::Crisis {
-                    demand,
-                    mortality,
-                    fertility,
-                } => {
-                    nat.demand *= demand;
-                    nat.mortality *= mortality;
-                    nat.fertility *= fertility;
-                }
-                ShockKind::StateOrders { multiplier } => nat.state_orders *= multiplier,
-                _ => {}
-            }
+            apply_shock(&mut nat, &x.kind);
         }
-        (towns, nat, events, one_offs)
+        (nat, one_offs)
+    }
+}
+
+/// The one-off a plant closure or restructuring shock fires in its start month.
+fn one_off_of(kind: &ShockKind) -> Option<OneOff> {
+    match kind {
+        ShockKind::PlantClosure { firm, share } => Some(OneOff::Closure {
+            firm: *firm,
+            share: *share,
+        }),
+        ShockKind::Restructure { firm, units } => Some(OneOff::Restructure {
+            firm: *firm,
+            units: units
+                .iter()
+                .map(|u| (u.name.clone(), u.sector, u.share))
+                .collect(),
+        }),
+        _ => None,
+    }
+}
+
+/// A lasting national shock in force, folded into the national levers.
+fn apply_shock(nat: &mut NationalLevers, kind: &ShockKind) {
+    match kind {
+        ShockKind::WorldPrice { sector, multiplier } => {
+            nat.world_price[sector.index()] *= multiplier
+        }
+        ShockKind::Sanctions {
+            import_cost_multiplier,
+        } => nat.import_cost *= import_cost_multiplier,
+        ShockKind::Crisis {
+            demand,
+            mortality,
+            fertility,
+        } => {
+            nat.demand *= demand;
+            nat.mortality *= mortality;
+            nat.fertility *= fertility;
+        }
+        ShockKind::StateOrders { multiplier } => nat.state_orders *= multiplier,
+        _ => {}
     }
 }
 
