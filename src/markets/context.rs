@@ -47,7 +47,7 @@ impl Context {
         let year = month as f64 / 12.0;
         let national_wage = interpolate(p.national_wage_krub(), year);
         let markets = goods_markets(&GoodsInputs {
-            scenario: p,
+            params: p,
             month,
             scale,
             prices,

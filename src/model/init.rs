@@ -93,10 +93,10 @@ pub fn towns(p: &Params) -> Vec<Town> {
 /// Distances `[from][to]` over towns plus the rest of the country (km) and travel hours
 /// between towns (n x n, before infrastructure policies). Pairs without a given
 /// distance are far (the rest-of-country distance), unless a common neighbour links them.
-pub fn distances(f: &Params) -> (Vec<f64>, Vec<f64>) {
-    let n = f.town_list().len();
+pub fn distances(params: &Params) -> (Vec<f64>, Vec<f64>) {
+    let n = params.town_list().len();
     let nd = n + 1;
-    let far = f.migration().rest_of_country_km;
+    let far = params.migration().rest_of_country_km;
     let mut km = vec![far; nd * nd];
     let mut hours = vec![f64::INFINITY; n * n];
     for i in 0..nd {
@@ -105,7 +105,7 @@ pub fn distances(f: &Params) -> (Vec<f64>, Vec<f64>) {
     for i in 0..n {
         hours[i * n + i] = 0.0;
     }
-    for d in f.distances() {
+    for d in params.distances() {
         let (a, b) = (d.from.index(), d.to.index());
         km[a * nd + b] = d.km;
         km[b * nd + a] = d.km;
@@ -122,7 +122,7 @@ pub fn distances(f: &Params) -> (Vec<f64>, Vec<f64>) {
                     .fold(f64::INFINITY, f64::min);
                 if via < far {
                     km[a * nd + b] = via;
-                    hours[a * n + b] = via / f.labour().travel_speed_kmh;
+                    hours[a * n + b] = via / params.labour().travel_speed_kmh;
                 }
             }
         }
@@ -132,16 +132,16 @@ pub fn distances(f: &Params) -> (Vec<f64>, Vec<f64>) {
 
 /// Initial network stock `[origin][destination]` (real persons): a share of the
 /// destination's population, decaying with distance.
-pub fn initial_network(f: &Params, km: &[f64]) -> Vec<f64> {
-    let n = f.town_list().len();
+pub fn initial_network(params: &Params, km: &[f64]) -> Vec<f64> {
+    let n = params.town_list().len();
     let nd = n + 1;
     let mut network = vec![0.0; nd * nd];
     for o in 0..n {
         for d in 0..n {
             if o != d {
-                network[o * nd + d] = f.migration().network_initial_share
-                    * f.town_list()[d].population
-                    / (1.0 + km[o * nd + d] / f.migration().distance_scale_km);
+                network[o * nd + d] = params.migration().network_initial_share
+                    * params.town_list()[d].population
+                    / (1.0 + km[o * nd + d] / params.migration().distance_scale_km);
             }
         }
     }
@@ -202,9 +202,9 @@ fn firm_from_parts(
 
 /// The scenario's named firms, in file order (so that a firm named in a shock has the
 /// id validation gave it), and the holdings that own them, in order of first appearance.
-fn named_firms(model: &mut Model, f: &Params) {
+fn named_firms(model: &mut Model, params: &Params) {
     let (scale, start) = (model.scale, model.month);
-    for named in f.named_firms() {
+    for named in params.named_firms() {
         let town = named.town.index();
         let mut firm = firm_from_parts(
             named.name.clone(),
@@ -213,7 +213,7 @@ fn named_firms(model: &mut Model, f: &Params) {
             named.kind,
             named.owner,
             (named.workforce * scale).round().max(1.0),
-            f.town(named.town).wage_krub * named.wage_premium,
+            params.town(named.town).wage_krub * named.wage_premium,
             (
                 named.export_share,
                 named.state_order_share,
@@ -223,18 +223,18 @@ fn named_firms(model: &mut Model, f: &Params) {
             named.social_role,
             1.0,
             start,
-            f.firms(),
+            params.firms(),
         );
         firm.holding = named.holding;
         model.firms.push(firm);
     }
-    model.holdings = f.holdings().iter().map(|h| h.name.clone()).collect();
+    model.holdings = params.holdings().iter().map(|h| h.name.clone()).collect();
 }
 
 /// The job pools hubs offer commuters.
-fn hub_job_pools(model: &mut Model, f: &Params) {
+fn hub_job_pools(model: &mut Model, params: &Params) {
     let (scale, start) = (model.scale, model.month);
-    for (t, ts) in f.town_list().iter().enumerate() {
+    for (t, ts) in params.town_list().iter().enumerate() {
         if ts.kind == TownKind::Hub && ts.commuter_jobs > 0.0 {
             let mut firm = firm_from_parts(
                 format!("{} (jobs for commuters)", ts.name),
@@ -249,7 +249,7 @@ fn hub_job_pools(model: &mut Model, f: &Params) {
                 false,
                 1.0,
                 start,
-                f.firms(),
+                params.firms(),
             );
             firm.target = ts.commuter_jobs * scale;
             model.firms.push(firm);
@@ -260,9 +260,9 @@ fn hub_job_pools(model: &mut Model, f: &Params) {
 /// Generated firms of town `t` for the `employed` jobs its named firms leave, by the
 /// town's sector shares, with sizes from a truncated Pareto (Zipf) law and ages spread
 /// over the past.
-fn generated_firms(model: &mut Model, f: &Params, t: usize, employed: usize) {
+fn generated_firms(model: &mut Model, params: &Params, t: usize, employed: usize) {
     let (scale, seed, start) = (model.scale, model.seed, model.month);
-    let ts = &f.town_list()[t];
+    let ts = &params.town_list()[t];
     let named: Vec<usize> = (0..model.firms.len())
         .filter(|&i| model.firms[i].town.index() == t && model.firms[i].kind != FirmKind::Hub)
         .collect();
@@ -272,14 +272,17 @@ fn generated_firms(model: &mut Model, f: &Params, t: usize, employed: usize) {
         vec![
             (
                 Sector::LocalServices,
-                f.firms().default_local_services_share,
+                params.firms().default_local_services_share,
             ),
-            (Sector::PublicSector, f.firms().default_public_sector_share),
+            (
+                Sector::PublicSector,
+                params.firms().default_public_sector_share,
+            ),
         ]
     } else {
         ts.sector_shares.clone()
     };
-    let p = f.firms();
+    let p = params.firms();
     let mut size_rng = Stream::new(seed, Process::InitialFirms, t as u64, 0);
     for (sector, share) in shares {
         let mut jobs = (remaining * share).round();
@@ -311,7 +314,7 @@ fn generated_firms(model: &mut Model, f: &Params, t: usize, employed: usize) {
                 false,
                 1.0 / scale,
                 start,
-                f.firms(),
+                params.firms(),
             );
             // Start ages spread over the past, so young-firm policies do not hit everyone.
             firm.born_month = start - (size_rng.uniform() * p.initial_firm_age_max_months) as i32;
@@ -322,7 +325,7 @@ fn generated_firms(model: &mut Model, f: &Params, t: usize, employed: usize) {
 
 /// Headcounts from the workers placed, and every firm (but hub pools) in balance with
 /// the workforce it actually got.
-fn balance_firms(model: &mut Model, f: &Params) {
+fn balance_firms(model: &mut Model, params: &Params) {
     for firm in model.firms.iter_mut() {
         firm.workforce = 0;
     }
@@ -334,9 +337,11 @@ fn balance_firms(model: &mut Model, f: &Params) {
             let w = firm.workforce as f64;
             firm.target = w;
             firm.base_demand = firm.productivity * w;
-            firm.capital = f.firms().capital_months_of_output * firm.productivity * w;
-            firm.cash =
-                f.firms().initial_cash_months * w * firm.base_wage * (1.0 + f.firms().payroll_tax);
+            firm.capital = params.firms().capital_months_of_output * firm.productivity * w;
+            firm.cash = params.firms().initial_cash_months
+                * w
+                * firm.base_wage
+                * (1.0 + params.firms().payroll_tax);
         }
     }
 }
@@ -380,9 +385,9 @@ struct PersonDraw<'a> {
 }
 
 impl<'a> PersonDraw<'a> {
-    fn new(f: &'a Params) -> PersonDraw<'a> {
-        let age_total: f64 = f.age_shares().iter().sum();
-        let age_cdf: Vec<f64> = f
+    fn new(params: &'a Params) -> PersonDraw<'a> {
+        let age_total: f64 = params.age_shares().iter().sum();
+        let age_cdf: Vec<f64> = params
             .age_shares()
             .iter()
             .scan(0.0, |c, x| {
@@ -390,12 +395,12 @@ impl<'a> PersonDraw<'a> {
                 Some(*c)
             })
             .collect();
-        let d = f.demography();
+        let d = params.demography();
         PersonDraw {
             age_cdf,
             demography: d,
             school: (d.school_leaving_age * 12.0) as i32,
-            entry: (f.labour().entry_age * 12.0) as i32,
+            entry: (params.labour().entry_age * 12.0) as i32,
             study: (d.higher_study_years * 12.0) as i32,
             pension: [
                 (d.pension_age_male * 12.0) as i32,
@@ -403,12 +408,12 @@ impl<'a> PersonDraw<'a> {
             ],
             female_young_until: (d.initial_female_share_young_until_age * 12.0) as i32,
             female_old_from: (d.initial_female_share_old_from_age * 12.0) as i32,
-            savings_min: f.labour().initial_savings_min_months,
-            savings_spread: f.labour().initial_savings_spread_months,
+            savings_min: params.labour().initial_savings_min_months,
+            savings_spread: params.labour().initial_savings_spread_months,
             skill_wage: [
-                f.labour().wage_basic,
-                f.labour().wage_vocational,
-                f.labour().wage_higher,
+                params.labour().wage_basic,
+                params.labour().wage_vocational,
+                params.labour().wage_higher,
             ],
         }
     }

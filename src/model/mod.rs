@@ -3,7 +3,11 @@
 //! [`Model::step`] is the table of contents of the simulation; it reads like the ODD
 //! process overview (docs/ODD.md, section 3). Each phase is a short method that hands
 //! the state it needs to the submodel's own module (`people/`, `firms/`, `markets/`,
-//! `migration/`, `clusters/`, `towns/`); observation is in [`observe`].
+//! `migration/`, `clusters/`, `towns/`); the month's conditions they read (levers in
+//! force, national indices, goods markets, geography) are a
+//! [`Context`](crate::markets::context::Context). The first state is built in [`init`],
+//! observation is in [`observe`]. The model reads the validated
+//! [`Params`](crate::scenario::Params) (`scenario.params()`), never the raw file.
 
 pub mod init;
 pub mod observe;
@@ -308,7 +312,7 @@ impl Model {
         let outlook = ctx.outlook(&self.towns, &self.last, &workplace_wage, self.scale);
         let attractiveness = places::attractiveness(p, &outlook);
         let inputs = ArrivalInputs {
-            f: p,
+            params: p,
             last: &self.last,
             km: &self.km,
             od: &result.od,

@@ -34,13 +34,13 @@ impl PassInputs {
     /// This month's inputs: mortality decline and crisis multipliers, pension reform,
     /// the higher-education trend, firms' wages and lay-off risks, training policies.
     pub fn new(
-        f: &Params,
+        params: &Params,
         (month, step, seed): (i32, u32, u64),
         national: &NationalLevers,
         levers: &[TownLevers],
         firms: &[Firm],
     ) -> PassInputs {
-        let d = f.demography();
+        let d = params.demography();
         let year = month as f64 / 12.0;
         let decline = (d.mortality_decline * (year - d.mortality_decline_start).max(0.0))
             .min(d.mortality_decline_max);
@@ -52,14 +52,15 @@ impl PassInputs {
             ((d.pension_age_male + reform) * 12.0) as i32,
             ((d.pension_age_female + reform) * 12.0) as i32,
         ];
-        let higher = (d.higher_share_start + d.higher_share_trend * (year - f.start_year() as f64))
+        let higher = (d.higher_share_start
+            + d.higher_share_trend * (year - params.start_year() as f64))
             .clamp(0.0, d.higher_share_max);
         let vocational = d.vocational_share.min(1.0 - higher);
         let mut reservation_decay = [1.0f32; 256];
         for (k, x) in reservation_decay.iter_mut().enumerate() {
-            *x = f.labour().reservation_decay.powi(k as i32) as f32;
+            *x = params.labour().reservation_decay.powi(k as i32) as f32;
         }
-        let skill_mult = skill_wage(f);
+        let skill_mult = skill_wage(params);
         let firms = firms
             .iter()
             .map(|firm| {
@@ -93,12 +94,12 @@ impl PassInputs {
     /// The pass context over these inputs, this month's market tables and commuting reach.
     pub fn context<'a>(
         &'a self,
-        f: &'a Params,
+        params: &'a Params,
         labour: &'a LabourTables,
         migration: &'a MigrationTables,
         reach: &'a [bool],
     ) -> PassContext<'a> {
-        let d = f.demography();
+        let d = params.demography();
         PassContext {
             month: self.month,
             step: self.step,
@@ -106,24 +107,24 @@ impl PassInputs {
             rates: &self.rates,
             pension_age_months: self.pension_age_months,
             school_age_months: (d.school_leaving_age * 12.0) as i32,
-            entry_age_months: (f.labour().entry_age * 12.0) as i32,
+            entry_age_months: (params.labour().entry_age * 12.0) as i32,
             study_months: (d.higher_study_years * 12.0) as i32,
             female_birth_share: (1.0 - d.male_birth_share) as f32,
             adult_age: d.adult_age as u32,
             education: self.education,
             labour,
             migration,
-            migration_params: f.migration(),
+            migration_params: params.migration(),
             firms: &self.firms,
-            skill_wage: skill_wage(f),
-            quit_rate: f.labour().quit_rate as f32,
-            on_the_job_search: f.labour().on_the_job_search as f32,
-            switch_premium: f.labour().switch_premium as f32,
-            reservation_ratio: f.labour().reservation_ratio as f32,
+            skill_wage: skill_wage(params),
+            quit_rate: params.labour().quit_rate as f32,
+            on_the_job_search: params.labour().on_the_job_search as f32,
+            switch_premium: params.labour().switch_premium as f32,
+            reservation_ratio: params.labour().reservation_ratio as f32,
             reservation_decay: &self.reservation_decay,
-            benefit: f.labour().benefit_krub as f32,
-            saving_rate: f.labour().saving_rate as f32,
-            dissaving: f.labour().unemployed_dissaving_krub as f32,
+            benefit: params.labour().benefit_krub as f32,
+            saving_rate: params.labour().saving_rate as f32,
+            dissaving: params.labour().unemployed_dissaving_krub as f32,
             training: &self.training,
             reach,
             n_towns: self.training.len(),
@@ -133,11 +134,11 @@ impl PassInputs {
 }
 
 /// Wage multipliers by skill (basic, vocational, higher).
-fn skill_wage(f: &Params) -> [f32; 3] {
+fn skill_wage(params: &Params) -> [f32; 3] {
     [
-        f.labour().wage_basic as f32,
-        f.labour().wage_vocational as f32,
-        f.labour().wage_higher as f32,
+        params.labour().wage_basic as f32,
+        params.labour().wage_vocational as f32,
+        params.labour().wage_higher as f32,
     ]
 }
 
@@ -203,10 +204,15 @@ fn recount_firms(firms: &mut [Firm], result: &PassResult) {
 /// month: residents by age band, the employed and their wages, and the labour force
 /// (the employed, and people not in work from the entry age to
 /// `labour.initial_labour_force_max_age`).
-pub fn initial_counts(f: &Params, people: &People, month: i32, n_towns: usize) -> Vec<TownCounts> {
+pub fn initial_counts(
+    params: &Params,
+    people: &People,
+    month: i32,
+    n_towns: usize,
+) -> Vec<TownCounts> {
     let mut counts = vec![TownCounts::default(); n_towns];
-    let lf_age = (f.labour().entry_age * 12.0) as i32;
-    let lf_max_age = (f.labour().initial_labour_force_max_age * 12.0) as i32;
+    let lf_age = (params.labour().entry_age * 12.0) as i32;
+    let lf_max_age = (params.labour().initial_labour_force_max_age * 12.0) as i32;
     for i in 0..people.len() {
         let Some(town) = people.town[i] else {
             continue;
