@@ -54,21 +54,39 @@ fn eligible(f: &Firm) -> bool {
     f.alive && f.kind != FirmKind::Hub && f.sector.can_cluster()
 }
 
+/// What the cluster phase reads this month.
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterMonth<'a> {
+    /// `reach[a * n + b]`: towns `a` and `b` are in one agglomeration (commuting reach).
+    pub reach: &'a [bool],
+    /// Number of towns.
+    pub n_towns: usize,
+    /// Levers in force by town (parks, cluster seeds).
+    pub levers: &'a [TownLevers],
+    /// Cluster parameters.
+    pub params: &'a Clusters,
+    /// Agents per person.
+    pub scale: f64,
+    /// Seed of the run.
+    pub seed: u64,
+    /// Months since the start (keys the random streams).
+    pub step: u32,
+}
+
 impl ClusterState {
     /// One month of link dynamics and detection. `reach[a * n + b]` tells whether towns
     /// are in one agglomeration. Updates each firm's `cluster` and returns the sizes by
     /// firm and the changes.
-    pub fn step(
-        &mut self,
-        firms: &mut [Firm],
-        reach: &[bool],
-        n_towns: usize,
-        levers: &[TownLevers],
-        p: &Clusters,
-        scale: f64,
-        seed: u64,
-        step: u32,
-    ) -> (Vec<u32>, ClusterChanges) {
+    pub fn step(&mut self, firms: &mut [Firm], m: &ClusterMonth<'_>) -> (Vec<u32>, ClusterChanges) {
+        let ClusterMonth {
+            reach,
+            n_towns,
+            levers,
+            params: p,
+            scale,
+            seed,
+            step,
+        } = *m;
         // Break links.
         let mut rng = Stream::new(seed, Process::LinkBreaks, 0, step);
         self.links.retain(|&(a, b)| {
@@ -286,7 +304,18 @@ mod tests {
         let mut state = ClusterState::default();
         let mut formed = 0;
         for step in 0..24 {
-            let (_, ch) = state.step(&mut firms, &[true], 1, &levers, &p, 1.0, 3, step);
+            let (_, ch) = state.step(
+                &mut firms,
+                &ClusterMonth {
+                    reach: &[true],
+                    n_towns: 1,
+                    levers: &levers,
+                    params: &p,
+                    scale: 1.0,
+                    seed: 3,
+                    step,
+                },
+            );
             formed += ch.formed.len();
         }
         assert!(formed >= 1);
@@ -318,7 +347,18 @@ mod tests {
             };
             let mut state = ClusterState::default();
             for step in 0..12 {
-                state.step(firms, &[true], 1, &levers, &p, 1.0, 9, step);
+                state.step(
+                    firms,
+                    &ClusterMonth {
+                        reach: &[true],
+                        n_towns: 1,
+                        levers: &levers,
+                        params: &p,
+                        scale: 1.0,
+                        seed: 9,
+                        step,
+                    },
+                );
             }
             state.clusters.len()
         };
@@ -340,13 +380,35 @@ mod tests {
         let levers = vec![TownLevers::default()];
         let mut state = ClusterState::default();
         for step in 0..12 {
-            state.step(&mut firms, &[true], 1, &levers, &p, 1.0, 5, step);
+            state.step(
+                &mut firms,
+                &ClusterMonth {
+                    reach: &[true],
+                    n_towns: 1,
+                    levers: &levers,
+                    params: &p,
+                    scale: 1.0,
+                    seed: 5,
+                    step,
+                },
+            );
         }
         assert!(!state.clusters.is_empty());
         for f in firms.iter_mut() {
             f.alive = false;
         }
-        let (_, ch) = state.step(&mut firms, &[true], 1, &levers, &p, 1.0, 5, 12);
+        let (_, ch) = state.step(
+            &mut firms,
+            &ClusterMonth {
+                reach: &[true],
+                n_towns: 1,
+                levers: &levers,
+                params: &p,
+                scale: 1.0,
+                seed: 5,
+                step: 12,
+            },
+        );
         assert!(state.links.is_empty() && state.clusters.is_empty());
         assert!(!ch.dissolved.is_empty());
     }

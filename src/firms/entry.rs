@@ -14,9 +14,11 @@ use super::{Firm, FirmKind, Owner, Sector, balanced_productivity, relatedness, s
 use crate::ids::TownId;
 use crate::markets::goods::Markets;
 use crate::model::observe::EventKind;
+use crate::people::pass::TownCounts;
 use crate::policy::TownLevers;
 use crate::rng::{Process, Stream};
 use crate::scenario::Firms;
+use crate::towns::Town;
 
 /// Lowest demand index used to size an entrant's base demand (a numerical guard: a
 /// market that has all but vanished would otherwise give an absurd base demand).
@@ -135,6 +137,24 @@ pub struct EntryTown {
     pub population: f64,
     /// Mean wage of employed residents (thousand RUB/month).
     pub mean_wage: f64,
+}
+
+impl EntryTown {
+    /// The towns as entry sees them, from last month's aggregates (agents); a town
+    /// without employed residents shows its initial wage.
+    pub fn from_last(towns: &[Town], last: &[TownCounts], scale: f64) -> Vec<EntryTown> {
+        (towns.iter().zip(last))
+            .map(|(town, last)| EntryTown {
+                is_hub: town.is_hub,
+                population: last.population() as f64 / scale,
+                mean_wage: if last.employed > 0 {
+                    last.wage_sum / last.employed as f64
+                } else {
+                    town.wage0
+                },
+            })
+            .collect()
+    }
 }
 
 /// Everything firm entry reads besides the firms and towns.

@@ -10,7 +10,7 @@ use crate::firms::{Firm, Sector};
 use crate::markets::prices::WorldPrices;
 use crate::people::pass::TownCounts;
 use crate::policy::NationalLevers;
-use crate::scenario::{ScenarioFile, interpolate};
+use crate::scenario::{Params, interpolate};
 use crate::towns::Town;
 
 /// Lowest ratio of a town's income to its starting income used in the local demand
@@ -63,8 +63,8 @@ impl Markets {
 
 /// What this month's goods markets are built from.
 pub struct GoodsInputs<'a> {
-    /// The scenario (national paths, town specifications, firm parameters).
-    pub scenario: &'a ScenarioFile,
+    /// The validated scenario (national paths, towns, firm parameters).
+    pub params: &'a Params,
     /// Absolute month index.
     pub month: i32,
     /// Agents per person.
@@ -84,18 +84,18 @@ pub struct GoodsInputs<'a> {
 /// This month's demand indices: national trend and shocks, world prices, local income
 /// and public demand by town, and the hubs' commuter jobs and wages.
 pub fn goods_markets(g: &GoodsInputs<'_>) -> Markets {
-    let f = g.scenario;
+    let p = g.params;
     let national = g.national;
     let n = g.towns.len();
-    let year_frac = g.month as f64 / 12.0 - f.run.start_year as f64;
+    let year_frac = g.month as f64 / 12.0 - p.start_year() as f64;
     let year = g.month as f64 / 12.0;
-    let trend = (1.0 + f.firms.national_demand_growth).powf(year_frac);
+    let trend = (1.0 + p.firms().national_demand_growth).powf(year_frac);
     let mut world_price = [1.0; Sector::COUNT];
     for s in Sector::ALL {
         world_price[s.index()] = g.prices.index(s) * national.world_price[s.index()];
     }
     let national_wage = g.national_wage;
-    let national_wage0 = interpolate(&f.national.wage_krub, f.run.start_year as f64);
+    let national_wage0 = interpolate(p.national_wage_krub(), p.start_year() as f64);
 
     // Local income and population indices.
     let mut local = vec![1.0; n];
@@ -103,7 +103,7 @@ pub fn goods_markets(g: &GoodsInputs<'_>) -> Markets {
     let mut hub_jobs = vec![0.0; n];
     let mut hub_wage = vec![0.0; n];
     for (t, town) in g.towns.iter().enumerate() {
-        let ts = &f.town[t];
+        let ts = &p.town_list()[t];
         if town.is_hub {
             hub_jobs[t] = ts.commuter_jobs * g.scale * (national.demand * trend).sqrt();
             hub_wage[t] = ts.wage_krub * national_wage / national_wage0
@@ -112,13 +112,13 @@ pub fn goods_markets(g: &GoodsInputs<'_>) -> Markets {
             if town.income0 > 0.0 {
                 local[t] = (town.income / town.income0)
                     .max(MIN_INCOME_RATIO)
-                    .powf(f.firms.local_income_elasticity);
+                    .powf(p.firms().local_income_elasticity);
             }
             let pop = g.last[t].population() as f64 / g.scale;
             public[t] = (pop / town.population0.max(1.0)) * (trend * national.demand).sqrt();
         }
     }
-    let wage_drift = national_wage / interpolate(&f.national.wage_krub, year - 1.0 / 12.0);
+    let wage_drift = national_wage / interpolate(p.national_wage_krub(), year - 1.0 / 12.0);
     Markets {
         wage_drift,
         world_price,

@@ -1,6 +1,7 @@
-//! Markets: the goods market (demand indices), the labour market (search and matching)
-//! and world prices.
+//! Markets: the goods market (demand indices), the labour market (search and matching),
+//! world prices, and the month's conditions built from them and the levers in force.
 
+pub mod context;
 pub mod goods;
 pub mod labour;
 pub mod prices;

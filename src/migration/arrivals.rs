@@ -15,7 +15,7 @@ use crate::ids::{PersonId, TownId};
 use crate::people::pass::TownCounts;
 use crate::people::{NewPerson, People, Skill, age_band};
 use crate::rng::{Process, Stream};
-use crate::scenario::{Migration, ScenarioFile};
+use crate::scenario::{Migration, Params};
 use crate::towns::Town;
 
 /// In-migrants created outside the person pass (from hubs and the rest of the country),
@@ -31,8 +31,8 @@ pub struct Arrivals {
 
 /// What the arrivals of one month are drawn from.
 pub struct ArrivalInputs<'a> {
-    /// The scenario.
-    pub f: &'a ScenarioFile,
+    /// The validated scenario (hubs' growth, migration and arrival parameters).
+    pub params: &'a Params,
     /// Last month's aggregates by town (agents).
     pub last: &'a [TownCounts],
     /// Distances `[origin][destination]` over towns plus the rest of the country (km).
@@ -67,7 +67,7 @@ pub fn arrive(
 /// Hub stocks: natural growth, external migration, exchanges with agent towns. Returns
 /// the migrants each hub sends, `[destination][origin]`.
 fn hub_outflows(inp: &ArrivalInputs<'_>, towns: &mut [Town]) -> Vec<Vec<u64>> {
-    let f = inp.f;
+    let params = inp.params;
     let n = towns.len();
     let nd = n + 1;
     let mut created = vec![vec![0u64; nd]; n];
@@ -75,7 +75,7 @@ fn hub_outflows(inp: &ArrivalInputs<'_>, towns: &mut [Town]) -> Vec<Vec<u64>> {
         if !towns[t].is_hub {
             continue;
         }
-        let ts = &f.town[t];
+        let ts = &params.town_list()[t];
         let mut pop = towns[t].hub_population;
         pop *= 1.0 + (ts.natural_growth + ts.external_net_migration) / 12.0;
         let inflow: f64 = (0..n).map(|o| inp.od[o * nd + t] as f64).sum::<f64>() / inp.scale;
@@ -88,13 +88,13 @@ fn hub_outflows(inp: &ArrivalInputs<'_>, towns: &mut [Town]) -> Vec<Vec<u64>> {
                 (
                     m,
                     inp.attractiveness[m] * inp.last[m].population() as f64
-                        / (1.0 + inp.km[t * nd + m] / f.migration.distance_scale_km)
-                            .powf(f.migration.beta_distance),
+                        / (1.0 + inp.km[t * nd + m] / params.migration().distance_scale_km)
+                            .powf(params.migration().beta_distance),
                 )
             })
             .collect();
         let total_w: f64 = weights.iter().map(|w| w.1).sum();
-        let out_agents = poisson(&mut rng, f.migration.hub_outflow * pop * inp.scale);
+        let out_agents = poisson(&mut rng, params.migration().hub_outflow * pop * inp.scale);
         for _ in 0..out_agents {
             if total_w <= 0.0 {
                 break;
@@ -121,7 +121,7 @@ fn rest_of_country_inflow(inp: &ArrivalInputs<'_>, towns: &[Town], created: &mut
         let mut rng = Stream::new(inp.seed, Process::RestOfCountryInflow, t as u64, inp.step);
         let k = poisson(
             &mut rng,
-            inp.f.migration.rest_of_country_inflow
+            inp.params.migration().rest_of_country_inflow
                 * inp.last[t].population() as f64
                 * inp.attractiveness[t],
         );
@@ -167,18 +167,18 @@ fn create_people(
     next_serial: &mut u32,
     created: Vec<Vec<u64>>,
 ) -> Arrivals {
-    let f = inp.f;
-    let m = &f.migration;
+    let params = inp.params;
+    let m = params.migration();
     let n = towns.len();
     let nd = n + 1;
     let mut bands = vec![[0u64; 5]; n];
     let mut young = vec![vec![0u64; nd]; n];
     let skill_wage = [
-        f.labour.wage_basic,
-        f.labour.wage_vocational,
-        f.labour.wage_higher,
+        params.labour().wage_basic,
+        params.labour().wage_vocational,
+        params.labour().wage_higher,
     ];
-    let school = (f.demography.school_leaving_age * 12.0) as i32;
+    let school = (params.demography().school_leaving_age * 12.0) as i32;
     for t in 0..n {
         for o in 0..nd {
             let k = created[t][o];

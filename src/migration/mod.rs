@@ -106,8 +106,8 @@ pub fn build_tables(p: &Migration, inp: &TableInputs<'_>) -> (Vec<f32>, Vec<f32>
             continue;
         }
         for (k, &sw) in inp.skill_wage.iter().enumerate() {
-            for d in 0..nd {
-                u[d] = utility(
+            for (d, ud) in u.iter_mut().enumerate() {
+                *ud = utility(
                     p,
                     &inp.places[d],
                     sw,

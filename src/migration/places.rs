@@ -4,7 +4,7 @@
 
 use super::{MigrationTables, PlaceValue, TableInputs, build_tables};
 use crate::people::pass::TownCounts;
-use crate::scenario::ScenarioFile;
+use crate::scenario::Params;
 use crate::towns::Town;
 
 /// What movers know about the places this month.
@@ -26,8 +26,8 @@ pub struct Outlook<'a> {
 }
 
 /// Values of every town, then of the rest of the country (last).
-pub fn place_values(f: &ScenarioFile, o: &Outlook<'_>) -> Vec<PlaceValue> {
-    let m = &f.migration;
+pub fn place_values(params: &Params, o: &Outlook<'_>) -> Vec<PlaceValue> {
+    let m = params.migration();
     let mut places = Vec::with_capacity(o.towns.len() + 1);
     for (t, town) in o.towns.iter().enumerate() {
         if town.is_hub {
@@ -63,22 +63,22 @@ pub fn place_values(f: &ScenarioFile, o: &Outlook<'_>) -> Vec<PlaceValue> {
 /// of this month. `km` and `network` are `[origin][destination]` over towns plus the
 /// rest of the country; `youth_multiplier` comes from youth retention policies.
 pub fn month_tables(
-    f: &ScenarioFile,
+    params: &Params,
     o: &Outlook<'_>,
     km: &[f64],
     network: &[f64],
     youth_multiplier: Vec<f32>,
 ) -> MigrationTables {
     let n = o.towns.len();
-    let places = place_values(f, o);
+    let places = place_values(params, o);
     let agent_town: Vec<bool> = o.towns.iter().map(|t| !t.is_hub).collect();
     let skill_wage = [
-        f.labour.wage_basic,
-        f.labour.wage_vocational,
-        f.labour.wage_higher,
+        params.labour().wage_basic,
+        params.labour().wage_vocational,
+        params.labour().wage_higher,
     ];
     let (cdf, moving_cost) = build_tables(
-        &f.migration,
+        params.migration(),
         &TableInputs {
             places: &places,
             km,
@@ -96,7 +96,7 @@ pub fn month_tables(
             } else {
                 0.0
             };
-            (mean * f.migration.low_wage_threshold) as f32
+            (mean * params.migration().low_wage_threshold) as f32
         })
         .collect();
     let mut keeps_agents = agent_town;
@@ -114,8 +114,8 @@ pub fn month_tables(
 /// Attractiveness of each agent town to hub and rest-of-country migrants: the exponent
 /// of its wage and amenity utility relative to the rest of the country, clamped
 /// (`migration.attractiveness_min..=attractiveness_max`); 0 for hubs.
-pub fn attractiveness(f: &ScenarioFile, o: &Outlook<'_>) -> Vec<f64> {
-    let m = &f.migration;
+pub fn attractiveness(params: &Params, o: &Outlook<'_>) -> Vec<f64> {
+    let m = params.migration();
     let w_roc = o.national_wage * (1.0 - o.national_unemployment);
     (0..o.towns.len())
         .map(|t| {

@@ -3,32 +3,35 @@
 //! [`Model::step`] is the table of contents of the simulation; it reads like the ODD
 //! process overview (docs/ODD.md, section 3). Each phase is a short method that hands
 //! the state it needs to the submodel's own module (`people/`, `firms/`, `markets/`,
-//! `migration/`, `clusters/`, `towns/`); observation is in [`observe`].
+//! `migration/`, `clusters/`, `towns/`); the month's conditions they read (levers in
+//! force, national indices, goods markets, geography) are a
+//! [`Context`](crate::markets::context::Context). The first state is built in [`init`],
+//! observation is in [`observe`]. The model reads the validated
+//! [`Params`](crate::scenario::Params) (`scenario.params()`), never the raw file.
 
 pub mod init;
 pub mod observe;
 
 use std::sync::Arc;
 
-use crate::clusters::ClusterState;
+use crate::clusters::{ClusterMonth, ClusterState};
 use crate::firms::entry::{self, EntryContext, EntryTown};
 use crate::firms::production::{self, FirmContext};
 use crate::firms::restructure::{self, SplitContext, Unit, Workforce};
 use crate::firms::{Firm, holdings};
 use crate::ids::FirmId;
-use crate::markets::goods::{GoodsInputs, Markets, goods_markets};
+use crate::markets::context::Context;
 use crate::markets::labour::{self, LabourTables};
 use crate::markets::prices::WorldPrices;
 use crate::migration::MigrationTables;
 use crate::migration::arrivals::{self, ArrivalInputs, Arrivals};
-use crate::migration::places::{self, Outlook};
+use crate::migration::places;
 use crate::people::People;
-use crate::people::month::{PassInputs, append_newborns, initial_counts};
+use crate::people::month::{PassInputs, after_pass};
 use crate::people::pass::{self, CHUNK, PassResult};
-use crate::policy::{NationalLevers, OneOff, Schedule, TownLevers};
-use crate::scenario::{Scenario, interpolate};
+use crate::policy::{OneOff, Schedule};
+use crate::scenario::Scenario;
 use crate::towns::economy::{self, LocalEconomy};
-use crate::towns::geography::{commuting_reach, travel_hours};
 use crate::towns::{self, Town};
 use observe::{EventKind, EventRow, Records};
 
@@ -79,58 +82,11 @@ pub struct Model {
     pub person_months: u64,
 }
 
-/// Indices of the national context this month.
-struct Context {
-    levers: Vec<TownLevers>,
-    national: NationalLevers,
-    markets: Markets,
-    national_unemployment: f64,
-    national_wage: f64,
-    hours: Vec<f64>,
-    reach: Vec<bool>,
-}
-
 impl Model {
     /// Build the initial state of a validated scenario with the given seed, at the
-    /// scenario's validated scale.
+    /// scenario's validated scale ([`init::model`]).
     pub fn new(scenario: Scenario, seed: u64) -> Model {
-        let scale = scenario.params().scale();
-        let f = scenario.file();
-        let n = f.town.len();
-        let nd = n + 1;
-        let start_month = crate::scenario::month_index(f.run.start_year, 1);
-        let (km, base_hours) = init::distances(&scenario);
-        let network = init::initial_network(f, &km);
-        let schedule = Schedule::new(&scenario);
-        let mut model = Model {
-            seed,
-            scale,
-            month: start_month,
-            start_month,
-            people: People::default(),
-            firms: Vec::new(),
-            towns: init::towns(f),
-            holdings: Vec::new(),
-            next_serial: 0,
-            km,
-            base_hours,
-            network,
-            prices: WorldPrices::default(),
-            clusters: ClusterState::default(),
-            cluster_size: Vec::new(),
-            schedule,
-            records: Records::default(),
-            last: Vec::new(),
-            od_year: vec![0.0; nd * nd],
-            od_year_young: vec![0.0; nd * nd],
-            person_months: 0,
-            scenario: Arc::new(scenario),
-        };
-        let scenario = model.scenario.clone();
-        init::populate(&mut model, &scenario);
-        model.cluster_size = vec![0; model.firms.len()];
-        model.last = initial_counts(scenario.file(), &model.people, model.month, n);
-        model
+        init::model(scenario, seed)
     }
 
     /// Months simulated so far.
@@ -159,7 +115,7 @@ impl Model {
 
     /// Run to the end of the scenario.
     pub fn run_to_end(&mut self) {
-        let end = crate::scenario::month_index(self.scenario.file().run.end_year, 12);
+        let end = self.scenario.params().end_month();
         while self.month <= end {
             self.step();
         }
@@ -179,29 +135,25 @@ impl Model {
 
     // ---------------------------------------------------------------- phases
 
-    /// Shocks and policies in force, national indices and this month's geography.
+    /// Shocks and policies in force, world prices, national indices, goods markets and
+    /// this month's geography ([`Context`]).
     fn policies_and_shocks(&mut self) -> Context {
         let sc = Arc::clone(&self.scenario);
-        let f = sc.file();
+        let p = sc.params();
         let names: Vec<String> = self.towns.iter().map(|t| t.name.clone()).collect();
         let (levers, national, window_events, one_offs) =
             self.schedule.levers(self.month, self.towns.len(), &names);
-        let (step, year) = (self.step_index(), self.month as f64 / 12.0);
-        let (persistence, volatility) = (f.firms.price_persistence, f.firms.price_volatility);
-        self.prices.step(self.seed, step, persistence, volatility);
-        let national_wage = interpolate(&f.national.wage_krub, year);
-        let markets = goods_markets(&GoodsInputs {
-            scenario: f,
-            month: self.month,
-            scale: self.scale,
-            prices: &self.prices,
-            national: &national,
-            towns: &self.towns,
-            last: &self.last,
-            national_wage,
-        });
-        let hours = travel_hours(&self.base_hours, &levers);
-        let reach = commuting_reach(&hours, f.labour.commute_max_hours);
+        let (persistence, volatility) = (p.firms().price_persistence, p.firms().price_volatility);
+        (self.prices).step(self.seed, self.step_index(), persistence, volatility);
+        let ctx = Context::new(
+            p,
+            (self.month, self.scale),
+            (levers, national),
+            &self.prices,
+            &self.towns,
+            &self.last,
+            &self.base_hours,
+        );
         for e in window_events {
             let town = (e.towns.len() == 1).then(|| e.towns[0].clone());
             let detail = if e.towns.len() > 1 {
@@ -214,17 +166,10 @@ impl Model {
         for o in one_offs {
             self.apply_one_off(o);
         }
-        Context {
-            levers,
-            national,
-            markets,
-            national_unemployment: interpolate(&f.national.unemployment_rate, year),
-            national_wage,
-            hours,
-            reach,
-        }
+        ctx
     }
 
+    /// A plant closure or a restructuring that falls due this month.
     fn apply_one_off(&mut self, o: OneOff) {
         match o {
             OneOff::Closure { firm, share } => {
@@ -252,7 +197,7 @@ impl Model {
             seed: self.seed,
             step: self.step_index(),
             month: self.month,
-            params: &sc.file().firms,
+            params: sc.params().firms(),
         };
         let workers = Workforce {
             employer: &mut self.people.employer,
@@ -286,8 +231,8 @@ impl Model {
             seed: self.seed,
             step: self.step_index(),
             month: self.month,
-            params: &sc.file().firms,
-            clusters: &sc.file().clusters,
+            params: sc.params().firms(),
+            clusters: sc.params().clusters(),
             markets: &ctx.markets,
             national: &ctx.national,
             towns: &ctx.levers,
@@ -300,7 +245,7 @@ impl Model {
             self.event(Some(town), EventKind::FirmExit, name, detail);
         }
         if self.calendar().1 == 1 && !self.holdings.is_empty() {
-            self.holdings_review(sc.file().firms.holding_downsize_share);
+            self.holdings_review(sc.params().firms().holding_downsize_share);
         }
     }
 
@@ -319,23 +264,13 @@ impl Model {
     /// Start-ups, spin-offs and relocations.
     fn firm_entry(&mut self, ctx: &Context) {
         let sc = Arc::clone(&self.scenario);
-        let towns: Vec<EntryTown> = (self.towns.iter().zip(&self.last))
-            .map(|(town, last)| EntryTown {
-                is_hub: town.is_hub,
-                population: last.population() as f64 / self.scale,
-                mean_wage: if last.employed > 0 {
-                    last.wage_sum / last.employed as f64
-                } else {
-                    town.wage0
-                },
-            })
-            .collect();
+        let towns = EntryTown::from_last(&self.towns, &self.last, self.scale);
         let ectx = EntryContext {
             seed: self.seed,
             step: self.step_index(),
             month: self.month,
             scale: self.scale,
-            params: &sc.file().firms,
+            params: sc.params().firms(),
             markets: &ctx.markets,
             levers: &ctx.levers,
         };
@@ -352,35 +287,13 @@ impl Model {
 
     /// Offer probabilities, vacancy distributions and destination choice tables.
     fn labour_and_migration_tables(&self, ctx: &Context) -> (LabourTables, MigrationTables) {
-        let f = self.scenario.file();
-        let labour = labour::month_tables(&f.labour, &self.last, &self.firms, &ctx.hours);
+        let p = self.scenario.params();
+        let labour = labour::month_tables(p.labour(), &self.last, &self.firms, &ctx.hours);
         let workplace_wage = economy::workplace_wages(&self.firms, self.towns.len());
-        let youth_multiplier = ctx
-            .levers
-            .iter()
-            .map(|l| l.youth_hazard_multiplier as f32)
-            .collect();
-        let migration = places::month_tables(
-            f,
-            &self.outlook(ctx, &workplace_wage),
-            &self.km,
-            &self.network,
-            youth_multiplier,
-        );
+        let outlook = ctx.outlook(&self.towns, &self.last, &workplace_wage, self.scale);
+        let youth = ctx.youth_multiplier();
+        let migration = places::month_tables(p, &outlook, &self.km, &self.network, youth);
         (labour, migration)
-    }
-
-    /// What movers know about the places this month.
-    fn outlook<'a>(&'a self, ctx: &'a Context, workplace_wage: &'a [Option<f64>]) -> Outlook<'a> {
-        Outlook {
-            towns: &self.towns,
-            last: &self.last,
-            workplace_wage,
-            hub_wage: &ctx.markets.hub_wage,
-            national_wage: ctx.national_wage,
-            national_unemployment: ctx.national_unemployment,
-            scale: self.scale,
-        }
     }
 
     /// The parallel pass over people, then births appended and firm headcounts recounted.
@@ -390,42 +303,26 @@ impl Model {
         labour: &LabourTables,
         migration: &MigrationTables,
     ) -> PassResult {
-        let f = self.scenario.file();
+        let p = self.scenario.params();
         let clock = (self.month, self.step_index(), self.seed);
-        let inputs = PassInputs::new(f, clock, &ctx.national, &ctx.levers, &self.firms);
-        let pctx = inputs.context(f, labour, migration, &ctx.reach);
+        let inputs = PassInputs::new(p, clock, &ctx.national, &ctx.levers, &self.firms);
+        let pctx = inputs.context(p, labour, migration, &ctx.reach);
         let mut result = pass::run(self.people.chunks_mut(CHUNK), &pctx);
         self.person_months += result.processed;
-        self.people.gone += result.gone as usize;
-        append_newborns(
-            &mut self.people,
-            &mut self.next_serial,
-            self.month,
-            &mut result,
-        );
-        for (firm, (&w, &h)) in self
-            .firms
-            .iter_mut()
-            .zip(result.firm_workforce.iter().zip(&result.firm_hires))
-        {
-            firm.workforce = w;
-            firm.hires = h;
-        }
-        // Compact when more than 2% of slots are gone.
-        if self.people.gone * 50 > self.people.len() {
-            self.people.compact();
-        }
+        let (people, serial) = (&mut self.people, &mut self.next_serial);
+        after_pass(people, serial, self.month, &mut self.firms, &mut result);
         result
     }
 
     /// Hubs' stocks, migrants from hubs and the rest of the country into the towns
     /// (counted in the towns' aggregates), and the network ties of this month's moves.
     fn hubs_and_outside_migration(&mut self, ctx: &Context, result: &mut PassResult) -> Arrivals {
+        let p = self.scenario.params();
         let workplace_wage = economy::workplace_wages(&self.firms, self.towns.len());
-        let attractiveness =
-            places::attractiveness(self.scenario.file(), &self.outlook(ctx, &workplace_wage));
+        let outlook = ctx.outlook(&self.towns, &self.last, &workplace_wage, self.scale);
+        let attractiveness = places::attractiveness(p, &outlook);
         let inputs = ArrivalInputs {
-            f: self.scenario.file(),
+            params: p,
             last: &self.last,
             km: &self.km,
             od: &result.od,
@@ -451,16 +348,16 @@ impl Model {
         let sc = Arc::clone(&self.scenario);
         let n = self.towns.len();
         let step = self.step_index();
-        let (sizes, changes) = self.clusters.step(
-            &mut self.firms,
-            &ctx.reach,
-            n,
-            &ctx.levers,
-            &sc.file().clusters,
-            self.scale,
-            self.seed,
+        let month = ClusterMonth {
+            reach: &ctx.reach,
+            n_towns: n,
+            levers: &ctx.levers,
+            params: sc.params().clusters(),
+            scale: self.scale,
+            seed: self.seed,
             step,
-        );
+        };
+        let (sizes, changes) = self.clusters.step(&mut self.firms, &month);
         self.cluster_size = sizes;
         for (id, town, size) in changes.formed {
             let name = self.towns[town].name.clone();
@@ -489,28 +386,17 @@ impl Model {
         ctx: &Context,
         result: &PassResult,
     ) -> Vec<LocalEconomy> {
-        let f = self.scenario.file();
-        let economy = economy::tally(&self.firms, self.towns.len());
-        towns::month::update_month(
+        let first_month = self.month == self.start_month;
+        let december = self.calendar().1 == 12;
+        towns::month::town_phase(
             &mut self.towns,
-            f,
+            self.scenario.params(),
+            &self.firms,
             &result.towns,
-            &economy,
-            ctx.national_wage,
+            (ctx.national_wage, ctx.national_unemployment),
             self.scale,
-            self.month == self.start_month,
-        );
-        if self.calendar().1 == 12 {
-            towns::month::update_status(
-                &mut self.towns,
-                &result.towns,
-                &economy,
-                &self.firms,
-                ctx.national_unemployment,
-                self.scale,
-            );
-        }
-        economy
+            (first_month, december),
+        )
     }
 
     /// This month's aggregates become "last month" for the next step.

@@ -258,7 +258,7 @@ mod tests {
         NewPerson {
             birth_month: 0,
             town: TownId(town),
-            female: town % 2 == 0,
+            female: town.is_multiple_of(2),
             skill: Skill::Higher,
             schooled: true,
             employer: None,

@@ -631,16 +631,16 @@ fn keep_or_switch_job(
     } else if u_search < ctx.on_the_job_search {
         let options = &ctx.labour.options[town];
         let (u_town, u_firm) = p.rng.two_uniforms_f32();
-        if let Some(opt) = pick_option(options, u_town) {
-            if let Some(nf) = pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], u_firm) {
-                let current_net = ctx.firms[fi].wage * sw - commute_cost(ctx, town, fi);
-                let offer_net = ctx.firms[nf as usize].wage * sw - opt.commute_cost;
-                if nf as usize != fi && offer_net > current_net * (1.0 + ctx.switch_premium) {
-                    c.employer[i] = Some(FirmId::from_index(nf as usize));
-                    out.firm_hires[nf as usize] += 1;
-                    tc.hires += 1;
-                    tc.separations += 1;
-                }
+        if let Some(opt) = pick_option(options, u_town)
+            && let Some(nf) = pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], u_firm)
+        {
+            let current_net = ctx.firms[fi].wage * sw - commute_cost(ctx, town, fi);
+            let offer_net = ctx.firms[nf as usize].wage * sw - opt.commute_cost;
+            if nf as usize != fi && offer_net > current_net * (1.0 + ctx.switch_premium) {
+                c.employer[i] = Some(FirmId::from_index(nf as usize));
+                out.firm_hires[nf as usize] += 1;
+                tc.hires += 1;
+                tc.separations += 1;
             }
         }
     }
@@ -660,19 +660,19 @@ fn look_for_a_job(
     c.months_unemployed[i] = c.months_unemployed[i].saturating_add(1);
     let options = &ctx.labour.options[p.town];
     let (u_town, u_firm) = p.rng.two_uniforms_f32();
-    if let Some(opt) = pick_option(options, u_town) {
-        if let Some(nf) = pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], u_firm) {
-            let offer_net = ctx.firms[nf as usize].wage * sw - opt.commute_cost;
-            let reservation = (c.wage[i]
-                * ctx.reservation_ratio
-                * ctx.reservation_decay[c.months_unemployed[i] as usize])
-                .max(ctx.benefit);
-            if offer_net >= reservation {
-                c.employer[i] = Some(FirmId::from_index(nf as usize));
-                c.months_unemployed[i] = 0;
-                out.firm_hires[nf as usize] += 1;
-                tc.hires += 1;
-            }
+    if let Some(opt) = pick_option(options, u_town)
+        && let Some(nf) = pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], u_firm)
+    {
+        let offer_net = ctx.firms[nf as usize].wage * sw - opt.commute_cost;
+        let reservation = (c.wage[i]
+            * ctx.reservation_ratio
+            * ctx.reservation_decay[c.months_unemployed[i] as usize])
+            .max(ctx.benefit);
+        if offer_net >= reservation {
+            c.employer[i] = Some(FirmId::from_index(nf as usize));
+            c.months_unemployed[i] = 0;
+            out.firm_hires[nf as usize] += 1;
+            tc.hires += 1;
         }
     }
 }

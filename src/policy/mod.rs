@@ -16,7 +16,7 @@ pub struct TownLevers {
     /// Share of wages paid by the state.
     pub wage_subsidy: f64,
     /// Grant per worker per month by sector (thousand RUB).
-    pub grant_per_worker: [f64; 10],
+    pub grant_per_worker: [f64; Sector::COUNT],
     /// Cut of the yearly capital cost.
     pub rate_cut: f64,
     /// Share of profit tax forgiven for qualifying firms.
@@ -32,7 +32,7 @@ pub struct TownLevers {
     /// Multiplier on link formation (parks).
     pub link_multiplier: f64,
     /// Extra link multiplier by sector (cluster seeding).
-    pub sector_link_multiplier: [f64; 10],
+    pub sector_link_multiplier: [f64; Sector::COUNT],
     /// Monthly probability of a skill upgrade.
     pub training_per_month: f64,
     /// Multiplier on the migration hazard of 16-30-year-olds.
@@ -47,7 +47,7 @@ impl Default for TownLevers {
     fn default() -> Self {
         TownLevers {
             wage_subsidy: 0.0,
-            grant_per_worker: [0.0; 10],
+            grant_per_worker: [0.0; Sector::COUNT],
             rate_cut: 0.0,
             tax_break: 0.0,
             tax_break_max_age_months: 0.0,
@@ -55,7 +55,7 @@ impl Default for TownLevers {
             startup_multiplier: 1.0,
             incubator: false,
             link_multiplier: 1.0,
-            sector_link_multiplier: [1.0; 10],
+            sector_link_multiplier: [1.0; Sector::COUNT],
             training_per_month: 0.0,
             youth_hazard_multiplier: 1.0,
             travel_time_multiplier: 1.0,
@@ -78,7 +78,7 @@ pub struct NationalLevers {
     /// Multiplier on imported-input costs.
     pub import_cost: f64,
     /// Multiplier on world prices by sector.
-    pub world_price: [f64; 10],
+    pub world_price: [f64; Sector::COUNT],
 }
 
 impl Default for NationalLevers {
@@ -89,7 +89,7 @@ impl Default for NationalLevers {
             fertility: 1.0,
             state_orders: 1.0,
             import_cost: 1.0,
-            world_price: [1.0; 10],
+            world_price: [1.0; Sector::COUNT],
         }
     }
 }
@@ -165,9 +165,21 @@ impl Schedule {
                 apply_institution(&mut towns[t], *i);
             }
         }
-        let mut nat = NationalLevers::default();
         let mut events = Vec::new();
-        let mut one_offs = Vec::new();
+        self.policies_in_force(month, town_names, &mut towns, &mut events);
+        let (nat, one_offs) = self.shocks_in_force(month, &mut events);
+        (towns, nat, events, one_offs)
+    }
+
+    /// The policies in force in `month`, applied to the levers of their towns; their
+    /// windows opening or closing at `month` added to `events`.
+    fn policies_in_force(
+        &self,
+        month: i32,
+        town_names: &[String],
+        towns: &mut [TownLevers],
+        events: &mut Vec<WindowEvent>,
+    ) {
         for p in &self.policies {
             let (a, b) = (p.start_month, p.end_month);
             let names = || {
@@ -197,6 +209,17 @@ impl Schedule {
                 apply_policy(&mut towns[t.index()], &p.lever);
             }
         }
+    }
+
+    /// The national levers of the shocks in force in `month`, and the one-off shocks
+    /// firing then; their windows opening or closing at `month` added to `events`.
+    fn shocks_in_force(
+        &self,
+        month: i32,
+        events: &mut Vec<WindowEvent>,
+    ) -> (NationalLevers, Vec<OneOff>) {
+        let mut nat = NationalLevers::default();
+        let mut one_offs = Vec::new();
         for x in &self.shocks {
             let (a, b) = (x.start_month, x.end_month);
             let one_off = x.kind.is_one_off();
@@ -216,49 +239,57 @@ impl Schedule {
             }
             if one_off {
                 if month == a {
-                    match &x.kind {
-                        ShockKind::PlantClosure { firm, share } => one_offs.push(OneOff::Closure {
-                            firm: *firm,
-                            share: *share,
-                        }),
-                        ShockKind::Restructure { firm, units } => {
-                            one_offs.push(OneOff::Restructure {
-                                firm: *firm,
-                                units: units
-                                    .iter()
-                                    .map(|u| (u.name.clone(), u.sector, u.share))
-                                    .collect(),
-                            })
-                        }
-                        _ => {}
-                    }
+                    one_offs.extend(one_off_of(&x.kind));
                 }
                 continue;
             }
             if month < a || month > b {
                 continue;
             }
-            match &x.kind {
-                ShockKind::WorldPrice { sector, multiplier } => {
-                    nat.world_price[sector.index()] *= multiplier
-                }
-                ShockKind::Sanctions {
-                    import_cost_multiplier,
-                } => nat.import_cost *= import_cost_multiplier,
-                ShockKind::Crisis {
-                    demand,
-                    mortality,
-                    fertility,
-                } => {
-                    nat.demand *= demand;
-                    nat.mortality *= mortality;
-                    nat.fertility *= fertility;
-                }
-                ShockKind::StateOrders { multiplier } => nat.state_orders *= multiplier,
-                _ => {}
-            }
+            apply_shock(&mut nat, &x.kind);
         }
-        (towns, nat, events, one_offs)
+        (nat, one_offs)
+    }
+}
+
+/// The one-off a plant closure or restructuring shock fires in its start month.
+fn one_off_of(kind: &ShockKind) -> Option<OneOff> {
+    match kind {
+        ShockKind::PlantClosure { firm, share } => Some(OneOff::Closure {
+            firm: *firm,
+            share: *share,
+        }),
+        ShockKind::Restructure { firm, units } => Some(OneOff::Restructure {
+            firm: *firm,
+            units: units
+                .iter()
+                .map(|u| (u.name.clone(), u.sector, u.share))
+                .collect(),
+        }),
+        _ => None,
+    }
+}
+
+/// A lasting national shock in force, folded into the national levers.
+fn apply_shock(nat: &mut NationalLevers, kind: &ShockKind) {
+    match kind {
+        ShockKind::WorldPrice { sector, multiplier } => {
+            nat.world_price[sector.index()] *= multiplier
+        }
+        ShockKind::Sanctions {
+            import_cost_multiplier,
+        } => nat.import_cost *= import_cost_multiplier,
+        ShockKind::Crisis {
+            demand,
+            mortality,
+            fertility,
+        } => {
+            nat.demand *= demand;
+            nat.mortality *= mortality;
+            nat.fertility *= fertility;
+        }
+        ShockKind::StateOrders { multiplier } => nat.state_orders *= multiplier,
+        _ => {}
     }
 }
 

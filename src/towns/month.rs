@@ -2,13 +2,43 @@
 //! housing every month, and the official monotown status once a year (in December).
 //!
 //! It reads the residents' aggregates of the person pass (in-migrants from outside
-//! included) and the tallies of local firms ([`super::economy`]).
+//! included) and the tallies of local firms ([`super::economy`]); [`town_phase`] is the
+//! step's entry point.
 
 use super::economy::LocalEconomy;
 use super::{MonotownCategory, Town};
 use crate::firms::Firm;
 use crate::people::pass::{TownCounts, WAGE_BINS, wage_bin_value};
-use crate::scenario::ScenarioFile;
+use crate::scenario::Params;
+
+/// The town phase: residents' income, budgets, amenities and housing every month
+/// ([`update_month`]), the monotown status in December ([`update_status`]). `national`
+/// is this month's national (wage, unemployment rate); `first_month` sets the reference
+/// levels. Returns the tallies of local firms, which observation reports.
+pub fn town_phase(
+    towns: &mut [Town],
+    params: &Params,
+    firms: &[Firm],
+    counts: &[TownCounts],
+    (national_wage, national_unemployment): (f64, f64),
+    scale: f64,
+    (first_month, december): (bool, bool),
+) -> Vec<LocalEconomy> {
+    let economy = super::economy::tally(firms, towns.len());
+    update_month(
+        towns,
+        params,
+        counts,
+        &economy,
+        national_wage,
+        scale,
+        first_month,
+    );
+    if december {
+        update_status(towns, counts, &economy, firms, national_unemployment, scale);
+    }
+    economy
+}
 
 /// Residents' monthly income (thousand RUB, agents' units): wages of the employed,
 /// benefits of the unemployed and pensions of the 60+ (`pension` per pensioner).
@@ -21,16 +51,16 @@ pub fn resident_income(c: &TownCounts, benefit: f64, pension: f64) -> f64 {
 /// tax on local wage bills and of the profit tax, plus regional transfers per resident.
 /// `inv_scale` is 1 / agents per person.
 pub fn municipal_revenue(
-    f: &ScenarioFile,
+    params: &Params,
     economy: &LocalEconomy,
     inv_scale: f64,
     population_real: f64,
 ) -> f64 {
-    let p = &f.firms;
+    let p = params.firms();
     (p.income_tax * p.municipal_income_tax_share * economy.wage_bill
         + p.profit_tax * p.municipal_profit_tax_share * economy.profits)
         * inv_scale
-        + f.towns.transfer_krub_per_resident * population_real
+        + params.towns().transfer_krub_per_resident * population_real
 }
 
 /// Median of a town's wage histogram (thousand RUB/month), 0 when nobody is employed.
@@ -54,7 +84,7 @@ pub fn median_wage(hist: &[u32]) -> f64 {
 /// (hubs keep their scenario values). `first_month` sets the reference levels.
 pub fn update_month(
     towns: &mut [Town],
-    f: &ScenarioFile,
+    params: &Params,
     counts: &[TownCounts],
     economy: &[LocalEconomy],
     national_wage: f64,
@@ -62,21 +92,21 @@ pub fn update_month(
     first_month: bool,
 ) {
     let inv = 1.0 / scale;
-    let pension = f.towns.pension_share_of_national_wage * national_wage;
+    let pension = params.towns().pension_share_of_national_wage * national_wage;
     for (t, town) in towns.iter_mut().enumerate() {
         if town.is_hub {
             continue;
         }
         let c = &counts[t];
         let population_real = c.population() as f64 * inv;
-        let income = resident_income(c, f.labour.benefit_krub, pension);
+        let income = resident_income(c, params.labour().benefit_krub, pension);
         town.income = income;
         if first_month {
             town.income0 = income;
         }
-        let revenue = municipal_revenue(f, &economy[t], inv, population_real);
+        let revenue = municipal_revenue(params, &economy[t], inv, population_real);
         town.update_budget_and_amenities(
-            &f.towns,
+            params.towns(),
             revenue,
             population_real,
             economy[t].heavy_industry_share(),
@@ -163,11 +193,12 @@ mod tests {
     #[test]
     fn municipal_budget_identity_holds_each_month() {
         // Balance changes by revenue minus spending, and spending is the smoothed revenue.
-        let f = crate::scenario::parse_file(
+        let file = crate::scenario::parse_file(
             include_str!("../../tests/data/tiny.toml"),
             std::path::Path::new("tiny.toml"),
         )
         .unwrap();
+        let params = Params::try_from(&file).unwrap();
         let scale = 0.01;
         let inv = 1.0 / scale;
         let mut town = Town::new("x".into(), false, 10_000.0, 10.0, 1.0, 4.0);
@@ -185,7 +216,7 @@ mod tests {
             counts[0].pop_band[2] += month;
             update_month(
                 std::slice::from_mut(&mut town),
-                &f,
+                &params,
                 &counts,
                 std::slice::from_ref(&economy),
                 20.0,
@@ -193,7 +224,7 @@ mod tests {
                 month == 0,
             );
             let population = (100 + month) as f64 * inv;
-            let expected = municipal_revenue(&f, &economy, inv, population);
+            let expected = municipal_revenue(&params, &economy, inv, population);
             assert_eq!(town.revenue, expected);
             let flow = town.revenue - town.spending;
             assert!((town.budget_balance - (before + flow)).abs() < 1e-9);
