@@ -346,36 +346,26 @@ impl Model {
     /// Cooperation links and cluster detection.
     fn clusters_and_links(&mut self, ctx: &Context) {
         let sc = Arc::clone(&self.scenario);
-        let n = self.towns.len();
-        let step = self.step_index();
         let month = ClusterMonth {
             reach: &ctx.reach,
-            n_towns: n,
+            n_towns: self.towns.len(),
             levers: &ctx.levers,
             params: sc.params().clusters(),
             scale: self.scale,
             seed: self.seed,
-            step,
+            step: self.step_index(),
         };
         let (sizes, changes) = self.clusters.step(&mut self.firms, &month);
         self.cluster_size = sizes;
         for (id, town, size) in changes.formed {
-            let name = self.towns[town].name.clone();
-            self.event(
-                Some(name),
-                EventKind::ClusterFormed,
-                format!("cluster {id}"),
-                format!("{size} firms"),
-            );
+            let (name, subject) = (self.towns[town].name.clone(), format!("cluster {id}"));
+            let kind = EventKind::ClusterFormed;
+            self.event(Some(name), kind, subject, format!("{size} firms"));
         }
         for (id, town) in changes.dissolved {
-            let name = self.towns[town].name.clone();
-            self.event(
-                Some(name),
-                EventKind::ClusterDissolved,
-                format!("cluster {id}"),
-                String::new(),
-            );
+            let (name, subject) = (self.towns[town].name.clone(), format!("cluster {id}"));
+            let kind = EventKind::ClusterDissolved;
+            self.event(Some(name), kind, subject, String::new());
         }
     }
 
