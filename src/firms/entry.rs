@@ -555,22 +555,8 @@ mod tests {
             spinoff_rate_per_1000: 1.0,
             ..Firms::default()
         };
-        let mut parent = make_firm(
-            NewFirm {
-                town: TownId(0),
-                sector: Sector::Chemicals,
-                kind: FirmKind::Giant,
-                size: 5000.0,
-                productivity: 40.0,
-                base_wage: 20.0,
-                demand_index: 1.0,
-                cash_months: 2.0,
-                weight: 1.0,
-                month: 0,
-                name: "Combine".into(),
-            },
-            &p,
-        );
+        let mut parent =
+            crate::firms::test_firm("Combine", Sector::Chemicals, FirmKind::Giant, 5000.0, &p);
         parent.workforce = 5000;
         let mut small = parent.clone();
         small.kind = FirmKind::Sme;

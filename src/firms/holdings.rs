@@ -33,25 +33,15 @@ mod tests {
     use super::*;
     use crate::firms::FirmKind;
     use crate::firms::Sector;
-    use crate::firms::entry::{NewFirm, make_firm};
-    use crate::ids::{HoldingId, TownId};
+    use crate::ids::HoldingId;
     use crate::scenario::Firms;
 
     fn plant(holding: Option<u16>, profit_year: f64) -> Firm {
-        let mut f = make_firm(
-            NewFirm {
-                town: TownId(0),
-                sector: Sector::Metallurgy,
-                kind: FirmKind::Large,
-                size: 500.0,
-                productivity: 40.0,
-                base_wage: 20.0,
-                demand_index: 1.0,
-                cash_months: 2.0,
-                weight: 1.0,
-                month: 0,
-                name: "plant".into(),
-            },
+        let mut f = crate::firms::test_firm(
+            "plant",
+            Sector::Metallurgy,
+            FirmKind::Large,
+            500.0,
             &Firms::default(),
         );
         f.holding = holding.map(HoldingId);

@@ -364,6 +364,28 @@ impl Firm {
     }
 }
 
+/// A firm for unit tests: built like an entrant (balanced accounts), in town 0, with a
+/// productivity of 40 and a base wage of 20, and no workers yet.
+#[cfg(test)]
+pub(crate) fn test_firm(name: &str, sector: Sector, kind: FirmKind, size: f64, p: &Firms) -> Firm {
+    entry::make_firm(
+        entry::NewFirm {
+            town: TownId(0),
+            sector,
+            kind,
+            size,
+            productivity: 40.0,
+            base_wage: 20.0,
+            demand_index: 1.0,
+            cash_months: 2.0,
+            weight: 1.0,
+            month: 0,
+            name: name.into(),
+        },
+        p,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -157,23 +157,13 @@ pub fn close_or_downsize(firm: &mut Firm, share: f64) -> (EventKind, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::TownId;
 
     fn giant(workforce: u32) -> Firm {
-        let mut f = make_firm(
-            NewFirm {
-                town: TownId(0),
-                sector: Sector::Chemicals,
-                kind: FirmKind::Giant,
-                size: workforce as f64,
-                productivity: 40.0,
-                base_wage: 20.0,
-                demand_index: 1.0,
-                cash_months: 2.0,
-                weight: 1.0,
-                month: 0,
-                name: "Combine".into(),
-            },
+        let mut f = crate::firms::test_firm(
+            "Combine",
+            Sector::Chemicals,
+            FirmKind::Giant,
+            workforce as f64,
             &Firms::default(),
         );
         f.workforce = workforce;

@@ -191,14 +191,14 @@ impl Schedule {
             if month == a {
                 events.push(WindowEvent {
                     kind: EventKind::PolicyStarted,
-                    subject: p.lever.kind_name().into(),
+                    subject: p.name.into(),
                     towns: names(),
                 });
             }
             if month == b.saturating_add(1) {
                 events.push(WindowEvent {
                     kind: EventKind::PolicyEnded,
-                    subject: p.lever.kind_name().into(),
+                    subject: p.name.into(),
                     towns: names(),
                 });
             }
@@ -226,14 +226,14 @@ impl Schedule {
             if month == a {
                 events.push(WindowEvent {
                     kind: EventKind::ShockStarted,
-                    subject: x.kind.kind_name().into(),
+                    subject: x.name.into(),
                     towns: vec![],
                 });
             }
             if !one_off && month == b.saturating_add(1) {
                 events.push(WindowEvent {
                     kind: EventKind::ShockEnded,
-                    subject: x.kind.kind_name().into(),
+                    subject: x.name.into(),
                     towns: vec![],
                 });
             }

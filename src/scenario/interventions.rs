@@ -101,6 +101,8 @@ pub struct Policy {
     pub end_month: i32,
     /// Towns it applies to (the file's list, or every agent town when the list is empty).
     pub towns: Vec<TownId>,
+    /// The policy's kind as written in the file (e.g. `wage_subsidy`).
+    pub name: &'static str,
     /// What it does.
     pub lever: PolicyLever,
 }
@@ -171,46 +173,13 @@ pub struct Shock {
     pub start_month: i32,
     /// Last month in force; `i32::MAX` when open-ended.
     pub end_month: i32,
+    /// The shock's kind as written in the file (e.g. `crisis`).
+    pub name: &'static str,
     /// What it does.
     pub kind: ShockKind,
 }
 
-impl PolicyLever {
-    /// The policy's name as in the file.
-    pub fn kind_name(&self) -> &'static str {
-        use PolicyLever::*;
-        match self {
-            WageSubsidy { .. } => "wage_subsidy",
-            Grant { .. } => "grant",
-            SoftLoan { .. } => "soft_loan",
-            TaxBreak { .. } => "tax_break",
-            SpecialZone { .. } => "special_zone",
-            PppRiskSharing { .. } => "ppp_risk_sharing",
-            Incubator { .. } => "incubator",
-            IndustrialPark { .. } => "industrial_park",
-            Training { .. } => "training",
-            YouthRetention { .. } => "youth_retention",
-            Infrastructure { .. } => "infrastructure",
-            Relocation { .. } => "relocation",
-            ClusterSeed { .. } => "cluster_seed",
-        }
-    }
-}
-
 impl ShockKind {
-    /// The shock's name as in the file.
-    pub fn kind_name(&self) -> &'static str {
-        use ShockKind::*;
-        match self {
-            WorldPrice { .. } => "world_price",
-            Sanctions { .. } => "sanctions",
-            PlantClosure { .. } => "plant_closure",
-            Crisis { .. } => "crisis",
-            StateOrders { .. } => "state_orders",
-            Restructure { .. } => "restructure",
-        }
-    }
-
     /// Whether the shock fires once, in its start month.
     pub fn is_one_off(&self) -> bool {
         matches!(

@@ -287,6 +287,7 @@ fn resolve(f: &ScenarioFile) -> Params {
                 start_month,
                 end_month,
                 towns,
+                name: p.kind_name(),
                 lever: lever(p),
             }
         })
@@ -346,6 +347,7 @@ fn resolve(f: &ScenarioFile) -> Params {
             Shock {
                 start_month,
                 end_month,
+                name: x.kind_name(),
                 kind,
             }
         })
@@ -625,7 +627,7 @@ mod tests {
                     .collect();
                 assert_eq!(names, towns.iter().map(String::as_str).collect::<Vec<_>>());
             }
-            assert_eq!(policy.lever.kind_name(), spec.kind_name());
+            assert_eq!(policy.name, spec.kind_name());
         }
     }
 
