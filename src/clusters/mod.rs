@@ -268,7 +268,7 @@ fn changes(old: &[Cluster], new: &[Cluster]) -> ClusterChanges {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::firms::{Owner, Sector};
+    use crate::firms::Sector;
     use crate::ids::TownId;
 
     fn firm(sector: Sector) -> Firm {
@@ -294,7 +294,6 @@ mod tests {
     fn related_firms_form_a_cluster_and_unrelated_do_not() {
         let mut firms: Vec<Firm> = (0..12).map(|_| firm(Sector::PharmaBiotech)).collect();
         firms.extend((0..12).map(|_| firm(Sector::PublicSector)));
-        let _ = Owner::Local;
         let p = Clusters {
             link_probability: 0.5,
             min_cluster_employment: 0.0,

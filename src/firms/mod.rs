@@ -13,7 +13,7 @@ pub mod restructure;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ClusterId, FirmId, HoldingId, TownId};
+use crate::ids::{ClusterId, HoldingId, TownId};
 use crate::scenario::Firms;
 
 /// Sectors of the local economy.
@@ -356,11 +356,6 @@ impl Firm {
     /// Workforce in real persons represented by the whole firm (all firms it stands for).
     pub fn real_workforce(&self, scale: f64) -> f64 {
         self.workforce as f64 / scale
-    }
-
-    /// Id of the firm at position `index`.
-    pub fn id(index: usize) -> FirmId {
-        FirmId::from_index(index)
     }
 }
 

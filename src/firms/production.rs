@@ -472,11 +472,10 @@ mod tests {
         g.social_role = true;
         let mut months_alive = 0;
         let mut h = firm(100);
-        for step in 0..240 {
+        for _ in 0..240 {
             if run(&mut h, &m, &p, 1) == FirmOutcome::Exited {
                 break;
             }
-            let _ = step;
         }
         for _ in 0..240 {
             if run(&mut g, &m, &p, 1) == FirmOutcome::Exited {
