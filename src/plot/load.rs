@@ -325,9 +325,16 @@ pub fn plot_runs(
     } else {
         chart_paths
     };
+    // The stylised facts, when every folder has the tables they need.
+    let (fact_header, fact_rows) = match crate::facts::from_dirs(dirs) {
+        Ok(runs) if runs.len() == 1 => crate::facts::report_rows(&runs[0]),
+        Ok(runs) => crate::facts::summary_report_rows(&crate::facts::summarise(&runs)),
+        Err(_) => (Vec::new(), Vec::new()),
+    };
     super::report_html(
         &facts,
         (&header, &rows),
+        (&fact_header, &fact_rows),
         &chart_paths,
         &out_dir.join("report.html"),
     )?;
