@@ -149,3 +149,30 @@ fn facts_of_a_bad_folder_is_a_clear_error() {
         assert!(stderr.contains(path.to_str().unwrap()), "{stderr}");
     }
 }
+
+#[test]
+fn a_batch_summarises_the_facts_across_replicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let tiny = common::data("tiny.toml");
+    let out = monotown(&[
+        "batch",
+        tiny.to_str().unwrap(),
+        "--replicates",
+        "2",
+        "--quiet",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(dir.path().join("facts_summary.csv")).unwrap();
+    assert!(text.starts_with(
+        "scenario,point,town,fact,median,q05,q95,runs,target_low,target_high,share_within,source\n"
+    ));
+    assert!(text.contains(",Alpha,beveridge_corr_diff,"), "{text}");
+    let report = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(report.contains("Stylised facts"));
+}
