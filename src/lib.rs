@@ -10,6 +10,7 @@
 
 pub mod batch;
 pub mod clusters;
+pub mod facts;
 pub mod firms;
 pub mod ids;
 pub mod markets;

@@ -31,6 +31,8 @@ pub struct ReportData<'a> {
     pub plan: &'a Plan,
     /// The run table.
     pub records: &'a [RunRecord],
+    /// Stylised facts across replicates, per scenario and point.
+    pub facts: &'a [super::summary::PointFacts],
     /// Sensitivity indices.
     pub sensitivity: &'a [SensitivityRow],
     /// Metric values per run: scenario, point, replicate, seed, metric, value.
@@ -250,6 +252,7 @@ pub fn render(d: &ReportData) -> PolarsResult<String> {
     }
 
     summary_section(&mut h, d)?;
+    facts_section(&mut h, d);
 
     let _ = writeln!(h, "<h2>Runs</h2>");
     if failed > 0 {
@@ -298,6 +301,45 @@ pub fn render(d: &ReportData) -> PolarsResult<String> {
     }
     h.push_str("</table>\n</body></html>\n");
     Ok(h)
+}
+
+/// Stylised facts across replicates (median, 5-95% range, share of runs within the
+/// observed target), per scenario and point; at most [`MAX_SUMMARY_ROWS`] rows.
+fn facts_section(h: &mut String, d: &ReportData) {
+    if d.facts.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<h2>Stylised facts</h2><p>Across replicates; targets and sources in <code>facts_summary.csv</code>.</p><table><tr><th class=\"l\">scenario</th><th>point</th><th class=\"l\">town</th><th class=\"l\">fact</th><th>median</th><th>5-95% range</th><th>runs</th><th>target</th><th>within</th></tr>"
+    );
+    let mut shown = 0;
+    for (scenario, point, rows) in d.facts {
+        for r in rows {
+            if shown == MAX_SUMMARY_ROWS {
+                let _ = writeln!(
+                    h,
+                    "<tr><td class=\"l\" colspan=\"9\">… more rows in facts_summary.csv</td></tr>"
+                );
+                h.push_str("</table>\n");
+                return;
+            }
+            shown += 1;
+            let _ = writeln!(
+                h,
+                "<tr><td class=\"l\">{}</td><td>{point}</td><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(scenario),
+                esc(&r.town),
+                esc(&r.fact),
+                esc(&crate::facts::fmt_value(r.median)),
+                esc(&crate::facts::fmt_range(r.q05, r.q95)),
+                r.runs,
+                esc(&crate::facts::fmt_range(r.target_low, r.target_high)),
+                esc(&crate::facts::fmt_share(r.share_within)),
+            );
+        }
+    }
+    h.push_str("</table>\n");
 }
 
 /// December rows of the summary: population and unemployment medians with 5-95 % bands.

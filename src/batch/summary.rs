@@ -291,9 +291,16 @@ pub fn finalize(
         .iter()
         .filter(|r| r.status == Status::Missing)
         .count();
+    let facts = facts_summary(out, &records, &mut notes);
+    if !facts.is_empty() {
+        let fpath = out.join("facts_summary.csv");
+        crate::output::write_atomic(&fpath, facts_summary_csv(&facts).as_bytes())?;
+        files.push(fpath);
+    }
     let data = ReportData {
         plan,
         records: &records,
+        facts: &facts,
         sensitivity: &rows,
         metrics: &metric_rows,
         notes: &notes,
@@ -314,6 +321,51 @@ pub fn finalize(
         notes,
         files,
     })
+}
+
+/// The stylised facts of one parameter point across its complete replicates.
+pub type PointFacts = (String, u32, Vec<crate::facts::FactSummary>);
+
+/// The stylised facts of each parameter point, summarised across its complete
+/// replicates (from each run's `facts.csv`); runs whose facts cannot be read are noted.
+fn facts_summary(out: &Path, records: &[RunRecord], notes: &mut Vec<String>) -> Vec<PointFacts> {
+    let mut points = Vec::new();
+    for group in records.chunk_by(|a, b| a.scenario == b.scenario && a.point == b.point) {
+        let mut runs = Vec::new();
+        for r in group.iter().filter(|r| r.status.complete()) {
+            match crate::facts::of_run(&out.join(&r.dir)) {
+                Ok(f) => runs.push(f),
+                Err(e) => notes.push(format!("stylised facts of {}: {e}", r.dir.display())),
+            }
+        }
+        if !runs.is_empty() {
+            let first = &group[0];
+            points.push((
+                first.scenario.clone(),
+                first.point,
+                crate::facts::summarise(&runs),
+            ));
+        }
+    }
+    points
+}
+
+/// `facts_summary.csv`: `scenario,point,` then the columns of
+/// [`crate::facts::summary_csv`].
+fn facts_summary_csv(points: &[PointFacts]) -> String {
+    let mut s = String::new();
+    for (k, (scenario, point, rows)) in points.iter().enumerate() {
+        let csv = crate::facts::summary_csv(rows);
+        let mut lines = csv.lines();
+        let header = lines.next().unwrap_or_default();
+        if k == 0 {
+            s.push_str(&format!("scenario,point,{header}\n"));
+        }
+        for l in lines {
+            s.push_str(&format!("{scenario},{point},{l}\n"));
+        }
+    }
+    s
 }
 
 /// Read the columns of a run's towns table needed by the summary and the metrics.

@@ -3,6 +3,7 @@
 //! what happened.
 
 mod batch;
+mod facts;
 mod run;
 
 use std::path::PathBuf;
@@ -87,6 +88,13 @@ enum Command {
         /// Folder for the charts (default: the first run folder).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Print the stylised facts of saved run folders beside their observed targets.
+    /// Several folders (replicates) show the median, 5-95% range and share within target.
+    Facts {
+        /// Run folders (each with its tables and manifest.json).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
     },
     /// Run scenarios x replicates in parallel into one dataset (resumable, shardable).
     ///
@@ -215,6 +223,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Some(Command::Facts { dirs }) => facts::facts(&dirs),
         Some(Command::Params) => {
             print!("{}", monotown::scenario::params::markdown_table());
             Ok(())

@@ -32,6 +32,7 @@ pub struct TownRow {
     pub unemployment_rate: f64,
     pub vacancies: i64,
     pub jobs: i64,
+    pub output_krub: f64,
     pub mean_wage_krub: f64,
     pub median_wage_krub: f64,
     pub births: i64,
@@ -92,6 +93,7 @@ pub struct FirmRow {
     pub capital_krub: f64,
     pub output_krub: f64,
     pub profit_krub: f64,
+    pub profit_year_krub: f64,
     pub modernisation_stage: i32,
     pub export_share: f64,
     pub import_share: f64,
@@ -110,6 +112,16 @@ pub struct ClusterRow {
     pub employment: i64,
     pub output_share: f64,
     pub sectors: String,
+}
+
+/// Commuters between two towns in December.
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub struct CommuteRow {
+    pub year: i32,
+    pub home: String,
+    pub work: String,
+    pub commuters: i64,
 }
 
 /// Event log row.
@@ -202,6 +214,11 @@ pub struct Records {
     pub clusters: Vec<ClusterRow>,
     /// Events.
     pub events: Vec<EventRow>,
+    /// Year x home town x work town.
+    pub commuting: Vec<CommuteRow>,
+    /// Running profit of each firm (by firm index, agent units) since January; reset
+    /// after the December snapshot.
+    profit_year: Vec<f64>,
 }
 
 /// What one month's town rows are built from.
@@ -224,6 +241,7 @@ impl Model {
         economy: &[LocalEconomy],
     ) {
         self.accumulate_od(result, arrivals);
+        self.accumulate_profit();
         let mut clusters_by_town = vec![0i64; self.towns.len()];
         for c in &self.clusters.clusters {
             clusters_by_town[c.town] += 1;
@@ -244,6 +262,40 @@ impl Model {
             self.record_od_year(year);
             let output: Vec<f64> = economy.iter().map(|e| e.output).collect();
             self.snapshot_firms_and_clusters(year, &output);
+            self.record_commuting(year, result);
+            self.records.profit_year.iter_mut().for_each(|x| *x = 0.0);
+        }
+    }
+
+    /// Add this month's profit of every live firm to its calendar-year profit.
+    fn accumulate_profit(&mut self) {
+        let acc = &mut self.records.profit_year;
+        if acc.len() < self.firms.len() {
+            acc.resize(self.firms.len(), 0.0);
+        }
+        for (a, f) in acc.iter_mut().zip(&self.firms) {
+            if f.alive {
+                *a += f.profit;
+            }
+        }
+    }
+
+    /// December commuters between each pair of towns (real persons).
+    fn record_commuting(&mut self, year: i32, result: &PassResult) {
+        let n = self.towns.len();
+        let inv = 1.0 / self.scale;
+        for h in 0..n {
+            for w in 0..n {
+                let k = result.commute_od[h * n + w];
+                if k > 0 {
+                    self.records.commuting.push(CommuteRow {
+                        year,
+                        home: self.towns[h].name.clone(),
+                        work: self.towns[w].name.clone(),
+                        commuters: (k as f64 * inv).round() as i64,
+                    });
+                }
+            }
         }
     }
 
@@ -364,6 +416,7 @@ impl Model {
             },
             vacancies: real(e.vacancies),
             jobs: real(jobs),
+            output_krub: e.output * inv,
             mean_wage_krub,
             median_wage_krub: median_wage(&v.result.wage_hist[t * WAGE_BINS..(t + 1) * WAGE_BINS]),
             births: real(c.births),
@@ -423,6 +476,8 @@ impl Model {
                 capital_krub: f.capital * inv / f.weight.max(1.0),
                 output_krub: f.output * inv / f.weight.max(1.0),
                 profit_krub: f.profit * inv / f.weight.max(1.0),
+                profit_year_krub: self.records.profit_year.get(i).copied().unwrap_or(0.0) * inv
+                    / f.weight.max(1.0),
                 modernisation_stage: f.modernisation as i32,
                 export_share: f.export_share,
                 import_share: f.import_share,

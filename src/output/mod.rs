@@ -186,6 +186,7 @@ pub fn towns_frame(r: &Records) -> PolarsResult<DataFrame> {
         UNEMPLOYMENT_RATE => unemployment_rate,
         VACANCIES => vacancies,
         JOBS => jobs,
+        OUTPUT_KRUB => output_krub,
         MEAN_WAGE_KRUB => mean_wage_krub,
         MEDIAN_WAGE_KRUB => median_wage_krub,
         BIRTHS => births,
@@ -322,6 +323,10 @@ pub fn firms_frame(r: &Records) -> PolarsResult<DataFrame> {
             f.iter().map(|x| x.profit_krub).collect::<Vec<_>>(),
         ),
         col(
+            &PROFIT_YEAR_KRUB,
+            f.iter().map(|x| x.profit_year_krub).collect::<Vec<_>>(),
+        ),
+        col(
             &MODERNISATION_STAGE,
             f.iter().map(|x| x.modernisation_stage).collect::<Vec<_>>(),
         ),
@@ -391,6 +396,21 @@ pub fn events_frame(r: &Records) -> PolarsResult<DataFrame> {
     ])
 }
 
+/// The yearly commuting table ([`schema::commuting`]).
+pub fn commuting_frame(r: &Records) -> PolarsResult<DataFrame> {
+    use schema::commuting::*;
+    let c = &r.commuting;
+    DataFrame::new_infer_height(vec![
+        col(&YEAR, c.iter().map(|x| x.year).collect::<Vec<_>>()),
+        col(&HOME, c.iter().map(|x| x.home.clone()).collect::<Vec<_>>()),
+        col(&WORK, c.iter().map(|x| x.work.clone()).collect::<Vec<_>>()),
+        col(
+            &COMMUTERS,
+            c.iter().map(|x| x.commuters).collect::<Vec<_>>(),
+        ),
+    ])
+}
+
 /// Write all tables and then the manifest into `dir` (created if needed).
 pub fn write_run(
     dir: &Path,
@@ -405,19 +425,33 @@ pub fn write_run(
         std::fs::remove_file(&manifest_path).map_err(io(&manifest_path))?;
     }
     let mut written = Vec::new();
-    let frames: [fn(&Records) -> PolarsResult<DataFrame>; 5] = [
+    let frames: [fn(&Records) -> PolarsResult<DataFrame>; 6] = [
         towns_frame,
         od_frame,
         firms_frame,
         clusters_frame,
         events_frame,
+        commuting_frame,
     ];
+    let mut built = Vec::with_capacity(frames.len());
     for (table, build) in schema::TABLES.iter().zip(frames) {
         let stem = table.stem;
         let path = dir.join(stem);
         let mut df = build(records).map_err(|source| OutputError::Polars { path, source })?;
         written.extend(write_table(dir, stem, &mut df, format)?);
+        built.push(df);
     }
+    // The stylised facts, from the tables just written (the same numbers as
+    // `monotown facts` computes from the files).
+    let input = crate::facts::Input::from_frames(&built[0], &built[2], &built[3], Some(&built[5]))
+        .map_err(|source| OutputError::Polars {
+            path: dir.join(crate::facts::FACTS_CSV),
+            source,
+        })?;
+    let facts = crate::facts::compute(&input);
+    let facts_path = dir.join(crate::facts::FACTS_CSV);
+    write_atomic(&facts_path, crate::facts::to_csv(&facts).as_bytes())?;
+    written.push(facts_path);
     let json = serde_json::to_vec_pretty(manifest).expect("manifest serialises");
     write_atomic(&manifest_path, &json)?;
     written.push(manifest_path);

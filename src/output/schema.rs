@@ -146,12 +146,13 @@ impl Table {
 }
 
 /// All run tables, in the order they are written.
-pub const TABLES: [Table; 5] = [
+pub const TABLES: [Table; 6] = [
     towns::TABLE,
     od::TABLE,
     firms::TABLE,
     clusters::TABLE,
     events::TABLE,
+    commuting::TABLE,
 ];
 
 const fn one(name: &'static str, dtype: Dtype, doc: &'static str) -> Col {
@@ -254,6 +255,12 @@ pub mod towns {
     );
     /// Jobs by workplace.
     pub const JOBS: Col = one("jobs", Dtype::I64, "workers of firms located in the town");
+    /// Revenue of local firms.
+    pub const OUTPUT_KRUB: Col = one(
+        "output_krub",
+        Dtype::F64,
+        "revenue of firms located in the town in the month, krub",
+    );
     /// Mean wage.
     pub const MEAN_WAGE_KRUB: Col = one(
         "mean_wage_krub",
@@ -420,6 +427,7 @@ pub mod towns {
             One(UNEMPLOYMENT_RATE),
             One(VACANCIES),
             One(JOBS),
+            One(OUTPUT_KRUB),
             One(MEAN_WAGE_KRUB),
             One(MEDIAN_WAGE_KRUB),
             One(BIRTHS),
@@ -528,6 +536,12 @@ pub mod firms {
     pub const OUTPUT_KRUB: Col = one("output_krub", Dtype::F64, "December revenue, krub/month");
     /// Profit.
     pub const PROFIT_KRUB: Col = one("profit_krub", Dtype::F64, "December profit, krub/month");
+    /// Profit over the calendar year.
+    pub const PROFIT_YEAR_KRUB: Col = one(
+        "profit_year_krub",
+        Dtype::F64,
+        "profit over the calendar year ending this December, krub",
+    );
     /// Modernisation stage.
     pub const MODERNISATION_STAGE: Col = one(
         "modernisation_stage",
@@ -565,6 +579,7 @@ pub mod firms {
             One(CAPITAL_KRUB),
             One(OUTPUT_KRUB),
             One(PROFIT_KRUB),
+            One(PROFIT_YEAR_KRUB),
             One(MODERNISATION_STAGE),
             One(EXPORT_SHARE),
             One(IMPORT_SHARE),
@@ -646,6 +661,34 @@ pub mod events {
             One(SUBJECT),
             One(DETAIL),
         ],
+    };
+}
+
+/// `commuting_od.parquet`: one row per year and home-work town pair with commuters.
+pub mod commuting {
+    use super::Entry::One;
+    pub use super::common::YEAR;
+    use super::{Col, Dtype, Table, one};
+
+    /// Home town.
+    pub const HOME: Col = one("home", Dtype::Str, "town the commuters live in");
+    /// Work town.
+    pub const WORK: Col = one(
+        "work",
+        Dtype::Str,
+        "town (or hub) of the commuters' employer",
+    );
+    /// Commuters in December.
+    pub const COMMUTERS: Col = one(
+        "commuters",
+        Dtype::I64,
+        "employed residents of `home` working in `work`, in December",
+    );
+
+    /// The table.
+    pub const TABLE: Table = Table {
+        stem: "commuting_od",
+        entries: &[One(YEAR), One(HOME), One(WORK), One(COMMUTERS)],
     };
 }
 

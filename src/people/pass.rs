@@ -216,6 +216,8 @@ pub struct PassResult {
     pub firm_hires: Vec<u32>,
     /// Workers of local firms living elsewhere, by work town.
     pub commuters_in: Vec<u64>,
+    /// Commuters `[home][work]` over towns (employed residents working in another town).
+    pub commute_od: Vec<u32>,
     /// Origin-destination moves `[origin][destination]`, destinations incl. rest of country.
     pub od: Vec<u32>,
     /// The same for 18-29-year-olds.
@@ -236,6 +238,7 @@ impl PassResult {
             firm_workforce: vec![0; n_firms],
             firm_hires: vec![0; n_firms],
             commuters_in: vec![0; n_towns],
+            commute_od: vec![0; n_towns * n_towns],
             od: vec![0; n_towns * n_dest],
             od_young: vec![0; n_towns * n_dest],
             newborns: Vec::new(),
@@ -251,6 +254,7 @@ impl PassResult {
         add_u32(&mut self.firm_hires, &o.firm_hires);
         add_u32(&mut self.od, &o.od);
         add_u32(&mut self.od_young, &o.od_young);
+        add_u32(&mut self.commute_od, &o.commute_od);
         for (a, b) in self.commuters_in.iter_mut().zip(&o.commuters_in) {
             *a += b;
         }
@@ -599,6 +603,8 @@ fn work(
             if work != p.town {
                 tc.commuters_out += 1;
                 out.commuters_in[work] += 1;
+                let n = out.commuters_in.len();
+                out.commute_od[p.town * n + work] += 1;
             }
         }
         None => {

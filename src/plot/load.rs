@@ -325,9 +325,17 @@ pub fn plot_runs(
     } else {
         chart_paths
     };
+    // The stylised facts (each run's facts.csv, else recomputed), when every folder has them.
+    let runs: Result<Vec<_>, _> = dirs.iter().map(|d| crate::facts::of_run(d)).collect();
+    let (fact_header, fact_rows) = match runs {
+        Ok(runs) if runs.len() == 1 => crate::facts::report_rows(&runs[0]),
+        Ok(runs) => crate::facts::summary_report_rows(&crate::facts::summarise(&runs)),
+        Err(_) => (Vec::new(), Vec::new()),
+    };
     super::report_html(
         &facts,
         (&header, &rows),
+        (&fact_header, &fact_rows),
         &chart_paths,
         &out_dir.join("report.html"),
     )?;

@@ -92,11 +92,37 @@ table.summary td:first-child{text-align:left}figure{margin:0}\
 .chart svg,.chart img{width:100%;height:auto;display:block;border:1px solid #eee}\
 nav ul{columns:2;padding-left:1.2em}footer{margin-top:3em;color:#777;font-size:.85em}";
 
+/// A titled table section; nothing when the table is empty.
+fn html_table(h: &mut String, id: &str, title: &str, table: (&[String], &[Vec<String>])) {
+    let (header, rows) = table;
+    if header.is_empty() && rows.is_empty() {
+        return;
+    }
+    let _ = write!(
+        h,
+        "<h2 id=\"{id}\">{title}</h2>\n<table class=\"summary\">\n<thead><tr>"
+    );
+    for c in header {
+        let _ = write!(h, "<th>{}</th>", esc(c));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for r in rows {
+        h.push_str("<tr>");
+        for k in 0..r.len().max(header.len()) {
+            let _ = write!(h, "<td>{}</td>", esc(r.get(k).map_or("", String::as_str)));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n");
+}
+
 /// Writes a static, self-contained `report.html`.
 ///
 /// - `manifest_facts`: key/value pairs shown first (scenario, seed, version, ...).
 /// - `summary_table`: header and rows of a summary table (cells are text;
 ///   rows shorter than the header are padded).
+/// - `stylised_facts`: header and rows of the stylised facts beside their targets
+///   (`crate::facts`); no section when both are empty.
 /// - `chart_paths`: chart files as returned by
 ///   [`render_all`](super::render_all); for each chart the SVG is inlined when
 ///   present, otherwise the PNG is linked by a path relative to the report.
@@ -107,6 +133,7 @@ nav ul{columns:2;padding-left:1.2em}footer{margin-top:3em;color:#777;font-size:.
 pub fn report_html(
     manifest_facts: &[(String, String)],
     summary_table: (&[String], &[Vec<String>]),
+    stylised_facts: (&[String], &[Vec<String>]),
     chart_paths: &[PathBuf],
     out_path: &Path,
 ) -> Result<PathBuf, PlotError> {
@@ -148,22 +175,8 @@ pub fn report_html(
         }
         h.push_str("</table>\n");
     }
-    let (header, rows) = summary_table;
-    if !header.is_empty() || !rows.is_empty() {
-        h.push_str("<h2 id=\"summary\">Summary</h2>\n<table class=\"summary\">\n<thead><tr>");
-        for c in header {
-            let _ = write!(h, "<th>{}</th>", esc(c));
-        }
-        h.push_str("</tr></thead>\n<tbody>\n");
-        for r in rows {
-            h.push_str("<tr>");
-            for k in 0..r.len().max(header.len()) {
-                let _ = write!(h, "<td>{}</td>", esc(r.get(k).map_or("", String::as_str)));
-            }
-            h.push_str("</tr>\n");
-        }
-        h.push_str("</tbody>\n</table>\n");
-    }
+    html_table(&mut h, "summary", "Summary", summary_table);
+    html_table(&mut h, "stylised-facts", "Stylised facts", stylised_facts);
     if !order.is_empty() {
         h.push_str("<nav><h2>Charts</h2><ul>\n");
         for stem in &order {

@@ -227,12 +227,15 @@ fn report_is_self_contained() {
     let header = vec!["town".to_string(), "population 2035".to_string()];
     let rows = vec![vec!["Novostal".to_string(), "300k".to_string()]];
     let out = dir.path().join("report.html");
-    let written = report_html(&facts, (&header, &rows), &paths, &out).unwrap();
+    let fh = vec!["town".to_string(), "fact".to_string()];
+    let fr = vec![vec!["Novostal".to_string(), "okun_coefficient".to_string()]];
+    let written = report_html(&facts, (&header, &rows), (&fh, &fr), &paths, &out).unwrap();
     assert_eq!(written, out);
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("baseline &lt;test&gt;"));
     assert!(html.contains("<td>300k</td>"));
+    assert!(html.contains("Stylised facts") && html.contains("<td>okun_coefficient</td>"));
     assert!(!html.contains("<script"));
     assert!(!html.contains("https://"));
     assert!(!html.contains("<link"));
@@ -247,7 +250,7 @@ fn report_is_self_contained() {
         .map(|s| dir.path().join(format!("{s}.png")))
         .collect();
     let out2 = dir.path().join("report_png.html");
-    report_html(&[], (&[], &[]), &pngs, &out2).unwrap();
+    report_html(&[], (&[], &[]), (&[], &[]), &pngs, &out2).unwrap();
     let html = std::fs::read_to_string(&out2).unwrap();
     assert!(html.contains("<img src=\"population.png\""));
     assert_eq!(html.matches("<img").count(), pngs.len());

@@ -1,0 +1,243 @@
+//! The columns the facts need, read from a run's tables (in memory or saved).
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::output::schema::{clusters, commuting, firms, towns};
+use crate::plot::load::{LoadError, table};
+
+/// One agent town in one month (hubs are left out).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[allow(missing_docs)]
+pub struct TownMonth {
+    pub town: String,
+    pub year: i32,
+    pub labour_force: f64,
+    pub employed: f64,
+    pub unemployed: f64,
+    pub vacancies: f64,
+    pub hires: f64,
+    pub separations: f64,
+    pub out_migrants: f64,
+    pub out_migrants_18_29: f64,
+    /// Revenue of local firms (NaN for runs written before the column existed).
+    pub output: f64,
+}
+
+/// One firm row of a December snapshot (hub firms are left out).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[allow(missing_docs)]
+pub struct FirmYear {
+    pub year: i32,
+    pub town: String,
+    pub sector: String,
+    pub giant: bool,
+    /// Workers of one represented firm.
+    pub workforce: f64,
+    /// Real firms the row stands for.
+    pub represents: f64,
+    /// December revenue of one represented firm, krub/month.
+    pub output: f64,
+    /// Calendar-year profit of one represented firm (NaN for older runs).
+    pub profit_year: f64,
+    /// Calendar year of birth (December year minus whole years of age).
+    pub born: i32,
+}
+
+/// One cluster of a December snapshot.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[allow(missing_docs)]
+pub struct ClusterYear {
+    pub year: i32,
+    pub town: String,
+    pub members: f64,
+    pub employment: f64,
+    pub sectors: String,
+}
+
+/// December commuters between two towns.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[allow(missing_docs)]
+pub struct Commute {
+    pub year: i32,
+    pub home: String,
+    pub work: String,
+    pub commuters: f64,
+}
+
+/// Everything the facts are computed from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Input {
+    /// Agent town x month, in table order.
+    pub towns: Vec<TownMonth>,
+    /// Firm x year.
+    pub firms: Vec<FirmYear>,
+    /// Cluster x year.
+    pub clusters: Vec<ClusterYear>,
+    /// Commuting pairs x year (empty for runs written before the table existed).
+    pub commuting: Vec<Commute>,
+}
+
+fn f64s(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
+    let c = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(c.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}
+
+/// A numeric column, or NaN everywhere when the table predates it.
+fn f64s_or_nan(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
+    if df.get_column_names().iter().any(|c| c.as_str() == name) {
+        f64s(df, name)
+    } else {
+        Ok(vec![f64::NAN; df.height()])
+    }
+}
+
+fn i32s(df: &DataFrame, name: &str) -> PolarsResult<Vec<i32>> {
+    let c = df.column(name)?.cast(&DataType::Int32)?;
+    Ok(c.i32()?.iter().map(|v| v.unwrap_or(0)).collect())
+}
+
+fn strs(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+    let c = df.column(name)?.cast(&DataType::String)?;
+    Ok(c.str()?
+        .iter()
+        .map(|s| s.unwrap_or("").to_string())
+        .collect())
+}
+
+fn town_rows(df: &DataFrame) -> PolarsResult<Vec<TownMonth>> {
+    use towns::*;
+    let hub = strs(df, IS_HUB.name)?;
+    let town = strs(df, TOWN.name)?;
+    let year = i32s(df, YEAR.name)?;
+    let get = |n: &str| f64s(df, n);
+    let (lf, emp, unemp, vac) = (
+        get(LABOUR_FORCE.name)?,
+        get(EMPLOYED.name)?,
+        get(UNEMPLOYED.name)?,
+        get(VACANCIES.name)?,
+    );
+    let (hires, seps, out) = (
+        get(HIRES.name)?,
+        get(SEPARATIONS.name)?,
+        get(OUT_MIGRANTS.name)?,
+    );
+    let young = get(&OUT_MIGRANTS_AGE.name("18_29"))?;
+    let output = f64s_or_nan(df, OUTPUT_KRUB.name)?;
+    Ok((0..df.height())
+        .filter(|&i| hub[i] != "true")
+        .map(|i| TownMonth {
+            town: town[i].clone(),
+            year: year[i],
+            labour_force: lf[i],
+            employed: emp[i],
+            unemployed: unemp[i],
+            vacancies: vac[i],
+            hires: hires[i],
+            separations: seps[i],
+            out_migrants: out[i],
+            out_migrants_18_29: young[i],
+            output: output[i],
+        })
+        .collect())
+}
+
+fn firm_rows(df: &DataFrame) -> PolarsResult<Vec<FirmYear>> {
+    use firms::*;
+    let year = i32s(df, YEAR.name)?;
+    let town = strs(df, TOWN.name)?;
+    let sector = strs(df, SECTOR.name)?;
+    let kind = strs(df, KIND.name)?;
+    let workforce = f64s(df, WORKFORCE.name)?;
+    let represents = f64s(df, REPRESENTS.name)?;
+    let output = f64s(df, OUTPUT_KRUB.name)?;
+    let profit = f64s_or_nan(df, PROFIT_YEAR_KRUB.name)?;
+    let age = i32s(df, AGE_MONTHS.name)?;
+    Ok((0..df.height())
+        .filter(|&i| kind[i] != "hub")
+        .map(|i| FirmYear {
+            year: year[i],
+            town: town[i].clone(),
+            sector: sector[i].clone(),
+            giant: kind[i] == "giant",
+            workforce: workforce[i],
+            represents: represents[i].max(1.0),
+            output: output[i],
+            profit_year: profit[i],
+            born: year[i] - age[i].max(0) / 12,
+        })
+        .collect())
+}
+
+fn cluster_rows(df: &DataFrame) -> PolarsResult<Vec<ClusterYear>> {
+    use clusters::*;
+    let year = i32s(df, YEAR.name)?;
+    let town = strs(df, TOWN.name)?;
+    let members = f64s(df, MEMBERS.name)?;
+    let employment = f64s(df, EMPLOYMENT.name)?;
+    let sectors = strs(df, SECTORS.name)?;
+    Ok((0..df.height())
+        .map(|i| ClusterYear {
+            year: year[i],
+            town: town[i].clone(),
+            members: members[i],
+            employment: employment[i],
+            sectors: sectors[i].clone(),
+        })
+        .collect())
+}
+
+fn commute_rows(df: &DataFrame) -> PolarsResult<Vec<Commute>> {
+    use commuting::*;
+    let year = i32s(df, YEAR.name)?;
+    let home = strs(df, HOME.name)?;
+    let work = strs(df, WORK.name)?;
+    let k = f64s(df, COMMUTERS.name)?;
+    Ok((0..df.height())
+        .map(|i| Commute {
+            year: year[i],
+            home: home[i].clone(),
+            work: work[i].clone(),
+            commuters: k[i],
+        })
+        .collect())
+}
+
+impl Input {
+    /// From the run's data frames (towns, firms, clusters and, when present, commuting).
+    pub fn from_frames(
+        towns: &DataFrame,
+        firms: &DataFrame,
+        clusters: &DataFrame,
+        commuting: Option<&DataFrame>,
+    ) -> PolarsResult<Input> {
+        Ok(Input {
+            towns: town_rows(towns)?,
+            firms: firm_rows(firms)?,
+            clusters: cluster_rows(clusters)?,
+            commuting: match commuting {
+                Some(df) => commute_rows(df)?,
+                None => Vec::new(),
+            },
+        })
+    }
+
+    /// From a saved run folder (Parquet, or CSV for runs written with `--format csv`).
+    /// A folder without `commuting_od` (an older run) gives no commuting facts.
+    pub fn from_dir(dir: &Path) -> Result<Input, LoadError> {
+        crate::plot::load::read_manifest(dir)?;
+        let t = table(dir, &towns::TABLE)?;
+        let f = table(dir, &firms::TABLE)?;
+        let c = table(dir, &clusters::TABLE)?;
+        let k = match table(dir, &commuting::TABLE) {
+            Ok(df) => Some(df),
+            Err(LoadError::NotARun { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        Input::from_frames(&t, &f, &c, k.as_ref()).map_err(|source| LoadError::Table {
+            path: dir.to_path_buf(),
+            source,
+        })
+    }
+}
