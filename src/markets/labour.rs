@@ -126,6 +126,7 @@ pub fn month_tables(
         efficiency: p.matching_efficiency,
         elasticity: p.matching_elasticity,
         search_decay: p.commute_search_decay,
+        contact_share: p.contact_search_share,
     });
     let vacancy_cdf = by_town
         .into_iter()
@@ -161,29 +162,46 @@ pub struct MatchingInputs<'a> {
     pub elasticity: f64,
     /// Decay of search effort per hour of travel.
     pub search_decay: f64,
+    /// Share of search that runs through personal contacts in the home town.
+    pub contact_share: f64,
+}
+
+/// Search shares `[residence r][work town w]`: the share `contact_share` of search that
+/// runs through personal contacts stays in the home town (when it has vacancies); the rest
+/// spreads over the reachable towns in proportion to their vacancies discounted by
+/// `exp(-search_decay * hours)` (a gravity term, Wilson 1971).
+pub fn search_shares(inp: &MatchingInputs<'_>) -> Vec<f64> {
+    let n = inp.unemployed.len();
+    let mut shares = vec![0.0f64; n * n];
+    for r in 0..n {
+        let row = &mut shares[r * n..(r + 1) * n];
+        let mut total = 0.0;
+        for (w, share) in row.iter_mut().enumerate() {
+            let h = inp.hours[r * n + w];
+            if h <= inp.max_hours && inp.vacancies[w] > 0.0 {
+                *share = inp.vacancies[w] * (-inp.search_decay * h).exp();
+                total += *share;
+            }
+        }
+        if total > 0.0 {
+            let contacts = if inp.vacancies[r] > 0.0 {
+                inp.contact_share
+            } else {
+                0.0
+            };
+            for share in row.iter_mut() {
+                *share *= (1.0 - contacts) / total;
+            }
+            row[r] += contacts;
+        }
+    }
+    shares
 }
 
 /// Build the offer options of each residence town.
 pub fn offer_options(inp: &MatchingInputs<'_>) -> (Vec<Vec<JobOption>>, Vec<f64>) {
     let n = inp.unemployed.len();
-    // Search shares: residence r -> work town w.
-    let mut shares = vec![0.0f64; n * n];
-    for r in 0..n {
-        let mut total = 0.0;
-        for w in 0..n {
-            let h = inp.hours[r * n + w];
-            if h <= inp.max_hours && inp.vacancies[w] > 0.0 {
-                let s = inp.vacancies[w] * (-inp.search_decay * h).exp();
-                shares[r * n + w] = s;
-                total += s;
-            }
-        }
-        if total > 0.0 {
-            for w in 0..n {
-                shares[r * n + w] /= total;
-            }
-        }
-    }
+    let shares = search_shares(inp);
     let mut searchers = vec![0.0f64; n];
     for r in 0..n {
         let s_r = inp.unemployed[r] + inp.on_the_job_search * inp.employed[r];
@@ -286,6 +304,7 @@ mod tests {
             efficiency: 0.5,
             elasticity: 0.5,
             search_decay: 1.5,
+            contact_share: 0.0,
         }
     }
 
@@ -364,7 +383,7 @@ mod tests {
         let t = tariff();
         // Nizhny Tagil -> Yekaterinburg: 140 km, 1.5 h.
         let share = (-p.commute_search_decay * 1.5).exp();
-        assert!(share > 0.1, "search reach at 1.5 h {share}");
+        assert!(share > 0.05, "search reach at 1.5 h {share}");
         let cost_of_20 = t.monthly_fares(140.0) + t.time_share(1.5) * 20.0;
         assert!(cost_of_20 < 0.6 * 20.0, "cost {cost_of_20} of a 20k wage");
         // A hub job paying a third more than a local one beats it for the unemployed
@@ -380,6 +399,20 @@ mod tests {
         // And a 40-km commute in South Kuzbass costs under a quarter of a 15k wage.
         let near = t.monthly_fares(40.0) + t.time_share(40.0 / 70.0) * 15.0;
         assert!(near < 0.25 * 15.0, "{near}");
+    }
+
+    #[test]
+    fn contacts_keep_part_of_search_at_home() {
+        let (u, e, v, h) = ([100.0, 0.0], [0.0, 0.0], [10.0, 90.0], [0.0, 0.5, 0.5, 0.0]);
+        let mut inp = inputs(&u, &e, &v, &h);
+        let formal = search_shares(&inp);
+        inp.contact_share = 0.5;
+        let with_contacts = search_shares(&inp);
+        assert!((with_contacts[0] - (0.5 + 0.5 * formal[0])).abs() < 1e-12);
+        assert!((with_contacts[0] + with_contacts[1] - 1.0).abs() < 1e-12);
+        // No vacancies at home: all search goes where the vacancies are.
+        inp.vacancies = &[0.0, 90.0];
+        assert_eq!(search_shares(&inp)[1], 1.0);
     }
 
     #[test]

@@ -168,10 +168,10 @@ param_block! {
         matching_efficiency: f64 = 0.45, [0.0, 5.0], "1/month", "Petrongolo & Pissarides 2001 range; tuned to Russian job-finding rates";
         /// Matching-function elasticity a with respect to searchers.
         matching_elasticity: f64 = 0.5, [0.05, 0.95], "elasticity", "Petrongolo & Pissarides 2001";
-        /// Monthly share of employed people who search on the job.
-        on_the_job_search: f64 = 0.03, [0.0, 1.0], "1/month", "assumption, gives job-to-job flows of ~0.5%/month";
+        /// Monthly share of employed people who search on the job (their offer rate relative to the unemployed's).
+        on_the_job_search: f64 = 0.10, [0.0, 1.0], "1/month", "free; prior [0.05, 0.3]: on-the-job search (Burdett & Mortensen 1998) with the employed's offer arrival rate well below the unemployed's, as in structural estimates (van den Berg & Ridder 1998); gives hires of ~2%/month against Rosstat's 25-33%/year";
         /// Wage gain needed to switch employer.
-        switch_premium: f64 = 0.10, [0.0, 2.0], "share", "assumption";
+        switch_premium: f64 = 0.0, [0.0, 2.0], "share", "Burdett & Mortensen 1998: an employed searcher takes any offer that pays more (net of commuting)";
         /// Reservation wage as a share of the last wage, at the start of unemployment.
         reservation_ratio: f64 = 0.85, [0.0, 2.0], "share", "assumption (search theory)";
         /// Monthly decay factor of the reservation wage while unemployed.
@@ -193,7 +193,9 @@ param_block! {
         /// Average door-to-door travel speed between towns.
         travel_speed_kmh: f64 = 70.0, [5.0, 300.0], "km/h", "assumption: road and suburban rail";
         /// How fast job search decays with travel time: search effort in a town is proportional to its vacancies times exp(-decay x hours). Information friction only: money and time costs enter the net wage.
-        commute_search_decay: f64 = 1.0, [0.0, 50.0], "1/hour", "free; prior [0.5, 2.5]: below the ~2.4/h of realised commute times (US 2009 mean one-way commute 25 min, exponential), which also contain the costs counted in the net wage";
+        commute_search_decay: f64 = 1.5, [0.0, 50.0], "1/hour", "free; prior [0.5, 2.5]: below the ~2.4/h of realised commute times (US 2009 mean one-way commute 25 min, exponential), which also contain the costs counted in the net wage";
+        /// Share of job search that runs through personal contacts, which stay in the home town (the rest spreads over the towns within reach).
+        contact_search_share: f64 = 0.5, [0.0, 1.0], "share of search", "Yakubovich 2005 (American Sociological Review 70): about half of hires in a Russian city (Ulyanovsk, 1998) came through personal contacts; Granovetter 1974";
         /// Round trips a month of a daily commuter (working days).
         commute_trips_per_month: f64 = 20.7, [0.0, 31.0], "round trips/month", "Russian production calendar 2010: 249 working days a year (40-hour week, Labour Code art. 91)";
         /// Boarding fare of a one-way commuting trip (suburban rail first zone).
