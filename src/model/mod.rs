@@ -288,7 +288,8 @@ impl Model {
     /// Offer probabilities, vacancy distributions and destination choice tables.
     fn labour_and_migration_tables(&self, ctx: &Context) -> (LabourTables, MigrationTables) {
         let p = self.scenario.params();
-        let labour = labour::month_tables(p.labour(), &self.last, &self.firms, &ctx.hours);
+        let labour =
+            labour::month_tables(p.labour(), &self.last, &self.firms, &ctx.hours, &self.km);
         let workplace_wage = economy::workplace_wages(&self.firms, self.towns.len());
         let outlook = ctx.outlook(&self.towns, &self.last, &workplace_wage, self.scale);
         let youth = ctx.youth_multiplier();

@@ -640,8 +640,8 @@ fn keep_or_switch_job(
         if let Some(opt) = pick_option(options, u_town)
             && let Some(nf) = pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], u_firm)
         {
-            let current_net = ctx.firms[fi].wage * sw - commute_cost(ctx, town, fi);
-            let offer_net = ctx.firms[nf as usize].wage * sw - opt.commute_cost;
+            let current_net = net_wage(ctx, town, fi, ctx.firms[fi].wage * sw);
+            let offer_net = opt.net_wage(ctx.firms[nf as usize].wage * sw);
             if nf as usize != fi && offer_net > current_net * (1.0 + ctx.switch_premium) {
                 c.employer[i] = Some(FirmId::from_index(nf as usize));
                 out.firm_hires[nf as usize] += 1;
@@ -669,7 +669,7 @@ fn look_for_a_job(
     if let Some(opt) = pick_option(options, u_town)
         && let Some(nf) = pick_firm(&ctx.labour.vacancy_cdf[opt.work_town as usize], u_firm)
     {
-        let offer_net = ctx.firms[nf as usize].wage * sw - opt.commute_cost;
+        let offer_net = opt.net_wage(ctx.firms[nf as usize].wage * sw);
         let reservation = (c.wage[i]
             * ctx.reservation_ratio
             * ctx.reservation_decay[c.months_unemployed[i] as usize])
@@ -683,15 +683,16 @@ fn look_for_a_job(
     }
 }
 
+/// Net wage of the job a resident of `home` holds at `firm` paying `wage`: less the
+/// fares and the value of the travel time when the firm is in another town.
 #[inline(always)]
-fn commute_cost(ctx: &PassContext<'_>, home: usize, firm: usize) -> f32 {
+fn net_wage(ctx: &PassContext<'_>, home: usize, firm: usize, wage: f32) -> f32 {
     let work = ctx.firms[firm].town as usize;
     if work == home {
-        return 0.0;
+        return wage;
     }
     ctx.labour.options[home]
         .iter()
         .find(|o| o.work_town as usize == work)
-        .map(|o| o.commute_cost)
-        .unwrap_or(0.0)
+        .map_or(wage, |o| o.net_wage(wage))
 }

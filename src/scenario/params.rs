@@ -168,10 +168,10 @@ param_block! {
         matching_efficiency: f64 = 0.45, [0.0, 5.0], "1/month", "Petrongolo & Pissarides 2001 range; tuned to Russian job-finding rates";
         /// Matching-function elasticity a with respect to searchers.
         matching_elasticity: f64 = 0.5, [0.05, 0.95], "elasticity", "Petrongolo & Pissarides 2001";
-        /// Monthly share of employed people who search on the job.
-        on_the_job_search: f64 = 0.03, [0.0, 1.0], "1/month", "assumption, gives job-to-job flows of ~0.5%/month";
+        /// Monthly share of employed people who search on the job (their offer rate relative to the unemployed's).
+        on_the_job_search: f64 = 0.10, [0.0, 1.0], "1/month", "free; prior [0.05, 0.3]: on-the-job search (Burdett & Mortensen 1998) with the employed's offer arrival rate well below the unemployed's, as in structural estimates (van den Berg & Ridder 1998); gives hires of ~2%/month against Rosstat's 25-33%/year";
         /// Wage gain needed to switch employer.
-        switch_premium: f64 = 0.10, [0.0, 2.0], "share", "assumption";
+        switch_premium: f64 = 0.0, [0.0, 2.0], "share", "Burdett & Mortensen 1998: an employed searcher takes any offer that pays more (net of commuting)";
         /// Reservation wage as a share of the last wage, at the start of unemployment.
         reservation_ratio: f64 = 0.85, [0.0, 2.0], "share", "assumption (search theory)";
         /// Monthly decay factor of the reservation wage while unemployed.
@@ -192,10 +192,20 @@ param_block! {
         commute_max_hours: f64 = 1.6, [0.0, 5.0], "hours", "brief: about 1.5 h; Nizhny Tagil-Yekaterinburg fast train 1.5 h";
         /// Average door-to-door travel speed between towns.
         travel_speed_kmh: f64 = 70.0, [5.0, 300.0], "km/h", "assumption: road and suburban rail";
-        /// How fast job search decays with travel time: search effort in a town is proportional to its vacancies times exp(-decay x hours).
-        commute_search_decay: f64 = 3.0, [0.0, 50.0], "1/hour", "assumption: commuting flows fall steeply with travel time";
-        /// Monthly cost of commuting per hour of one-way travel time (money and time).
-        commute_cost_krub_per_hour: f64 = 8.0, [0.0, 100.0], "thousand RUB/month per hour", "assumption: ~22 return trips a month";
+        /// How fast job search decays with travel time: search effort in a town is proportional to its vacancies times exp(-decay x hours). Information friction only: money and time costs enter the net wage.
+        commute_search_decay: f64 = 1.5, [0.0, 50.0], "1/hour", "free; prior [0.5, 2.5]: below the ~2.4/h of realised commute times (US 2009 mean one-way commute 25 min, exponential), which also contain the costs counted in the net wage";
+        /// Share of job search that runs through personal contacts, which stay in the home town (the rest spreads over the towns within reach).
+        contact_search_share: f64 = 0.5, [0.0, 1.0], "share of search", "Yakubovich 2005 (American Sociological Review 70): about half of hires in a Russian city (Ulyanovsk, 1998) came through personal contacts; Granovetter 1974";
+        /// Round trips a month of a daily commuter (working days).
+        commute_trips_per_month: f64 = 20.7, [0.0, 31.0], "round trips/month", "Russian production calendar 2010: 249 working days a year (40-hour week, Labour Code art. 91)";
+        /// Boarding fare of a one-way commuting trip (suburban rail first zone).
+        commute_fare_fixed_rub: f64 = 20.0, [0.0, 1000.0], "RUB/trip, 2010 prices", "Sverdlovsk suburban rail: first zone 20 RUB from April 2009 (Sverdlovsk railway, EAN news 13.04.2009)";
+        /// Fare per km of a one-way commuting trip.
+        commute_fare_rub_per_km: f64 = 1.0, [0.0, 20.0], "RUB/km, 2010 prices", "regional bus tariff orders 1.06-1.21 RUB/km (Mordovia 2007, Magadan 2008, Belgorod 2010); suburban rail is somewhat cheaper";
+        /// Value of an hour of commuting as a share of the hourly wage.
+        commute_time_value: f64 = 0.4, [0.0, 3.0], "share of hourly wage", "Small 1992 (Urban Transportation Economics): commuters value in-vehicle time at 1/3-1/2 of the wage; US DOT 1997 guidance 50%";
+        /// Paid working hours a month (converts the monthly wage into an hourly wage for the value of travel time).
+        work_hours_per_month: f64 = 165.6, [1.0, 744.0], "hours/month", "Russian production calendar 2010: 1987 hours a year at 40 hours a week";
         /// Age up to which people not in work count in the labour force of the first month's aggregates (before the first pass decides it person by person).
         initial_labour_force_max_age: f64 = 55.0, [14.0, 100.0], "years", "assumption (was a literal in code): women's pension age before 2019";
         /// Savings of an initial resident: at least this many months of the town's wage...
