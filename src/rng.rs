@@ -54,6 +54,8 @@ pub enum Process {
     JobSlots = 24,
     /// Which cluster links break in a month (one stream for all links). Entity: 0.
     LinkBreaks = 25,
+    /// Whether a firm reviews its cluster membership in a month. Entity: the firm index.
+    ClusterMembership = 60,
     /// Migrants a hub sends to the agent towns this month: the Poisson count, then
     /// each migrant's destination. Entity: the hub's town index.
     HubOutflow = 30,

@@ -60,8 +60,11 @@ pub fn wage_bill(f: &Firm, p: &Firms) -> f64 {
 /// Effective productivity including cluster spillovers.
 #[inline]
 pub fn effective_productivity(f: &Firm, cluster_size: u32, c: &Clusters) -> f64 {
+    // `cluster_size` is the cluster as the member sees it: 1 + the other members'
+    // employment over its own (see `clusters::ClusterState::step`), capped.
     if f.cluster.is_some() && cluster_size > 1 {
-        f.productivity * (1.0 + c.spillover * (cluster_size as f64).ln())
+        let size = (cluster_size as f64).min(1.0 + c.max_spillover_ratio);
+        f.productivity * (1.0 + c.spillover * size.ln())
     } else {
         f.productivity
     }

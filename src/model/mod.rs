@@ -352,9 +352,11 @@ impl Model {
             n_towns: self.towns.len(),
             levers: &ctx.levers,
             params: sc.params().clusters(),
+            capital_cost: sc.params().firms().capital_cost,
             scale: self.scale,
             seed: self.seed,
             step: self.step_index(),
+            detect_communities: self.calendar().1 == 12 || self.month == self.start_month,
         };
         let (sizes, changes) = self.clusters.step(&mut self.firms, &month);
         self.cluster_size = sizes;

@@ -10,6 +10,10 @@ use crate::ids::FirmId;
 use crate::model::observe::EventKind;
 use crate::scenario::{Institution, Policy, PolicyLever, PolicyParams, Scenario, Shock, ShockKind};
 
+/// Cluster seeds (distinct sector sets) a town can hold at once; further ones only raise
+/// link formation.
+pub const MAX_CLUSTER_SEEDS: usize = 4;
+
 /// Levers that act on one town this month.
 #[derive(Debug, Clone)]
 pub struct TownLevers {
@@ -31,8 +35,13 @@ pub struct TownLevers {
     pub incubator: bool,
     /// Multiplier on link formation (parks).
     pub link_multiplier: f64,
-    /// Extra link multiplier by sector (cluster seeding).
+    /// Extra link multiplier by sector (cluster seeding): the largest of the seeds in
+    /// force for the sector, never their product.
     pub sector_link_multiplier: [f64; Sector::COUNT],
+    /// Cluster organisations seeded by the policies in force: one sector mask (bit
+    /// `Sector::index`) per distinct seed, 0 for an empty slot. Firms of related sectors
+    /// may join them (see `clusters`).
+    pub cluster_seeds: [u32; MAX_CLUSTER_SEEDS],
     /// Monthly probability of a skill upgrade.
     pub training_per_month: f64,
     /// Multiplier on the migration hazard of 16-30-year-olds.
@@ -56,6 +65,7 @@ impl Default for TownLevers {
             incubator: false,
             link_multiplier: 1.0,
             sector_link_multiplier: [1.0; Sector::COUNT],
+            cluster_seeds: [0; MAX_CLUSTER_SEEDS],
             training_per_month: 0.0,
             youth_hazard_multiplier: 1.0,
             travel_time_multiplier: 1.0,
@@ -365,10 +375,25 @@ fn apply_policy(l: &mut TownLevers, p: &PolicyLever) {
             sectors,
             link_multiplier,
         } => {
+            // Seeds never compound: a sector in two seeds keeps the larger multiplier.
+            let mut mask = 0u32;
             for s in sectors {
-                l.sector_link_multiplier[s.index()] *= link_multiplier;
+                let m = &mut l.sector_link_multiplier[s.index()];
+                *m = m.max(*link_multiplier);
+                mask |= 1 << s.index();
             }
+            add_cluster_seed(&mut l.cluster_seeds, mask);
         }
+    }
+}
+
+/// Adds a seed's sector mask once (the same sector set twice is one organisation).
+fn add_cluster_seed(seeds: &mut [u32; MAX_CLUSTER_SEEDS], mask: u32) {
+    if mask == 0 || seeds.contains(&mask) {
+        return;
+    }
+    if let Some(slot) = seeds.iter_mut().find(|s| **s == 0) {
+        *slot = mask;
     }
 }
 
@@ -428,5 +453,28 @@ mod tests {
         let mut incubator = TownLevers::default();
         apply_institution(&mut incubator, Institution::Incubator);
         assert!(incubator.incubator && incubator.startup_multiplier == 2.0);
+    }
+
+    #[test]
+    fn regression_cluster_seeds_compounded() {
+        // Chemicals is in both Biysk seeds: it kept x25 from 2012 under `*=`.
+        let mut l = TownLevers::default();
+        for sectors in [
+            vec![Sector::PharmaBiotech, Sector::Chemicals],
+            vec![Sector::CompositesMaterials, Sector::Chemicals],
+            vec![Sector::CompositesMaterials, Sector::Chemicals],
+        ] {
+            apply_policy(
+                &mut l,
+                &PolicyLever::ClusterSeed {
+                    sectors,
+                    link_multiplier: 5.0,
+                },
+            );
+        }
+        assert_eq!(l.sector_link_multiplier[Sector::Chemicals.index()], 5.0);
+        assert_eq!(l.sector_link_multiplier[Sector::It.index()], 1.0);
+        let seeds: Vec<u32> = l.cluster_seeds.iter().copied().filter(|&m| m > 0).collect();
+        assert_eq!(seeds.len(), 2, "one organisation per distinct seed");
     }
 }

@@ -470,16 +470,30 @@ param_block! {
         link_probability: f64 = 0.001, [0.0, 1.0], "1/month", "assumption: mean degree of the link graph about 0.5 without policy (no percolation), above 1 with a cluster_seed policy";
         /// Monthly probability that an existing link breaks.
         link_break_probability: f64 = 0.01, [0.0, 1.0], "1/month", "assumption: links last about 8 years";
-        /// Smallest connected group of linked firms counted as a cluster.
+        /// Smallest number of members of a cluster (an organisation or a link community).
         min_cluster_size: f64 = 5.0, [2.0, 1000.0], "firms", "assumption";
         /// Smallest employment of a cluster (all members, real persons).
         min_cluster_employment: f64 = 300.0, [0.0, 1.0e7], "persons", "assumption; the Biysk composites cluster had 13 firms and 840 staff in 2015 (seed 004)";
-        /// Productivity spillover per log of cluster size.
-        spillover: f64 = 0.02, [0.0, 1.0], "share per log firm", "agglomeration elasticities 0.02-0.05 (Rosenthal & Strange 2004)";
+        /// Productivity spillover per log point of the cluster's size relative to the member (1 + others' employment over own).
+        spillover: f64 = 0.02, [0.0, 1.0], "share per log point", "agglomeration elasticities 0.02-0.05 (Rosenthal & Strange 2004)";
         /// Discount on capital cost from shared equipment pools.
         pool_capital_discount: f64 = 0.2, [0.0, 1.0], "share", "seed 000: production pools";
         /// Random partners each eligible firm tries to link with each month (whole numbers; a fraction is dropped).
         partner_tries_per_month: f64 = 2.0, [0.0, 100.0], "firms/month", "assumption (was a constant in code)";
+        /// Link capacity of a one-worker firm (the capacity grows with the log of size).
+        link_capacity_base: f64 = 2.0, [0.0, 1000.0], "links", "free; prior [1, 4]: firms keep few close partners (Uzzi 1997 embeddedness)";
+        /// Extra link capacity per log point of a firm's workforce (real workers per firm).
+        link_capacity_per_log_worker: f64 = 1.0, [0.0, 100.0], "links per log worker", "free; prior [0.5, 2]: capacity rises with size, less than proportionally";
+        /// Smallest mean number of internal links per member for a link community to count as a cluster (a chain or a star has less than 2).
+        min_community_degree: f64 = 2.0, [0.0, 100.0], "links per member", "free; prior [1.5, 3]: a cluster is a dense community, not a chain";
+        /// Monthly probability that a firm reviews its membership of the cluster organisations it knows of.
+        review_probability: f64 = 0.05, [0.0, 1.0], "1/month", "free; prior [0.02, 0.2]: yearly-ish decisions";
+        /// Monthly cost of membership of a cluster organisation, in months of the firm's own base wage (a part-time coordinator, fees, meetings).
+        membership_cost_wage_months: f64 = 1.0, [0.0, 1000.0], "wage-months/month", "free; prior [0.3, 3]";
+        /// Weight of the knowledge a member leaks to the others, per unit of its share of the organisation's employment (large, strong firms gain less and give more).
+        leakage_weight: f64 = 1.0, [0.0, 100.0], "spillover units", "Shaver & Flyer 2000; Alcacer & Chung 2007: leading firms avoid clusters; free, prior [0.5, 2]";
+        /// Cap on the cluster's size relative to a member (others' employment over own) in the learning spillover.
+        max_spillover_ratio: f64 = 100.0, [1.0, 1.0e9], "ratio", "free; prior [20, 500]: diminishing returns to cluster size (Duranton & Puga 2004)";
     }
 }
 
