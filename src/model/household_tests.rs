@@ -101,10 +101,10 @@ fn a_moving_household_takes_all_members() {
     let mut m = model("");
     let hm0 = gather(&mut m);
     // The first household with two adults and a child, sent to the other agent town.
-    let h = (0..hm0.members.len())
-        .find(|&h| hm0.adults[h] >= 2 && hm0.members[h] > hm0.adults[h])
+    let h = (0..hm0.len())
+        .find(|&h| hm0.adults(h) >= 2 && hm0.members(h) > hm0.adults(h))
         .expect("a family");
-    let head = hm0.head[h] as usize;
+    let head = hm0.head(h) as usize;
     let from = m.people.town[head].unwrap().index();
     let to = 1 - from;
     let before = snapshot(&m);
@@ -120,7 +120,7 @@ fn a_moving_household_takes_all_members() {
         .filter(|(_, (hh, _))| *hh as usize == h)
         .map(|(&s, _)| s)
         .collect();
-    assert_eq!(movers.len(), hm0.members[h] as usize);
+    assert_eq!(movers.len(), hm0.members(h) as usize);
     for s in movers {
         // Alive members are at the destination (the dead have no town).
         if let Some(&(_, town)) = after.get(&s) {
@@ -172,10 +172,10 @@ fn a_young_adult_leaving_home_forms_a_household() {
 fn the_oldest_adult_is_head_and_is_replaced_when_gone() {
     let mut m = model("");
     let hm = gather(&mut m);
-    let h = (0..hm.members.len())
-        .find(|&h| hm.adults[h] >= 2)
+    let h = (0..hm.len())
+        .find(|&h| hm.adults(h) >= 2)
         .expect("two adults");
-    let head = hm.head[h] as usize;
+    let head = hm.head(h) as usize;
     let p = &m.people;
     let oldest = (0..p.len())
         .filter(|&i| p.household[i] as usize == h && m.month - p.birth_month[i] >= 18 * 12)
@@ -184,10 +184,10 @@ fn the_oldest_adult_is_head_and_is_replaced_when_gone() {
     assert_eq!(head, oldest);
     m.people.town[head] = None;
     let hm2 = gather(&mut m);
-    let next = hm2.head[h] as usize;
+    let next = hm2.head(h) as usize;
     assert_ne!(next, head);
     assert_eq!(m.people.household[next] as usize, h);
-    assert_eq!(hm2.adults[h], hm.adults[h] - 1);
+    assert_eq!(hm2.adults(h), hm.adults(h) - 1);
 }
 
 #[test]

@@ -78,19 +78,36 @@ impl Households {
     }
 }
 
+/// One household's members' state this month.
+#[derive(Debug, Clone, Copy)]
+struct Acc {
+    /// Slot of the head, or [`NO_HEAD`].
+    head: u32,
+    head_birth: i32,
+    /// The adults' savings.
+    savings: f32,
+    members: u16,
+    adults: u16,
+    unemployed: bool,
+    low_paid: bool,
+}
+
+impl Acc {
+    const EMPTY: Acc = Acc {
+        head: NO_HEAD,
+        head_birth: i32::MAX,
+        savings: 0.0,
+        members: 0,
+        adults: 0,
+        unemployed: false,
+        low_paid: false,
+    };
+}
+
 /// This month's state of every household, summed over its members, and its decision.
 #[derive(Debug, Clone)]
 pub struct HouseholdMonth {
-    /// Slot of the head (the oldest adult; the lowest slot among equals), or [`NO_HEAD`].
-    pub head: Vec<u32>,
-    head_birth: Vec<i32>,
-    /// Living members (saturating).
-    pub members: Vec<u16>,
-    /// Adult members (saturating).
-    pub adults: Vec<u16>,
-    savings: Vec<f32>,
-    unemployed: Vec<bool>,
-    low_paid: Vec<bool>,
+    acc: Vec<Acc>,
     /// Destination of the household's move this month, or [`STAY`].
     pub dest: Vec<u16>,
     /// Share of their savings each adult pays towards the move.
@@ -98,51 +115,72 @@ pub struct HouseholdMonth {
 }
 
 impl HouseholdMonth {
+    /// Slot of the head of household `h` (the oldest adult; the lowest slot among
+    /// equals), or [`NO_HEAD`].
+    #[inline(always)]
+    pub fn head(&self, h: usize) -> u32 {
+        self.acc[h].head
+    }
+
+    /// Living members of household `h` (saturating).
+    #[inline(always)]
+    pub fn members(&self, h: usize) -> u16 {
+        self.acc[h].members
+    }
+
+    /// Adult members of household `h` (saturating).
+    pub fn adults(&self, h: usize) -> u16 {
+        self.acc[h].adults
+    }
+
+    /// Number of households.
+    pub fn len(&self) -> usize {
+        self.acc.len()
+    }
+
+    /// No households.
+    pub fn is_empty(&self) -> bool {
+        self.acc.is_empty()
+    }
+
     /// Sum the members' state by household: members, adults, the adults' savings,
     /// whether any adult of working age is unemployed or any is poorly paid, the head.
     pub fn gather(people: &People, ctx: &PassContext<'_>) -> HouseholdMonth {
         let n = people.households.len();
-        let mut m = HouseholdMonth {
-            head: vec![NO_HEAD; n],
-            head_birth: vec![i32::MAX; n],
-            members: vec![0; n],
-            adults: vec![0; n],
-            savings: vec![0.0; n],
-            unemployed: vec![false; n],
-            low_paid: vec![false; n],
-            dest: vec![STAY; n],
-            pay: vec![0.0; n],
-        };
+        let mut acc = vec![Acc::EMPTY; n];
         let adult_months = ctx.adult_age as i32 * 12;
-        for i in 0..people.len() {
-            let Some(town) = people.town[i] else {
+        let p = people;
+        let slots = p.town.iter().zip(&p.household).zip(&p.birth_month);
+        for (i, ((town, &h), &birth)) in slots.enumerate() {
+            let Some(town) = town else {
                 continue;
             };
-            let h = people.household[i] as usize;
-            m.members[h] = m.members[h].saturating_add(1);
-            let birth = people.birth_month[i];
+            let a = &mut acc[h as usize];
+            a.members = a.members.saturating_add(1);
             let age = ctx.month - birth;
             if age < adult_months {
                 continue;
             }
-            m.adults[h] = m.adults[h].saturating_add(1);
-            m.savings[h] += people.savings[i];
-            if birth < m.head_birth[h] {
-                m.head_birth[h] = birth;
-                m.head[h] = i as u32;
+            a.adults = a.adults.saturating_add(1);
+            a.savings += p.savings[i];
+            if birth < a.head_birth {
+                a.head_birth = birth;
+                a.head = i as u32;
             }
-            let female = (people.flags[i] & flag::FEMALE) as usize;
-            match people.employer[i] {
-                Some(_) => {
-                    m.low_paid[h] |= people.wage[i] < ctx.migration.low_wage[town.index()];
-                }
+            match p.employer[i] {
+                Some(_) => a.low_paid |= p.wage[i] < ctx.migration.low_wage[town.index()],
                 None => {
-                    m.unemployed[h] |=
+                    let female = (p.flags[i] & flag::FEMALE) as usize;
+                    a.unemployed |=
                         age >= ctx.entry_age_months && age < ctx.pension_age_months[female];
                 }
             }
         }
-        m
+        HouseholdMonth {
+            acc,
+            dest: vec![STAY; n],
+            pay: vec![0.0; n],
+        }
     }
 
     /// Each head considers a move (stream keyed by the household's serial): the hazard of
@@ -153,15 +191,15 @@ impl HouseholdMonth {
         let base = crate::rng::base_key(ctx.seed, Process::HouseholdMove, ctx.step);
         let n_dest = ctx.migration.n_dest;
         let serial = &people.households.serial;
-        let (head, adults, savings) = (&self.head, &self.adults, &self.savings);
-        let (unemployed, low_paid) = (&self.unemployed, &self.low_paid);
+        let acc = &self.acc;
         self.dest
             .par_iter_mut()
             .zip(self.pay.par_iter_mut())
             .enumerate()
             .with_min_len(4096)
             .for_each(|(h, (dest, pay))| {
-                let hd = head[h];
+                let a = acc[h];
+                let hd = a.head;
                 if hd == NO_HEAD {
                     return;
                 }
@@ -171,7 +209,7 @@ impl HouseholdMonth {
                 };
                 let town = town.index();
                 let age = ((ctx.month - people.birth_month[i]) / 12) as u32;
-                let hz = hazards[hazard_index(town, age, unemployed[h], low_paid[h])];
+                let hz = hazards[hazard_index(town, age, a.unemployed, a.low_paid)];
                 let mut rng = Stream::for_entity(base, serial[h] as u64);
                 let (u_move, u_dest) = rng.two_uniforms_f32();
                 if u_move >= hz {
@@ -185,13 +223,13 @@ impl HouseholdMonth {
                     return;
                 }
                 // Liquidity constraint: the adults pay the cost of every adult together.
-                let cost = ctx.migration.moving_cost[town * n_dest + d] * adults[h] as f32;
-                if savings[h] < cost {
+                let cost = ctx.migration.moving_cost[town * n_dest + d] * a.adults as f32;
+                if a.savings < cost {
                     return;
                 }
                 *dest = d as u16;
-                *pay = if savings[h] > 0.0 {
-                    (cost / savings[h]).min(1.0)
+                *pay = if a.savings > 0.0 {
+                    (cost / a.savings).min(1.0)
                 } else {
                     0.0
                 };

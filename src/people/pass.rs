@@ -538,8 +538,8 @@ fn household_or_own_move(
     }
     let leaves_home = age >= ctx.adult_age
         && age <= ctx.leave_home_max_age
-        && hm.members[h] > 1
-        && hm.head[h] != (c.start + i) as u32;
+        && hm.members(h) > 1
+        && hm.head(h) != (c.start + i) as u32;
     if !leaves_home {
         return Move::Stay;
     }
