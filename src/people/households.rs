@@ -150,8 +150,16 @@ impl HouseholdMonth {
         let mut acc = vec![Acc::EMPTY; n];
         let adult_months = ctx.adult_age as i32 * 12;
         let p = people;
-        let slots = p.town.iter().zip(&p.household).zip(&p.birth_month);
-        for (i, ((town, &h), &birth)) in slots.enumerate() {
+        // Zipped columns: no bounds checks on the people's side.
+        let slots = (p.town.iter().zip(&p.household).zip(&p.birth_month)).zip(
+            p.savings
+                .iter()
+                .zip(&p.employer)
+                .zip(p.wage.iter().zip(&p.flags)),
+        );
+        for (i, (((town, &h), &birth), ((&savings, employer), (&wage, &flags)))) in
+            slots.enumerate()
+        {
             let Some(town) = town else {
                 continue;
             };
@@ -162,15 +170,15 @@ impl HouseholdMonth {
                 continue;
             }
             a.adults = a.adults.saturating_add(1);
-            a.savings += p.savings[i];
+            a.savings += savings;
             if birth < a.head_birth {
                 a.head_birth = birth;
                 a.head = i as u32;
             }
-            match p.employer[i] {
-                Some(_) => a.low_paid |= p.wage[i] < ctx.migration.low_wage[town.index()],
+            match employer {
+                Some(_) => a.low_paid |= wage < ctx.migration.low_wage[town.index()],
                 None => {
-                    let female = (p.flags[i] & flag::FEMALE) as usize;
+                    let female = (flags & flag::FEMALE) as usize;
                     a.unemployed |=
                         age >= ctx.entry_age_months && age < ctx.pension_age_months[female];
                 }
