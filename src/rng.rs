@@ -66,6 +66,16 @@ pub enum Process {
     /// population. Entity: the flow's index `destination * (towns + 1) + origin`
     /// (origin: a town, or the rest of the country last).
     ArrivalTraits = 32,
+    /// The initial households of a town: couples, children and young adults placed with
+    /// their mothers. Entity: the town index.
+    InitialHouseholds = 45,
+    /// A household's migration decision this month (Mincer 1978): whether its head
+    /// considers a move and the destination. Entity: the household's serial.
+    HouseholdMove = 46,
+    /// Households of the in-migrants of one flow from outside the agent population:
+    /// partners and the adults children arrive with. Entity: the flow's index
+    /// `destination * (towns + 1) + origin`.
+    ArrivalHouseholds = 47,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

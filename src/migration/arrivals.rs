@@ -132,6 +132,18 @@ fn rest_of_country_inflow(inp: &ArrivalInputs<'_>, towns: &[Town], created: &mut
 /// Age of an in-migrant in years: a band by the cumulative shares, then uniform within it.
 fn draw_age_years(p: &Migration, rng: &mut Stream) -> f64 {
     let u = rng.uniform();
+    age_in_band(p, u, rng)
+}
+
+/// Age of an adult in-migrant: the same bands without the children's.
+fn draw_adult_age_years(p: &Migration, rng: &mut Stream) -> f64 {
+    let c = p.arrival_children_share;
+    let u = c + rng.uniform() * (1.0 - c);
+    age_in_band(p, u, rng)
+}
+
+/// Age in years for the cumulative-share draw `u`.
+fn age_in_band(p: &Migration, u: f64, rng: &mut Stream) -> f64 {
     if u < p.arrival_children_share {
         rng.uniform() * p.arrival_child_max_age
     } else if u < p.arrival_up_to_young_share {
@@ -179,6 +191,10 @@ fn create_people(
         params.labour().wage_higher,
     ];
     let school = (params.demography().school_leaving_age * 12.0) as i32;
+    let adult = (params.demography().adult_age * 12.0) as i32;
+    // Per flow, reused: the arrivals' ages and the households formed.
+    let mut ages: Vec<i32> = Vec::new();
+    let mut flow_households: Vec<u32> = Vec::new();
     for t in 0..n {
         for o in 0..nd {
             let k = created[t][o];
@@ -187,13 +203,28 @@ fn create_people(
             }
             let flow = (t * nd + o) as u64;
             let mut rng = Stream::new(inp.seed, Process::ArrivalTraits, flow, inp.step);
-            for _ in 0..k {
-                let age_months = (draw_age_years(m, &mut rng) * 12.0) as i32;
+            let mut hh_rng = Stream::new(inp.seed, Process::ArrivalHouseholds, flow, inp.step);
+            ages.clear();
+            ages.extend((0..k).map(|_| (draw_age_years(m, &mut rng) * 12.0) as i32));
+            // Children arrive with an adult: a flow without one brings one.
+            if ages.iter().all(|&a| a < adult) {
+                ages[0] = (draw_adult_age_years(m, &mut rng) * 12.0) as i32;
+            }
+            flow_households.clear();
+            let mut room = Room::Closed;
+            for &age_months in &ages {
                 let band = age_band((age_months / 12) as u32);
                 bands[t][band] += 1;
                 if band == 1 {
                     young[t][o] += 1;
                 }
+                let household = arrival_household(
+                    people,
+                    (age_months >= adult, m.arrival_partner_share),
+                    &mut flow_households,
+                    &mut room,
+                    &mut hh_rng,
+                );
                 let skill = draw_skill(m, &mut rng);
                 let id = PersonId(*next_serial);
                 *next_serial += 1;
@@ -210,6 +241,7 @@ fn create_people(
                         employer: None,
                         wage: wage as f32,
                         savings: (wage * m.arrival_savings_months) as f32,
+                        household,
                     },
                 );
             }
@@ -220,6 +252,55 @@ fn create_people(
         bands,
         young,
     }
+}
+
+/// The last household formed in a flow: whether another adult joins it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Room {
+    /// Full (two adults), or none formed yet.
+    Closed,
+    /// One adult so far: a partner may join.
+    Partner,
+    /// Only children so far (they came before the flow's first adult): the next adult joins.
+    Adult,
+}
+
+/// The household of the next arrival of a flow: an adult joins the previous adult's
+/// household as a partner by `partner_share` (if that adult came alone), else starts a
+/// new one; a child joins one of the flow's households drawn uniformly, or, before the
+/// flow's first adult, a household that adult will join (every flow has an adult).
+fn arrival_household(
+    people: &mut People,
+    (is_adult, partner_share): (bool, f64),
+    flow_households: &mut Vec<u32>,
+    room: &mut Room,
+    rng: &mut Stream,
+) -> u32 {
+    if is_adult {
+        let last = flow_households.last().copied();
+        match (*room, last) {
+            (Room::Adult, Some(h)) => {
+                *room = Room::Partner;
+                return h;
+            }
+            (Room::Partner, Some(h)) if rng.uniform() < partner_share => {
+                *room = Room::Closed;
+                return h;
+            }
+            _ => {}
+        }
+        let h = people.households.add();
+        flow_households.push(h);
+        *room = Room::Partner;
+        return h;
+    }
+    if flow_households.is_empty() {
+        let h = people.households.add();
+        flow_households.push(h);
+        *room = Room::Adult;
+        return h;
+    }
+    flow_households[rng.below(flow_households.len() as u64) as usize]
 }
 
 impl Arrivals {

@@ -20,6 +20,7 @@ use crate::firms::{Firm, FirmKind, Owner, Sector, balanced_productivity, sector_
 use crate::ids::{FirmId, PersonId, TownId};
 use crate::markets::prices::WorldPrices;
 use crate::people::People;
+use crate::people::households::{HouseholdRules, form_initial};
 use crate::people::month::initial_counts;
 use crate::people::{NewPerson, Skill};
 use crate::policy::Schedule;
@@ -407,6 +408,7 @@ struct PersonDraw<'a> {
     savings_min: f64,
     savings_spread: f64,
     skill_wage: [f64; 3],
+    households: HouseholdRules,
 }
 
 impl<'a> PersonDraw<'a> {
@@ -440,6 +442,7 @@ impl<'a> PersonDraw<'a> {
                 params.labour().wage_vocational,
                 params.labour().wage_higher,
             ],
+            households: HouseholdRules::new(params),
         }
     }
 }
@@ -450,6 +453,7 @@ fn residents(model: &mut Model, draw: &PersonDraw<'_>, ts: &ScenarioTown, t: usi
     let (scale, seed, start) = (model.scale, model.seed, model.month);
     let d = draw.demography;
     let n = (ts.population * scale).round() as usize;
+    let first = model.people.len();
     let mut rng = Stream::new(seed, Process::Initialise, t as u64, 0);
     model.people.reserve(n);
     let mut in_lf = Vec::new();
@@ -498,9 +502,19 @@ fn residents(model: &mut Model, draw: &PersonDraw<'_>, ts: &ScenarioTown, t: usi
                 employer: None,
                 wage: (ts.wage_krub * draw.skill_wage[skill as usize]) as f32,
                 savings: (ts.wage_krub * savings_months) as f32,
+                household: 0,
             },
         );
     }
+    let mut hh_rng = Stream::new(seed, Process::InitialHouseholds, t as u64, 0);
+    let range = first..model.people.len();
+    form_initial(
+        &mut model.people,
+        range,
+        start,
+        &draw.households,
+        &mut hh_rng,
+    );
     in_lf
 }
 

@@ -9,6 +9,8 @@
 //! observation is in [`observe`]. The model reads the validated
 //! [`Params`](crate::scenario::Params) (`scenario.params()`), never the raw file.
 
+#[cfg(test)]
+mod household_tests;
 pub mod init;
 pub mod observe;
 
@@ -27,6 +29,7 @@ use crate::migration::MigrationTables;
 use crate::migration::arrivals::{self, ArrivalInputs, Arrivals};
 use crate::migration::places;
 use crate::people::People;
+use crate::people::households::HouseholdMonth;
 use crate::people::month::{PassInputs, after_pass};
 use crate::people::pass::{self, CHUNK, PassResult};
 use crate::policy::{OneOff, Schedule};
@@ -297,7 +300,8 @@ impl Model {
         (labour, migration)
     }
 
-    /// The parallel pass over people, then births appended and firm headcounts recounted.
+    /// Households' migration decisions, the parallel pass over people, then births
+    /// appended and firm headcounts recounted.
     fn people_demography_migration_and_jobs(
         &mut self,
         ctx: &Context,
@@ -308,7 +312,11 @@ impl Model {
         let clock = (self.month, self.step_index(), self.seed);
         let inputs = PassInputs::new(p, clock, &ctx.national, &ctx.levers, &self.firms);
         let pctx = inputs.context(p, labour, migration, &ctx.reach);
-        let mut result = pass::run(self.people.chunks_mut(CHUNK), &pctx);
+        let hazards = pass::hazard_table(&pctx);
+        let mut households = HouseholdMonth::gather(&self.people, &pctx);
+        households.decide(&self.people, &pctx, &hazards);
+        let chunks = self.people.chunks_mut(CHUNK);
+        let mut result = pass::run(chunks, &pctx, &households, &hazards);
         self.person_months += result.processed;
         let (people, serial) = (&mut self.people, &mut self.next_serial);
         after_pass(people, serial, self.month, &mut self.firms, &mut result);

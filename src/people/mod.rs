@@ -1,6 +1,6 @@
 //! People: the population as a struct of arrays.
 //!
-//! Each person is 26 bytes spread over one `Vec` per field, so the monthly pass streams
+//! Each person is 30 bytes spread over one `Vec` per field, so the monthly pass streams
 //! through memory and never allocates per person. Dead people and people who left the
 //! modelled towns have no town (`None`) and are compacted away when they pile up.
 //!
@@ -8,10 +8,12 @@
 //! newborns it returns in [`month`]; the demographic rate tables in [`demography`].
 
 pub mod demography;
+pub mod households;
 pub mod month;
 pub mod pass;
 
 use crate::ids::{FirmId, PersonId, TownId};
+pub use households::Households;
 
 /// Skill levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,6 +79,10 @@ pub struct People {
     pub wage: Vec<f32>,
     /// Savings (thousand RUB).
     pub savings: Vec<f32>,
+    /// Household (index into [`People::households`]).
+    pub household: Vec<u32>,
+    /// The households people belong to.
+    pub households: Households,
     /// Slots emptied (town `None`) since the last compaction.
     pub gone: usize,
 }
@@ -100,6 +106,8 @@ pub struct NewPerson {
     pub wage: f32,
     /// Savings.
     pub savings: f32,
+    /// Household (index into [`People::households`]).
+    pub household: u32,
 }
 
 impl People {
@@ -119,7 +127,7 @@ impl People {
     }
 
     /// Bytes of state per person (sum of the field sizes).
-    pub const BYTES_PER_PERSON: usize = 4 + 4 + 4 + 4 + 1 + 1 + 4 + 4;
+    pub const BYTES_PER_PERSON: usize = 4 + 4 + 4 + 4 + 1 + 1 + 4 + 4 + 4;
 
     /// Reserve room for `n` more people.
     pub fn reserve(&mut self, n: usize) {
@@ -131,6 +139,7 @@ impl People {
         self.months_unemployed.reserve(n);
         self.wage.reserve(n);
         self.savings.reserve(n);
+        self.household.reserve(n);
     }
 
     /// Append a person with the given serial.
@@ -151,10 +160,12 @@ impl People {
         self.months_unemployed.push(0);
         self.wage.push(p.wage);
         self.savings.push(p.savings);
+        self.household.push(p.household);
     }
 
     /// Drop gone people, keeping the order of the rest (so results do not depend on
-    /// when compaction runs).
+    /// when compaction runs), and the households left without members, renumbering the
+    /// others in order.
     pub fn compact(&mut self) {
         let keep: Vec<bool> = self.town.iter().map(Option::is_some).collect();
         fn retain<T: Copy + Send>(v: &mut Vec<T>, keep: &[bool]) {
@@ -177,8 +188,10 @@ impl People {
             s.spawn(|_| retain(&mut self.months_unemployed, k));
             s.spawn(|_| retain(&mut self.wage, k));
             s.spawn(|_| retain(&mut self.savings, k));
+            s.spawn(|_| retain(&mut self.household, k));
         });
         retain(&mut self.town, k);
+        self.households.compact(&mut self.household);
         self.gone = 0;
     }
 
@@ -193,6 +206,7 @@ impl People {
         let mut mu = self.months_unemployed.as_mut_slice();
         let mut wage = self.wage.as_mut_slice();
         let mut savings = self.savings.as_mut_slice();
+        let mut household = self.household.as_mut_slice();
         let mut start = 0;
         while !town.is_empty() {
             let n = chunk.min(town.len());
@@ -213,6 +227,7 @@ impl People {
                 months_unemployed: take!(mu),
                 wage: take!(wage),
                 savings: take!(savings),
+                household: take!(household),
             });
             start += n;
         }
@@ -233,6 +248,7 @@ pub struct PeopleChunk<'a> {
     pub months_unemployed: &'a mut [u8],
     pub wage: &'a mut [f32],
     pub savings: &'a mut [f32],
+    pub household: &'a mut [u32],
 }
 
 /// Age bands used in outputs: 0-17, 18-29, 30-39, 40-59, 60+.
@@ -264,11 +280,12 @@ mod tests {
             employer: None,
             wage: 1.0,
             savings: 2.0,
+            household: 0,
         }
     }
 
     #[test]
-    fn per_person_state_is_at_most_64_bytes() {
+    fn per_person_state_is_at_most_32_bytes() {
         // Sum the element sizes of the actual field vectors, so a field added or widened
         // is caught here (destructuring fails to compile if a field is added).
         fn elem<T>(_: &Vec<T>) -> usize {
@@ -284,6 +301,8 @@ mod tests {
             months_unemployed,
             wage,
             savings,
+            household,
+            households: _,
             gone: _,
         } = &p;
         let bytes = elem(serial)
@@ -293,16 +312,24 @@ mod tests {
             + elem(flags)
             + elem(months_unemployed)
             + elem(wage)
-            + elem(savings);
+            + elem(savings)
+            + elem(household);
         assert_eq!(bytes, People::BYTES_PER_PERSON);
-        assert!(bytes <= 64, "{bytes} bytes per person");
+        assert!(bytes <= 32, "{bytes} bytes per person");
     }
 
     #[test]
     fn compaction_keeps_order_and_all_fields_aligned() {
         let mut p = People::default();
         for i in 0..10 {
-            p.push(PersonId(i), person(i as u16));
+            let h = p.households.add();
+            p.push(
+                PersonId(i),
+                NewPerson {
+                    household: h,
+                    ..person(i as u16)
+                },
+            );
         }
         for i in [0, 3, 4, 9] {
             p.town[i] = None;
@@ -313,6 +340,10 @@ mod tests {
         assert_eq!(towns, vec![1, 2, 5, 6, 7, 8]);
         assert_eq!(p.flags.len(), 6);
         assert_eq!(p.flags[1] & flag::FEMALE, flag::FEMALE);
+        // Households without members are dropped and the rest renumbered in order.
+        assert_eq!(p.households.len(), 6);
+        assert_eq!(p.household, vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(p.households.serial, vec![1, 2, 5, 6, 7, 8]);
     }
 
     #[test]

@@ -111,6 +111,7 @@ impl PassInputs {
             study_months: (d.higher_study_years * 12.0) as i32,
             female_birth_share: (1.0 - d.male_birth_share) as f32,
             adult_age: d.adult_age as u32,
+            leave_home_max_age: params.migration().leave_home_max_age as u32,
             education: self.education,
             labour,
             migration,
@@ -142,15 +143,16 @@ fn skill_wage(params: &Params) -> [f32; 3] {
     ]
 }
 
-/// Newborns join their mother's town, in the order the pass returned them, and are
-/// counted among its residents.
+/// Newborns join their mother's town and household, in the order the pass returned
+/// them, and are counted among its residents.
 pub fn append_newborns(
     people: &mut People,
     next_serial: &mut u32,
     month: i32,
     result: &mut PassResult,
 ) {
-    for &(town, girl) in &result.newborns {
+    for &(town, girl, mother) in &result.newborns {
+        let household = people.household[mother as usize];
         let id = PersonId(*next_serial);
         *next_serial += 1;
         people.push(
@@ -164,6 +166,7 @@ pub fn append_newborns(
                 employer: None,
                 wage: 0.0,
                 savings: 0.0,
+                household,
             },
         );
         result.towns[town.index()].pop_band[0] += 1;
@@ -181,6 +184,11 @@ pub fn after_pass(
     result: &mut PassResult,
 ) {
     people.gone += result.gone as usize;
+    // Young adults who left home get a household of their own (before their mothers'
+    // newborns are placed, so a baby follows a mother who left).
+    for &i in &result.leavers {
+        people.household[i as usize] = people.households.add();
+    }
     append_newborns(people, next_serial, month, result);
     recount_firms(firms, result);
     // Compact when more than 2% of slots are gone.

@@ -10,6 +10,7 @@
 use rayon::prelude::*;
 
 use super::demography::RateTables;
+use super::households::{HouseholdMonth, STAY};
 use super::{PeopleChunk, Skill, age_band, flag};
 use crate::ids::{FirmId, TownId};
 use crate::markets::labour::{LabourTables, pick_firm, pick_option};
@@ -61,6 +62,8 @@ pub struct PassContext<'a> {
     pub female_birth_share: f32,
     /// Age of majority in years: adults pay for their moves and count in the skill totals.
     pub adult_age: u32,
+    /// Oldest age (whole years) at which a non-head adult may leave the household alone.
+    pub leave_home_max_age: u32,
     /// Probabilities of choosing vocational and higher education.
     pub education: [f32; 2],
     /// Labour-market tables.
@@ -222,8 +225,11 @@ pub struct PassResult {
     pub od: Vec<u32>,
     /// The same for 18-29-year-olds.
     pub od_young: Vec<u32>,
-    /// Newborns: (town, female), in chunk order.
-    pub newborns: Vec<(TownId, bool)>,
+    /// Newborns: (town, female, slot of the mother), in chunk order.
+    pub newborns: Vec<(TownId, bool, u32)>,
+    /// Slots of young adults who left their parents' household this month and stay in
+    /// the modelled towns (they get a household of their own after the pass), in chunk order.
+    pub leavers: Vec<u32>,
     /// People processed (alive in a modelled town at the start of the month).
     pub processed: u64,
     /// People who died or left the modelled towns this month (slots marked gone).
@@ -242,6 +248,7 @@ impl PassResult {
             od: vec![0; n_towns * n_dest],
             od_young: vec![0; n_towns * n_dest],
             newborns: Vec::new(),
+            leavers: Vec::new(),
             processed: 0,
             gone: 0,
         }
@@ -270,9 +277,17 @@ fn add_u32(a: &mut [u32], b: &[u32]) {
 }
 
 /// Run the pass over all chunks in parallel and merge in order.
-pub fn run(chunks: Vec<PeopleChunk<'_>>, ctx: &PassContext<'_>) -> PassResult {
+pub fn run(
+    chunks: Vec<PeopleChunk<'_>>,
+    ctx: &PassContext<'_>,
+    households: &HouseholdMonth,
+    hazards: &[f32],
+) -> PassResult {
     let n_dest = ctx.migration.n_dest;
-    let hazards = hazard_table(ctx);
+    let mv = Moves {
+        households,
+        hazards,
+    };
     let new = || PassResult::new(ctx.n_towns, ctx.n_firms, n_dest);
     // Integer counts are summed per rayon fold (how work is split does not matter for
     // them); town counters come back tagged with their chunk index.
@@ -282,7 +297,7 @@ pub fn run(chunks: Vec<PeopleChunk<'_>>, ctx: &PassContext<'_>) -> PassResult {
         .fold(
             || (new(), Vec::new()),
             |(mut acc, mut parts), (k, c)| {
-                let t = run_chunk(c, ctx, &hazards, &mut acc);
+                let t = run_chunk(c, ctx, &mv, &mut acc);
                 parts.push((k, t));
                 (acc, parts)
             },
@@ -301,6 +316,7 @@ pub fn run(chunks: Vec<PeopleChunk<'_>>, ctx: &PassContext<'_>) -> PassResult {
             a.add(b);
         }
         total.newborns.extend_from_slice(&p.newborns);
+        total.leavers.extend_from_slice(&p.leavers);
     }
     total
 }
@@ -308,10 +324,17 @@ pub fn run(chunks: Vec<PeopleChunk<'_>>, ctx: &PassContext<'_>) -> PassResult {
 /// Ages (in years) with their own entry in the hazard table; older people share the last.
 const HAZARD_AGES: usize = 101;
 
-/// Monthly migration hazard by town, age, unemployment (of working age) and low pay:
-/// `[((town * HAZARD_AGES + age) * 2 + unemployed) * 2 + low_paid]`. The same values as
-/// [`hazard`], computed once a month instead of once per person.
-fn hazard_table(ctx: &PassContext<'_>) -> Vec<f32> {
+/// Index of the hazard table for a town, age (years), unemployment and low pay.
+#[inline(always)]
+pub(crate) fn hazard_index(town: usize, age: u32, unemployed: bool, low_paid: bool) -> usize {
+    ((town * HAZARD_AGES + (age as usize).min(HAZARD_AGES - 1)) * 2 + unemployed as usize) * 2
+        + low_paid as usize
+}
+
+/// Monthly migration hazard by town, age, unemployment (of working age) and low pay,
+/// indexed by [`hazard_index`]. The same values as [`hazard`], computed once a month
+/// instead of once per person.
+pub fn hazard_table(ctx: &PassContext<'_>) -> Vec<f32> {
     let school_age_years = (ctx.school_age_months / 12) as u32;
     let mut t = Vec::with_capacity(ctx.n_towns * HAZARD_AGES * 4);
     for town in 0..ctx.n_towns {
@@ -337,7 +360,15 @@ fn hazard_table(ctx: &PassContext<'_>) -> Vec<f32> {
 /// because the floating-point sums must be added in a fixed order.
 struct ChunkTowns {
     towns: Vec<TownCounts>,
-    newborns: Vec<(TownId, bool)>,
+    newborns: Vec<(TownId, bool, u32)>,
+    leavers: Vec<u32>,
+}
+
+/// What moves people this month: their households' decisions and the hazard table
+/// (for young adults leaving home).
+struct Moves<'a> {
+    households: &'a HouseholdMonth,
+    hazards: &'a [f32],
 }
 
 /// One person during their month in the pass: what the steps below read and change.
@@ -364,11 +395,12 @@ struct PersonMonth {
 fn run_chunk(
     mut c: PeopleChunk<'_>,
     ctx: &PassContext<'_>,
-    hazards: &[f32],
+    mv: &Moves<'_>,
     out: &mut PassResult,
 ) -> ChunkTowns {
     let mut towns = vec![TownCounts::default(); ctx.n_towns];
     let mut newborns = Vec::new();
+    let mut leavers = Vec::new();
     let rng_base = crate::rng::base_key(ctx.seed, Process::Person, ctx.step);
     for i in 0..c.town.len() {
         let Some(town0) = c.town[i] else {
@@ -398,8 +430,17 @@ fn run_chunk(
         };
         choose_education(&mut p, ctx);
         // --- Migration: hazard, destination choice, liquidity constraint.
-        if !stay_or_move(&mut c, &mut p, u_move, ctx, hazards, &mut towns, out) {
-            continue;
+        match household_or_own_move(&c, &mut p, u_move, ctx, mv) {
+            Move::Stay => {}
+            Move::LeaveHome => leavers.push((c.start + i) as u32),
+            Move::To { dest, pay, alone } => {
+                if !relocate(&mut c, &mut p, (dest, pay), ctx, &mut towns, out) {
+                    continue;
+                }
+                if alone {
+                    leavers.push((c.start + i) as u32);
+                }
+            }
         }
         // --- Labour market.
         let town = p.town;
@@ -412,10 +453,14 @@ fn run_chunk(
         }
         if let Some(girl) = p.newborn_female {
             tc.births += 1;
-            newborns.push((TownId(p.town as u16), girl));
+            newborns.push((TownId(p.town as u16), girl, (c.start + i) as u32));
         }
     }
-    ChunkTowns { towns, newborns }
+    ChunkTowns {
+        towns,
+        newborns,
+        leavers,
+    }
 }
 
 /// Death and births. Returns the uniform that decides whether a move is considered, or
@@ -461,49 +506,94 @@ fn choose_education(p: &mut PersonMonth, ctx: &PassContext<'_>) {
     }
 }
 
-/// Whether the person considers a move, where to, and whether they can pay for it.
-/// Returns `false` if they left the agent towns (their slot is emptied).
+/// A person's move this month.
+enum Move {
+    /// No move.
+    Stay,
+    /// A young adult leaves the parental household and stays in town.
+    LeaveHome,
+    /// A move to `dest`, paying the share `pay` of one's savings if adult (`alone`: a
+    /// young adult leaving home, who forms a household of their own at the destination).
+    To { dest: usize, pay: f32, alone: bool },
+}
+
+/// Whether the person moves this month: with their household if it decided to; on
+/// their own only if they are a young adult (up to `leave_home_max_age`), not the
+/// head, in a household with others (leaving home), with their own hazard, destination
+/// and liquidity constraint. Children and other members never move alone.
 #[inline(always)]
-fn stay_or_move(
-    c: &mut PeopleChunk<'_>,
+fn household_or_own_move(
+    c: &PeopleChunk<'_>,
     p: &mut PersonMonth,
     u_move: f32,
     ctx: &PassContext<'_>,
-    hazards: &[f32],
+    mv: &Moves<'_>,
+) -> Move {
+    let (i, town, age) = (p.i, p.town, p.age);
+    let hm = mv.households;
+    let h = c.household[i] as usize;
+    let dest = hm.dest[h];
+    if dest != STAY {
+        return Move::To {
+            dest: dest as usize,
+            pay: hm.pay[h],
+            alone: false,
+        };
+    }
+    let leaves_home = age >= ctx.adult_age
+        && age <= ctx.leave_home_max_age
+        && hm.members(h) > 1
+        && hm.head(h) != (c.start + i) as u32;
+    if !leaves_home {
+        return Move::Stay;
+    }
+    let low_paid = c.employer[i].is_some() && c.wage[i] < ctx.migration.low_wage[town];
+    let working_age = p.age_months >= ctx.entry_age_months
+        && p.age_months < ctx.pension_age_months[p.female as usize];
+    let unemployed = c.employer[i].is_none() && working_age;
+    if u_move >= mv.hazards[hazard_index(town, age, unemployed, low_paid)] {
+        return Move::Stay;
+    }
+    let n_dest = ctx.migration.n_dest;
+    let skill = Skill::from_code(p.flags >> flag::SKILL_SHIFT) as usize;
+    let row = &ctx.migration.cdf[(town * 3 + skill) * n_dest..(town * 3 + skill + 1) * n_dest];
+    let d = pick_destination(row, p.rng.uniform_f32());
+    if d == town {
+        return Move::LeaveHome;
+    }
+    // Liquidity constraint: a young adult whose savings do not cover the cost stays.
+    let cost = ctx.migration.moving_cost[town * n_dest + d];
+    if c.savings[i] < cost {
+        return Move::Stay;
+    }
+    let pay = if c.savings[i] > 0.0 {
+        cost / c.savings[i]
+    } else {
+        0.0
+    };
+    Move::To {
+        dest: d,
+        pay,
+        alone: true,
+    }
+}
+
+/// Move the person to destination `d`, adults paying the share `pay` of their savings.
+/// Returns `false` if they left the agent towns (their slot is emptied).
+#[inline(always)]
+fn relocate(
+    c: &mut PeopleChunk<'_>,
+    p: &mut PersonMonth,
+    (d, pay): (usize, f32),
+    ctx: &PassContext<'_>,
     towns: &mut [TownCounts],
     out: &mut PassResult,
 ) -> bool {
     let (i, town, age) = (p.i, p.town, p.age);
     let n_dest = ctx.migration.n_dest;
-    let skill = Skill::from_code(p.flags >> flag::SKILL_SHIFT);
-    let employed_before = c.employer[i].is_some();
-    let low_paid = employed_before && c.wage[i] < ctx.migration.low_wage[town];
-    let working_age = p.age_months >= ctx.entry_age_months
-        && p.age_months < ctx.pension_age_months[p.female as usize];
-    let unemployed = !employed_before && working_age;
-    let h = hazards[((town * HAZARD_AGES + (age as usize).min(HAZARD_AGES - 1)) * 2
-        + unemployed as usize)
-        * 2
-        + low_paid as usize];
-    let considers_moving = u_move < h;
-    if !considers_moving {
-        return true;
-    }
-    let row = &ctx.migration.cdf
-        [(town * 3 + skill as usize) * n_dest..(town * 3 + skill as usize + 1) * n_dest];
-    let d = pick_destination(row, p.rng.uniform_f32());
-    if d == town {
-        return true;
-    }
-    let cost = ctx.migration.moving_cost[town * n_dest + d];
-    let adult = age >= ctx.adult_age;
-    // Liquidity constraint: an adult whose savings do not cover the cost stays.
-    if adult && c.savings[i] < cost {
-        return true;
-    }
-    if adult {
+    if age >= ctx.adult_age && pay > 0.0 {
         let before = c.savings[i];
-        c.savings[i] -= cost;
+        c.savings[i] = (before - before * pay).max(0.0);
         towns[town].savings_flows.moving_costs += before as f64 - c.savings[i] as f64;
     }
     let band = age_band(age);

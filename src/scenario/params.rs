@@ -458,6 +458,24 @@ param_block! {
         arrival_female_share: f64 = 0.5, [0.0, 1.0], "share", "assumption (was a literal in code)";
         /// Savings an in-migrant brings, in months of the destination's start wage for their skill.
         arrival_savings_months: f64 = 2.0, [0.0, 120.0], "months of wage", "assumption (was a literal in code)";
+        /// Share of adult women (from `household_couple_min_age`) who start the run living with a partner.
+        household_couple_share: f64 = 0.6, [0.0, 1.0], "share", "Rosstat, Perepis 2002 vol. 6 (about 6 in 10 women 20+ married or cohabiting); free; prior [0.5, 0.7]";
+        /// Youngest age of a woman living with a partner at the start.
+        household_couple_min_age: f64 = 20.0, [14.0, 120.0], "years", "Rosstat 2002 census: mean age at first marriage of women about 22; free; prior [18, 22]";
+        /// Age gap between partners (the man older).
+        household_partner_age_gap: f64 = 2.0, [-20.0, 20.0], "years", "Rosstat: husbands are on average 2-3 years older; free; prior [1, 4]";
+        /// Largest difference between a man's age and the woman's age plus the gap for the two to be paired.
+        household_partner_age_tolerance: f64 = 5.0, [0.0, 50.0], "years", "free; prior [3, 10]";
+        /// Youngest age of a mother at her child's birth (children are assigned to women of plausible mother age).
+        household_mother_min_age: f64 = 18.0, [12.0, 60.0], "years", "Rosstat: births to women under 18 are about 2%; free; prior [16, 20]";
+        /// Oldest age of a mother at her child's birth.
+        household_mother_max_age: f64 = 45.0, [12.0, 60.0], "years", "Rosstat: births to women over 45 are negligible; free; prior [40, 45]";
+        /// Share of unpartnered 18-29-year-olds who start the run living in their parents' household.
+        household_adult_child_at_home_share: f64 = 0.6, [0.0, 1.0], "share", "Rosstat, Perepis 2002 vol. 6: most unmarried young adults live with parents; free; prior [0.4, 0.8]";
+        /// Oldest age (whole years) at which a non-head adult leaves the household on their own hazard (leaving home); older non-heads move only with the household.
+        leave_home_max_age: f64 = 29.0, [0.0, 120.0], "whole years", "leaving-home literature (Billari & Liefbroer 2010): most Russians leave the parental home by 30; free; prior [25, 35]";
+        /// Share of arriving adults who arrive with a partner (the next adult drawn in the same flow joins their household).
+        arrival_partner_share: f64 = 0.4, [0.0, 1.0], "share", "free; prior [0.2, 0.6] (family migration, Mincer 1978)";
     }
 }
 
