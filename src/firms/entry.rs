@@ -229,18 +229,9 @@ pub fn entrants(firms: &[Firm], towns: &[EntryTown], ctx: &EntryContext<'_>) -> 
     out
 }
 
-/// A new firm with a customer base at base indices that its target workforce produces
-/// (`size x productivity`): its sales follow this month's indices and crowding, not a
-/// demand made to measure.
-fn founded_firm(template: NewFirm, p: &Firms) -> Firm {
-    let (size, productivity) = (template.size, template.productivity);
-    let mut firm = make_firm(template, p);
-    firm.base_demand = size * productivity;
-    firm
-}
-
-/// A new firm whose base demand keeps its target workforce busy at this month's indices
-/// (a relocated firm that brings its customers).
+/// A new firm whose claim (base demand) would keep its target workforce busy at this
+/// month's indices in an uncrowded market: its claim is measured in the units of the
+/// market it enters, and its sales are that claim times the crowding its entry makes.
 fn balanced_entrant(template: NewFirm, ctx: &EntryContext<'_>) -> Firm {
     let (size, productivity) = (template.size, template.productivity);
     let mut firm = make_firm(template, ctx.params);
@@ -321,8 +312,8 @@ fn startup_sector_weights(
 /// Start-ups of town `t`: a Poisson number of potential entrants proportional to its
 /// population; each draws its sector, its productivity-to-wage ratio around the median
 /// incumbent of its town's sector (`entrant_productivity_sd`) and a noisy signal of it
-/// (`entry_signal_sd`), and enters if the expected value on the signal covers the sunk
-/// entry cost ([`enters`]). An entrant starts `learning_gap` below its potential and its
+/// (`entry_signal_sd`), and enters if the expected value at its expected productivity
+/// given the signal covers the sunk entry cost ([`enters`]). An entrant starts `learning_gap` below its potential and its
 /// appeal (base demand) follows its potential.
 fn start_ups(
     t: usize,
@@ -357,7 +348,12 @@ fn start_ups(
             StandardNormal.sample(&mut rng),
         );
         let fit = median + p.entrant_productivity_sd * z1;
-        let signal = wage * (fit + p.entry_signal_sd * z2).exp();
+        // The entrant's expectation of its productivity given its signal (normal
+        // prior around the median, normal noise: the signal is shrunk to the median).
+        let (v, n) = (p.entrant_productivity_sd.powi(2), p.entry_signal_sd.powi(2));
+        let weight = if v + n > 0.0 { v / (v + n) } else { 1.0 };
+        let noisy = fit + p.entry_signal_sd * z2;
+        let signal = wage * (median + weight * (noisy - median)).exp();
         let template = NewFirm {
             town: TownId(t as u16),
             sector,
@@ -371,7 +367,7 @@ fn start_ups(
             month: ctx.month,
             name: String::new(),
         };
-        let mut firm = founded_firm(template, p);
+        let mut firm = balanced_entrant(template, ctx);
         if !enters(&firm, signal, shares, ctx) {
             continue;
         }
@@ -488,7 +484,7 @@ fn spin_offs(
                 month: ctx.month,
                 name: String::new(),
             };
-            let mut firm = founded_firm(template, p);
+            let mut firm = balanced_entrant(template, ctx);
             if !enters(&firm, productivity, shares, ctx) {
                 continue;
             }
@@ -603,6 +599,7 @@ mod tests {
             claims: vec![[claims; Sector::COUNT]],
             fitness: vec![[fit; Sector::COUNT]],
             sector_fitness: [fit; Sector::COUNT],
+            selection_mean: vec![[fit; Sector::COUNT]],
         }
     }
 

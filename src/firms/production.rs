@@ -17,7 +17,7 @@ use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 
 use super::{Firm, FirmFlows, FirmKind, Sector};
-use crate::markets::goods::{MarketShares, Markets, fitness};
+use crate::markets::goods::{MarketShares, Markets, fitness, selected};
 use crate::policy::{NationalLevers, TownLevers};
 use crate::rng::{Process, Stream};
 use crate::scenario::{Clusters, Firms};
@@ -209,17 +209,22 @@ fn produce_and_account(
     }
 }
 
-/// Monthly drift of a firm's log appeal (base demand) from selection (replicator dynamics, Metcalfe
-/// 1998): `selection_speed / 12` per log point of fitness above the median of its town's
-/// sector. Giants and firms with a social role sell under contracts and the public
-/// sector is budget-funded: no drift.
+/// Monthly drift of a firm's log appeal (base demand) from selection (replicator
+/// dynamics, Metcalfe 1998): `selection_speed / 12` per log point of fitness above the
+/// claim-weighted mean of the selected firms of its town's sector, so the drifts leave
+/// the market's total claims unchanged to first order. Firms outside selection
+/// ([`selected`]) do not drift.
 pub fn selection_drift(f: &Firm, shares: &MarketShares, p: &Firms) -> f64 {
-    if f.kind == FirmKind::Giant || f.social_role || f.sector == Sector::PublicSector {
+    if !selected(f) {
         return 0.0;
     }
-    shares
-        .median_fitness(f.town.index(), f.sector)
-        .map_or(0.0, |m| p.selection_speed / 12.0 * (fitness(f) - m))
+    let mean =
+        (shares.selection_mean.get(f.town.index())).map_or(f64::NAN, |r| r[f.sector.index()]);
+    if mean.is_finite() {
+        p.selection_speed / 12.0 * (fitness(f) - mean)
+    } else {
+        0.0
+    }
 }
 
 /// Technology trend; services gain less (Baumol's cost disease). An entrant also closes
@@ -342,7 +347,8 @@ fn modernise(
 /// Exit after sustained losses. The public sector is budget-funded and does not go
 /// bankrupt; a protected giant keeps going. A young firm's credit line grows with its
 /// age (`young_firm_credit_months`): a new firm exits as soon as its founders' equity is
-/// gone, which gives young firms their high exit hazard.
+/// gone, and a young firm still losing money over the last year after its trial period
+/// (`young_firm_trial_months`) closes; this gives young firms their high exit hazard.
 fn exit_after_losses(
     f: &mut Firm,
     monthly_bill: f64,
@@ -357,7 +363,12 @@ fn exit_after_losses(
     } else {
         -p.exit_loss_months * monthly_bill * credit_share(f, age_months, p)
     };
-    if f.cash < limit {
+    // A young firm that has lost money over its first year has learnt that its type is
+    // poor (Jovanovic 1982) and closes while its value is negative.
+    let learnt_poor = credit_share(f, age_months, p) < 1.0
+        && age_months >= p.young_firm_trial_months
+        && f.profit_year < 0.0;
+    if f.cash < limit || learnt_poor {
         f.alive = false;
         f.vacancies = 0;
         f.layoff_probability = 1.0;
@@ -638,6 +649,7 @@ mod tests {
             claims: vec![[1.0; Sector::COUNT]],
             fitness: vec![[median; Sector::COUNT]],
             sector_fitness: [median; Sector::COUNT],
+            selection_mean: vec![[median; Sector::COUNT]],
         };
         assert_eq!(selection_drift(&f, &shares, &p), 0.0);
         f.productivity *= 1.2f64.exp();

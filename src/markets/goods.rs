@@ -154,6 +154,19 @@ pub struct MarketShares {
     pub fitness: Vec<[f64; Sector::COUNT]>,
     /// The same median over all towns by sector (`NaN` without firms).
     pub sector_fitness: [f64; Sector::COUNT],
+    /// Claim-weighted mean fitness of the firms selection acts on ([`selected`]) by town
+    /// and sector (`NaN` without such firms): the reference of the replicator dynamics.
+    pub selection_mean: Vec<[f64; Sector::COUNT]>,
+}
+
+/// Whether selection moves a firm's market share: not giants or firms with a social role
+/// (they sell under contracts), not the budget-funded public sector, not hub pools.
+#[inline]
+pub fn selected(f: &Firm) -> bool {
+    in_market(f)
+        && f.kind != crate::firms::FirmKind::Giant
+        && !f.social_role
+        && f.sector != Sector::PublicSector
 }
 
 /// A firm's claim on its sector market: base demand (its appeal, which selection moves)
@@ -199,6 +212,7 @@ impl Default for MarketShares {
             claims: Vec::new(),
             fitness: Vec::new(),
             sector_fitness: [f64::NAN; Sector::COUNT],
+            selection_mean: Vec::new(),
         }
     }
 }
@@ -226,9 +240,14 @@ impl MarketShares {
         let mut claims = vec![[0.0; Sector::COUNT]; n];
         let mut groups: Vec<Vec<f64>> = vec![Vec::new(); n * Sector::COUNT];
         let mut by_sector: Vec<Vec<f64>> = vec![Vec::new(); Sector::COUNT];
+        let mut weighted = vec![[(0.0, 0.0); Sector::COUNT]; n];
         for f in firms.iter().filter(|f| in_market(f)) {
             let (t, s) = (f.town.index(), f.sector.index());
             claims[t][s] += claim(f);
+            if selected(f) {
+                weighted[t][s].0 += claim(f) * fitness(f);
+                weighted[t][s].1 += claim(f);
+            }
             groups[t * Sector::COUNT + s].push(fitness(f));
             by_sector[s].push(fitness(f));
         }
@@ -240,11 +259,15 @@ impl MarketShares {
         for (s, g) in by_sector.iter_mut().enumerate() {
             sector_fitness[s] = median(g);
         }
+        let selection_mean = (weighted.iter())
+            .map(|row| row.map(|(a, w)| if w > 0.0 { a / w } else { f64::NAN }))
+            .collect();
         MarketShares {
             size: size.to_vec(),
             claims,
             fitness: fit,
             sector_fitness,
+            selection_mean,
         }
     }
 

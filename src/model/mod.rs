@@ -181,7 +181,15 @@ impl Model {
                 if self.firms[i].alive {
                     let firm = self.firms[i].name.clone();
                     let town = self.towns[self.firms[i].town.index()].name.clone();
+                    let (t, s, before) = (
+                        self.firms[i].town.index(),
+                        self.firms[i].sector.index(),
+                        claim(&self.firms[i]),
+                    );
                     let (kind, detail) = restructure::close_or_downsize(&mut self.firms[i], share);
+                    // A closure takes its market with it (the demand that was lost).
+                    let lost = before * share.min(1.0);
+                    self.market_size[t][s] = (self.market_size[t][s] - lost).max(0.0);
                     self.event(Some(town), kind, firm, detail);
                 }
             }

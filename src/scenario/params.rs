@@ -336,6 +336,8 @@ param_block! {
         learning_rate: f64 = 0.03, [0.0, 1.0], "share/month", "free; prior [0.01, 0.1] (half the gap closed in 1-6 years)";
         /// Age at which a firm gets its full credit line (`exit_loss_months`); a younger firm may lose only this share of it (a new firm exits when its founders' equity is gone).
         young_firm_credit_months: f64 = 60.0, [0.0, 600.0], "months", "Cooley & Quadrini 2001, Clementi & Hopenhayn 2006: young firms are credit-constrained; free; prior [24, 120]";
+        /// A young (credit-constrained) firm older than this that lost money over the last year closes (it has learnt its type).
+        young_firm_trial_months: f64 = 12.0, [0.0, 600.0], "months", "Jovanovic 1982 passive learning; free; prior [6, 24]";
         /// Drift of a firm's log demand per log point of fitness (productivity over wage) above its town sector's median: selection shifts market share to the fitter firms.
         selection_speed: f64 = 0.3, [0.0, 10.0], "1/year per log point", "replicator dynamics (Metcalfe 1998); Foster, Haltiwanger & Syverson 2008; free; prior [0.1, 1]";
         /// Exponent of the Pareto size distribution of the initial generated industrial firms (registered enterprises).
