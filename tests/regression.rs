@@ -70,3 +70,27 @@ fn regression_closure_of_an_unknown_firm_was_a_silent_no_op() {
         "{err}"
     );
 }
+
+/// Issue 10: Biysk started with ~600 industrial firms (every sector cut into 5-worker
+/// firms); the brief reports 132 industrial enterprises, 44 large or medium. The initial
+/// firms now follow from the town's industrial jobs with registered-enterprise sizes.
+#[test]
+fn regression_initial_industry_was_cut_into_five_worker_firms() {
+    use monotown::model::Model;
+    let m = Model::new(common::shipped_short("biysk", 1990, 0.25), 7);
+    let biysk = m.towns.iter().position(|t| t.name == "Biysk").unwrap();
+    let industrial: Vec<_> = (m.firms.iter())
+        .filter(|f| f.alive && f.town.index() == biysk && f.sector.is_industrial())
+        .collect();
+    let count: f64 = industrial.iter().map(|f| f.weight).sum();
+    assert!((90.0..=250.0).contains(&count), "industrial firms {count}");
+    let large: f64 = (industrial.iter())
+        .filter(|f| f.real_workforce(m.scale) / f.weight.max(1.0) > 100.0)
+        .map(|f| f.weight)
+        .sum();
+    assert!(
+        (0.2..0.6).contains(&(large / count)),
+        "large share {}",
+        large / count
+    );
+}

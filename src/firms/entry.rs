@@ -1,18 +1,21 @@
 //! New firms: start-ups, relocations from the capital and spin-offs.
 //!
-//! Start-ups arrive as a Poisson process proportional to the town's population, raised
-//! by incubators and special zones; each picks a sector with weights growing with the
-//! sector's jobs in the town. Relocations arrive at the rate a relocation policy sets.
-//! Spin-offs follow Klepper (2007): large firms spawn new firms in related sectors at a
-//! rate proportional to their size, inheriting the parent's know-how (productivity).
-//! Every entrant starts with the demand that keeps its target workforce busy at this
-//! month's demand indices. The split of a giant into units is in [`super::restructure`].
+//! Potential start-ups arrive as a Poisson process proportional to the town's
+//! population, raised by incubators and special zones; each picks a sector with weights
+//! growing with the sector's jobs in the town, draws its productivity from the entrant
+//! distribution around the median incumbent, and enters only when its expected profit in
+//! the crowded market covers a sunk entry cost (Hopenhayn 1992). Relocations arrive at
+//! the rate a relocation policy sets and bring their customers. Spin-offs follow Klepper
+//! (2007): large firms spawn would-be firms in related sectors at a rate proportional to
+//! their size, inheriting the parent's know-how, and keep the parent link. An entrant's
+//! claim on its town's sector market comes out of the incumbents' demand
+//! ([`MarketShares`]). The split of a giant into units is in [`super::restructure`].
 
-use rand_distr::{Distribution, Poisson};
+use rand_distr::{Distribution, Poisson, StandardNormal};
 
 use super::{Firm, FirmKind, Owner, Sector, balanced_productivity, relatedness, sector_wage};
-use crate::ids::TownId;
-use crate::markets::goods::Markets;
+use crate::ids::{FirmId, TownId};
+use crate::markets::goods::{MarketShares, Markets, claim};
 use crate::model::observe::EventKind;
 use crate::people::pass::TownCounts;
 use crate::policy::TownLevers;
@@ -97,6 +100,8 @@ pub fn make_firm(t: NewFirm, p: &Firms) -> Firm {
         cluster: None,
         capacity: 1.0,
         last_month: Default::default(),
+        parent: None,
+        learning_gap: 0.0,
     }
 }
 
@@ -171,6 +176,8 @@ pub struct EntryContext<'a> {
     pub params: &'a Firms,
     /// This month's demand indices.
     pub markets: &'a Markets,
+    /// The towns' sector markets (claims, sizes, median fitness) before this month's entry.
+    pub shares: &'a MarketShares,
     /// Town levers (incubators, zones, relocation policies).
     pub levers: &'a [TownLevers],
 }
@@ -183,63 +190,89 @@ pub struct Entrant {
     pub kind: EventKind,
     /// Event detail.
     pub detail: String,
+    /// The firm brings its own customers (a relocation): its claim is added to the
+    /// size of its town's sector market.
+    pub brings_market: bool,
 }
 
-/// Jobs by town and sector (start-up sector choice) and productivity by sector.
+/// Jobs by town and sector (start-up sector choice).
 struct SectorStats {
     /// Agents employed by town and sector.
     jobs: Vec<[f64; Sector::COUNT]>,
-    /// Workforce-weighted productivity sum and workforce by sector.
-    productivity: [(f64, f64); Sector::COUNT],
 }
 
 impl SectorStats {
     fn of(firms: &[Firm], n_towns: usize) -> SectorStats {
         let mut jobs = vec![[0.0f64; Sector::COUNT]; n_towns];
-        let mut productivity = [(0.0f64, 0.0f64); Sector::COUNT];
         for firm in firms.iter().filter(|f| f.alive && f.kind != FirmKind::Hub) {
             jobs[firm.town.index()][firm.sector.index()] += firm.workforce as f64;
-            productivity[firm.sector.index()].0 += firm.productivity * firm.workforce as f64;
-            productivity[firm.sector.index()].1 += firm.workforce as f64;
         }
-        SectorStats { jobs, productivity }
-    }
-
-    /// Mean productivity of the sector's workers, or the break-even productivity at
-    /// `wage` in a sector without workers.
-    fn productivity(&self, s: Sector, wage: f64, p: &Firms) -> f64 {
-        let (a, w) = self.productivity[s.index()];
-        if w > 0.0 {
-            a / w
-        } else {
-            balanced_productivity(wage, p)
-        }
+        SectorStats { jobs }
     }
 }
 
 /// This month's entrants: start-ups and relocations town by town, then spin-offs of
-/// large firms in firm order.
+/// large firms in firm order. Each entrant's claim is added to its market before the
+/// next potential entrant decides, so entry in a month crowds out later entry.
 pub fn entrants(firms: &[Firm], towns: &[EntryTown], ctx: &EntryContext<'_>) -> Vec<Entrant> {
     let stats = SectorStats::of(firms, towns.len());
+    let mut shares = ctx.shares.clone();
     let mut out = Vec::new();
     for (t, town) in towns.iter().enumerate() {
         if town.is_hub {
             continue;
         }
-        start_ups(t, town, &stats, ctx, &mut out);
-        relocations(t, town, &stats, ctx, &mut out);
+        start_ups(t, town, &stats, ctx, &mut shares, &mut out);
+        relocations(t, town, ctx, &mut shares, &mut out);
     }
-    spin_offs(firms, ctx, &mut out);
+    spin_offs(firms, ctx, &mut shares, &mut out);
     out
 }
 
-/// A new firm whose base demand keeps its target workforce busy at this month's indices.
+/// A new firm whose claim (base demand) would keep its target workforce busy at this
+/// month's indices in an uncrowded market: its claim is measured in the units of the
+/// market it enters, and its sales are that claim times the crowding its entry makes.
 fn balanced_entrant(template: NewFirm, ctx: &EntryContext<'_>) -> Firm {
     let (size, productivity) = (template.size, template.productivity);
     let mut firm = make_firm(template, ctx.params);
     let di = ctx.markets.demand_index(&firm);
     firm.base_demand = size * productivity / di.max(MIN_DEMAND_INDEX);
     firm
+}
+
+/// Expected monthly profit after tax of a firm about to enter with productivity
+/// `theta`, its target workforce and its base demand, in a market whose crowding after
+/// its entry is `crowding`, at this month's demand indices and prices.
+pub fn expected_profit(firm: &Firm, theta: f64, crowding: f64, ctx: &EntryContext<'_>) -> f64 {
+    let p = ctx.params;
+    let labour = firm.target;
+    let index = ctx.markets.demand_index(firm);
+    let demand = firm.base_demand * index * crowding;
+    let sold = (theta * labour).min(demand);
+    let revenue = ctx.markets.price(firm) * sold;
+    let cost = p.domestic_input_share * sold
+        + labour * firm.base_wage * (1.0 + p.payroll_tax)
+        + p.capital_months_of_output * theta * labour * p.capital_cost / 12.0;
+    let before_tax = revenue - cost;
+    before_tax - p.profit_tax * before_tax.max(0.0)
+}
+
+/// Whether a potential entrant enters (Hopenhayn 1992): its expected profit over
+/// `entry_payback_months` covers the sunk entry cost of `entry_cost_months` of its wage
+/// bill.
+fn enters(firm: &Firm, theta: f64, shares: &MarketShares, ctx: &EntryContext<'_>) -> bool {
+    let p = ctx.params;
+    let crowding = shares.crowding_with(firm.town.index(), firm.sector, claim(firm));
+    let profit = expected_profit(firm, theta, crowding, ctx);
+    let bill = firm.target * firm.base_wage * (1.0 + p.payroll_tax);
+    profit * p.entry_payback_months >= p.entry_cost_months * bill
+}
+
+/// Add an entrant's claim to its market.
+fn add_claim(shares: &mut MarketShares, firm: &Firm) {
+    if let Some(row) = shares.claims.get_mut(firm.town.index()) {
+        row[firm.sector.index()] += claim(firm);
+    }
 }
 
 /// Weights of the sectors a start-up in town `t` can choose: the sector's jobs, plus
@@ -276,39 +309,57 @@ fn startup_sector_weights(
         .collect()
 }
 
-/// Start-ups of town `t`: a Poisson number proportional to its population.
+/// Start-ups of town `t`: a Poisson number of potential entrants proportional to its
+/// population; each draws its sector, its productivity-to-wage ratio around the median
+/// incumbent of its town's sector (`entrant_productivity_sd`) and a noisy signal of it
+/// (`entry_signal_sd`), and enters if the expected value at its expected productivity
+/// given the signal covers the sunk entry cost ([`enters`]). An entrant starts `learning_gap` below its potential and its
+/// appeal (base demand) follows its potential.
 fn start_ups(
     t: usize,
     town: &EntryTown,
     stats: &SectorStats,
     ctx: &EntryContext<'_>,
+    shares: &mut MarketShares,
     out: &mut Vec<Entrant>,
 ) {
     let p = ctx.params;
     let lev = &ctx.levers[t];
     let mut rng = Stream::new(ctx.seed, Process::StartUp, t as u64, ctx.step);
-    let starts = poisson(
+    let potential = poisson(
         &mut rng,
         p.startup_rate_per_1000 * town.population / 1000.0 * ctx.scale * lev.startup_multiplier,
     );
-    for _ in 0..starts {
+    let cash = p.startup_cash_months
+        + if lev.incubator {
+            p.incubator_cash_months
+        } else {
+            0.0
+        };
+    for _ in 0..potential {
         let options = startup_sector_weights(t, town.population, stats, ctx);
         let sector = pick_weighted(&options, &mut rng).unwrap_or(Sector::LocalServices);
         let wage = town.mean_wage * sector_wage(sector);
-        let productivity = stats.productivity(sector, wage, p)
-            * (p.startup_productivity_low + p.startup_productivity_spread * rng.uniform());
-        let cash = p.startup_cash_months
-            + if lev.incubator {
-                p.incubator_cash_months
-            } else {
-                0.0
-            };
+        let median = shares
+            .median_fitness(t, sector)
+            .unwrap_or_else(|| (balanced_productivity(wage, p) / wage).ln());
+        let (z1, z2): (f64, f64) = (
+            StandardNormal.sample(&mut rng),
+            StandardNormal.sample(&mut rng),
+        );
+        let fit = median + p.entrant_productivity_sd * z1;
+        // The entrant's expectation of its productivity given its signal (normal
+        // prior around the median, normal noise: the signal is shrunk to the median).
+        let (v, n) = (p.entrant_productivity_sd.powi(2), p.entry_signal_sd.powi(2));
+        let weight = if v + n > 0.0 { v / (v + n) } else { 1.0 };
+        let noisy = fit + p.entry_signal_sd * z2;
+        let signal = wage * (median + weight * (noisy - median)).exp();
         let template = NewFirm {
             town: TownId(t as u16),
             sector,
             kind: FirmKind::Sme,
             size: p.startup_size,
-            productivity,
+            productivity: signal,
             base_wage: wage,
             demand_index: 1.0,
             cash_months: cash,
@@ -316,20 +367,33 @@ fn start_ups(
             month: ctx.month,
             name: String::new(),
         };
+        let mut firm = balanced_entrant(template, ctx);
+        if !enters(&firm, signal, shares, ctx) {
+            continue;
+        }
+        // The true potential sets the appeal; productivity starts below it.
+        let potential = wage * fit.exp();
+        firm.base_demand *= potential / signal;
+        firm.productivity = potential * (-p.learning_gap).exp();
+        firm.capital = p.capital_months_of_output * firm.productivity * firm.target;
+        firm.learning_gap = p.learning_gap;
+        add_claim(shares, &firm);
         out.push(Entrant {
-            firm: balanced_entrant(template, ctx),
+            firm,
             kind: EventKind::FirmEntry,
             detail: "start-up".into(),
+            brings_market: false,
         });
     }
 }
 
-/// Firms relocated from the capital to town `t` by a relocation policy.
+/// Firms relocated from the capital to town `t` by a relocation policy, at the median
+/// productivity-to-wage ratio of their sector. They bring their customers.
 fn relocations(
     t: usize,
     town: &EntryTown,
-    stats: &SectorStats,
     ctx: &EntryContext<'_>,
+    shares: &mut MarketShares,
     out: &mut Vec<Entrant>,
 ) {
     let p = ctx.params;
@@ -342,7 +406,9 @@ fn relocations(
     );
     for _ in 0..k {
         let wage = town.mean_wage * sector_wage(sector);
-        let productivity = stats.productivity(sector, wage, p);
+        let productivity = shares
+            .median_fitness(t, sector)
+            .map_or_else(|| balanced_productivity(wage, p), |m| wage * m.exp());
         let kind = if size >= p.large_firm_min_workers {
             FirmKind::Large
         } else {
@@ -361,10 +427,16 @@ fn relocations(
             month: ctx.month,
             name: String::new(),
         };
+        let firm = balanced_entrant(template, ctx);
+        if let Some(row) = shares.size.get_mut(t) {
+            row[sector.index()] += claim(&firm);
+        }
+        add_claim(shares, &firm);
         out.push(Entrant {
-            firm: balanced_entrant(template, ctx),
+            firm,
             kind: EventKind::FirmEntry,
             detail: "relocated from the capital".into(),
+            brings_market: true,
         });
     }
 }
@@ -377,8 +449,16 @@ fn can_spawn(parent: &Firm, p: &Firms) -> bool {
         && !(parent.weight > 1.0 + 1e-9 && (parent.workforce as f64) < p.spinoff_parent_min_workers)
 }
 
-/// Spin-offs of large firms (Klepper 2007), at a rate proportional to their real workforce.
-fn spin_offs(firms: &[Firm], ctx: &EntryContext<'_>, out: &mut Vec<Entrant>) {
+/// Spin-offs of large firms (Klepper 2007), at a rate proportional to their real
+/// workforce: each would-be spin-off inherits its parent's know-how (productivity times
+/// the premium) and wage, keeps a link to its parent, and enters when its expected
+/// value covers the sunk entry cost ([`enters`]).
+fn spin_offs(
+    firms: &[Firm],
+    ctx: &EntryContext<'_>,
+    shares: &mut MarketShares,
+    out: &mut Vec<Entrant>,
+) {
     let p = ctx.params;
     for (i, parent) in firms.iter().enumerate() {
         if !can_spawn(parent, p) {
@@ -390,12 +470,13 @@ fn spin_offs(firms: &[Firm], ctx: &EntryContext<'_>, out: &mut Vec<Entrant>) {
         let mut rng = Stream::new(ctx.seed, Process::SpinOff, i as u64, ctx.step);
         for _ in 0..poisson(&mut rng, mean) {
             let sector = spinoff_sector(parent.sector, p.spinoff_relatedness_min, &mut rng);
+            let productivity = parent.productivity * p.spinoff_productivity_premium;
             let template = NewFirm {
                 town: parent.town,
                 sector,
                 kind: FirmKind::Spinoff,
                 size: p.spinoff_size,
-                productivity: parent.productivity * p.spinoff_productivity_premium,
+                productivity,
                 base_wage: parent.base_wage,
                 demand_index: 1.0,
                 cash_months: p.spinoff_cash_months,
@@ -403,10 +484,17 @@ fn spin_offs(firms: &[Firm], ctx: &EntryContext<'_>, out: &mut Vec<Entrant>) {
                 month: ctx.month,
                 name: String::new(),
             };
+            let mut firm = balanced_entrant(template, ctx);
+            if !enters(&firm, productivity, shares, ctx) {
+                continue;
+            }
+            firm.parent = Some(FirmId::from_index(i));
+            add_claim(shares, &firm);
             out.push(Entrant {
-                firm: balanced_entrant(template, ctx),
+                firm,
                 kind: EventKind::FirmSpinoff,
                 detail: format!("spin-off of {}", parent.name),
+                brings_market: false,
             });
         }
     }
@@ -473,7 +561,12 @@ mod tests {
         }
     }
 
-    fn start_ups_of(p: &Firms, levers: &[TownLevers], seed: u64) -> Vec<Entrant> {
+    fn start_ups_in(
+        p: &Firms,
+        levers: &[TownLevers],
+        seed: u64,
+        shares: &MarketShares,
+    ) -> Vec<Entrant> {
         let m = markets();
         let ctx = EntryContext {
             seed,
@@ -482,6 +575,7 @@ mod tests {
             scale: 1.0,
             params: p,
             markets: &m,
+            shares,
             levers,
         };
         let town = EntryTown {
@@ -492,8 +586,25 @@ mod tests {
         entrants(&[], &[town], &ctx)
     }
 
+    fn start_ups_of(p: &Firms, levers: &[TownLevers], seed: u64) -> Vec<Entrant> {
+        start_ups_in(p, levers, seed, &MarketShares::default())
+    }
+
+    /// Shares of one town whose sector markets have the given size and claims, with all
+    /// incumbents at the break-even fitness of a wage of 20.
+    fn one_town(size: f64, claims: f64, p: &Firms) -> MarketShares {
+        let fit = (balanced_productivity(20.0, p) / 20.0).ln();
+        MarketShares {
+            size: vec![[size; Sector::COUNT]],
+            claims: vec![[claims; Sector::COUNT]],
+            fitness: vec![[fit; Sector::COUNT]],
+            sector_fitness: [fit; Sector::COUNT],
+            selection_mean: vec![[fit; Sector::COUNT]],
+        }
+    }
+
     #[test]
-    fn a_start_up_gets_the_parameterised_cash_and_productivity_range() {
+    fn a_start_up_gets_the_parameterised_cash_and_an_entrant_productivity() {
         let p = Firms {
             startup_rate_per_1000: 0.5,
             startup_cash_months: 5.0,
@@ -511,10 +622,10 @@ mod tests {
             let bill = p.startup_size * f.base_wage * (1.0 + p.payroll_tax);
             assert!((f.cash - 5.0 * bill).abs() < 1e-9, "cash {}", f.cash);
             assert_ne!(f.sector, Sector::PublicSector);
-            // No firm of its sector yet: productivity around the break-even level.
-            let mean = balanced_productivity(f.base_wage, &p);
-            let ratio = f.productivity / mean;
-            assert!((0.85..1.15).contains(&ratio), "ratio {ratio}");
+            assert_eq!(f.learning_gap, p.learning_gap);
+            // Appeal at the potential, productivity a learning gap below it.
+            let potential = f.base_demand / p.startup_size;
+            assert!((f.productivity - potential * (-p.learning_gap).exp()).abs() < 1e-9);
         }
         // An incubator adds its months of cash.
         let levers = [TownLevers {
@@ -525,6 +636,92 @@ mod tests {
             let bill = p.startup_size * e.firm.base_wage * (1.0 + p.payroll_tax);
             let months = 5.0 + p.incubator_cash_months;
             assert!((e.firm.cash - months * bill).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn entrant_productivity_is_lognormal_around_the_median_incumbent() {
+        // No entry cost: every potential entrant enters, so the draws are unselected.
+        // A high incumbent margin puts break-even far below the median entrant.
+        let p = Firms {
+            startup_rate_per_1000: 2.0,
+            entry_cost_months: 0.0,
+            learning_gap: 0.0,
+            capital_cost: 0.0,
+            initial_margin: 0.5,
+            ..Firms::default()
+        };
+        let shares = one_town(1e12, 0.0, &p);
+        let levers = [TownLevers::default()];
+        let mut logs = Vec::new();
+        for seed in 0..20 {
+            for e in start_ups_in(&p, &levers, seed, &shares) {
+                logs.push(crate::markets::goods::fitness(&e.firm));
+            }
+        }
+        let n = logs.len() as f64;
+        assert!(n > 1000.0);
+        let mean = logs.iter().sum::<f64>() / n;
+        let sd = (logs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
+        let median = shares.sector_fitness[0];
+        assert!((mean - median).abs() < 0.03, "mean {mean} median {median}");
+        assert!((sd - p.entrant_productivity_sd).abs() < 0.08, "sd {sd}");
+    }
+
+    #[test]
+    fn entry_rises_with_market_room_and_expected_profit() {
+        let p = Firms {
+            startup_rate_per_1000: 1.0,
+            ..Firms::default()
+        };
+        let levers = [TownLevers::default()];
+        let count = |shares: &MarketShares| -> usize {
+            (0..10)
+                .map(|seed| start_ups_in(&p, &levers, seed, shares).len())
+                .sum()
+        };
+        let size = 1e6;
+        // A market with room (claims below its size) draws more entrants than a crowded one.
+        let room = count(&one_town(size, 0.5 * size, &p));
+        let crowded = count(&one_town(size, 1.3 * size, &p));
+        assert!(room > crowded, "room {room} crowded {crowded}");
+        // Incumbents more productive than break-even: entrants expect more profit.
+        let mut rich = one_town(size, 0.9 * size, &p);
+        let poor = one_town(size, 0.9 * size, &p);
+        for x in rich.fitness[0]
+            .iter_mut()
+            .chain(rich.sector_fitness.iter_mut())
+        {
+            *x += 0.2;
+        }
+        assert!(count(&rich) > count(&poor));
+    }
+
+    #[test]
+    fn regression_startups_got_demand_by_fiat() {
+        // Issue 10: an entrant's demand was created by fiat. Now a saturated market's
+        // total demand (size x crowding over all claims) does not grow with entry.
+        let p = Firms {
+            startup_rate_per_1000: 1.0,
+            entry_cost_months: 0.0,
+            ..Firms::default()
+        };
+        let size = 1e5;
+        let shares = one_town(size, size, &p);
+        let levers = [TownLevers::default()];
+        let starts = start_ups_in(&p, &levers, 4, &shares);
+        assert!(!starts.is_empty());
+        let mut after = shares.clone();
+        for e in &starts {
+            after.claims[0][e.firm.sector.index()] += claim(&e.firm);
+        }
+        for s in Sector::ALL {
+            let total = |m: &MarketShares| m.claims[0][s.index()] * m.crowding_with(0, s, 0.0);
+            assert!(total(&after) <= total(&shares) + 1e-6, "{s:?}");
+            if after.claims[0][s.index()] > shares.claims[0][s.index()] {
+                // Entry lowered the incumbents' demand.
+                assert!(after.crowding_with(0, s, 0.0) < shares.crowding_with(0, s, 0.0));
+            }
         }
     }
 
@@ -543,6 +740,7 @@ mod tests {
             assert!(!moved.is_empty());
             for e in moved {
                 assert_eq!(e.firm.kind, kind);
+                assert!(e.brings_market);
                 let bill = size * e.firm.base_wage * (1.0 + p.payroll_tax);
                 assert!((e.firm.cash - p.relocation_cash_months * bill).abs() < 1e-6);
             }
@@ -550,7 +748,7 @@ mod tests {
     }
 
     #[test]
-    fn spin_offs_come_from_large_parents_with_their_premium() {
+    fn spin_offs_come_from_large_parents_with_their_premium_and_link() {
         let p = Firms {
             spinoff_rate_per_1000: 1.0,
             ..Firms::default()
@@ -558,10 +756,13 @@ mod tests {
         let mut parent =
             crate::firms::test_firm("Combine", Sector::Chemicals, FirmKind::Giant, 5000.0, &p);
         parent.workforce = 5000;
+        // A productive parent: its spin-offs expect a profit.
+        parent.productivity = 80.0;
         let mut small = parent.clone();
         small.kind = FirmKind::Sme;
         let m = markets();
         let levers = [TownLevers::default()];
+        let shares = MarketShares::default();
         let ctx = EntryContext {
             seed: 2,
             step: 0,
@@ -569,14 +770,17 @@ mod tests {
             scale: 1.0,
             params: &p,
             markets: &m,
+            shares: &shares,
             levers: &levers,
         };
         let mut out = Vec::new();
-        spin_offs(&[small, parent], &ctx, &mut out);
+        let mut work = shares.clone();
+        spin_offs(&[small, parent], &ctx, &mut work, &mut out);
         assert!(!out.is_empty());
         for e in &out {
             assert_eq!(e.detail, "spin-off of Combine");
-            assert_eq!(e.firm.productivity, 40.0 * p.spinoff_productivity_premium);
+            assert_eq!(e.firm.parent, Some(FirmId::from_index(1)));
+            assert_eq!(e.firm.productivity, 80.0 * p.spinoff_productivity_premium);
             assert!(relatedness(Sector::Chemicals, e.firm.sector) >= p.spinoff_relatedness_min);
         }
     }

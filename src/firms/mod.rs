@@ -13,7 +13,7 @@ pub mod restructure;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ClusterId, HoldingId, TownId};
+use crate::ids::{ClusterId, FirmId, HoldingId, TownId};
 use crate::scenario::Firms;
 
 /// Sectors of the local economy.
@@ -312,6 +312,11 @@ pub struct Firm {
     /// Cash flows of the last month, recorded for the stock-flow tests (not read by the
     /// model).
     pub last_month: FirmFlows,
+    /// The firm a spin-off came from (Klepper 2007: spin-offs inherit their parent's
+    /// know-how); `None` for other firms.
+    pub parent: Option<FirmId>,
+    /// Log productivity an entrant still has to learn (0 for incumbents; Jovanovic 1982).
+    pub learning_gap: f64,
 }
 
 /// One month's cash flows of a firm (thousand RUB, agents' units). Recorded so that

@@ -17,7 +17,7 @@ use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 
 use super::{Firm, FirmFlows, FirmKind, Sector};
-use crate::markets::goods::Markets;
+use crate::markets::goods::{MarketShares, Markets, fitness, selected};
 use crate::policy::{NationalLevers, TownLevers};
 use crate::rng::{Process, Stream};
 use crate::scenario::{Clusters, Firms};
@@ -45,6 +45,8 @@ pub struct FirmContext<'a> {
     pub clusters: &'a Clusters,
     /// Demand.
     pub markets: &'a Markets,
+    /// The towns' sector markets: crowding and median fitness.
+    pub shares: &'a MarketShares,
     /// National levers.
     pub national: &'a NationalLevers,
     /// Town levers.
@@ -105,7 +107,8 @@ pub fn step_firm(
     set_wage(f, &month, ctx);
     let (monthly_bill, protected) = adjust_workforce(f, &month, ctx.params, &mut rng);
     modernise(f, month.margin, monthly_bill, ctx, &mut rng);
-    exit_after_losses(f, monthly_bill, protected, ctx.params)
+    let age_months = (ctx.month - f.born_month) as f64;
+    exit_after_losses(f, monthly_bill, protected, age_months, ctx.params)
 }
 
 /// What the month's production and accounts leave for the decisions that follow.
@@ -140,8 +143,11 @@ fn produce_and_account(
         p.idiosyncratic_volatility
     };
     let e: f64 = StandardNormal.sample(rng);
+    // Selection moves the firm's appeal (its claim on the market); the Gibrat shock
+    // moves its own customers' demand.
+    f.base_demand *= selection_drift(f, ctx.shares, p).exp();
     f.demand_shock = p.demand_shock_persistence * f.demand_shock + vol * e;
-    let normal_demand = f.base_demand * f.demand_shock.exp() * f.capacity;
+    let normal_demand = f.base_demand * f.demand_shock.exp() * f.capacity * ctx.shares.crowding(f);
     let index = ctx.markets.demand_index(f);
     let demand = normal_demand * index;
     let price = ctx.markets.price(f);
@@ -206,8 +212,32 @@ fn produce_and_account(
     }
 }
 
-/// Technology trend; services gain less (Baumol's cost disease).
+/// Monthly drift of a firm's log appeal (base demand) from selection (replicator
+/// dynamics, Metcalfe 1998): `selection_speed / 12` per log point of fitness above the
+/// claim-weighted mean of the selected firms of its town's sector, so the drifts leave
+/// the market's total claims unchanged to first order. Firms outside selection
+/// ([`selected`]) do not drift.
+pub fn selection_drift(f: &Firm, shares: &MarketShares, p: &Firms) -> f64 {
+    if !selected(f) {
+        return 0.0;
+    }
+    let mean =
+        (shares.selection_mean.get(f.town.index())).map_or(f64::NAN, |r| r[f.sector.index()]);
+    if mean.is_finite() {
+        p.selection_speed / 12.0 * (fitness(f) - mean)
+    } else {
+        0.0
+    }
+}
+
+/// Technology trend; services gain less (Baumol's cost disease). An entrant also closes
+/// `learning_rate` of its learning gap (Jovanovic 1982; learning by doing).
 fn technology_trend(f: &mut Firm, p: &Firms) {
+    if f.learning_gap > 0.0 {
+        let step = p.learning_rate * f.learning_gap;
+        f.productivity *= step.exp();
+        f.learning_gap -= step;
+    }
     let growth = if matches!(
         f.sector,
         Sector::PublicSector | Sector::LocalServices | Sector::Tourism
@@ -318,22 +348,49 @@ fn modernise(
 }
 
 /// Exit after sustained losses. The public sector is budget-funded and does not go
-/// bankrupt; a protected giant keeps going.
-fn exit_after_losses(f: &mut Firm, monthly_bill: f64, protected: bool, p: &Firms) -> FirmOutcome {
+/// bankrupt; a protected giant keeps going. A young firm's credit line grows with its
+/// age (`young_firm_credit_months`): a new firm exits as soon as its founders' equity is
+/// gone, and a young firm still losing money over the last year after its trial period
+/// (`young_firm_trial_months`) closes; this gives young firms their high exit hazard.
+fn exit_after_losses(
+    f: &mut Firm,
+    monthly_bill: f64,
+    protected: bool,
+    age_months: f64,
+    p: &Firms,
+) -> FirmOutcome {
     let limit = if protected || f.sector == Sector::PublicSector {
         f64::NEG_INFINITY
     } else if f.social_role {
         -p.social_exit_multiple * p.social_loss_limit_months * monthly_bill
     } else {
-        -p.exit_loss_months * monthly_bill
+        -p.exit_loss_months * monthly_bill * credit_share(f, age_months, p)
     };
-    if f.cash < limit {
+    // A young firm that has lost money over its first year has learnt that its type is
+    // poor (Jovanovic 1982) and closes while its value is negative.
+    let learnt_poor = credit_share(f, age_months, p) < 1.0
+        && age_months >= p.young_firm_trial_months
+        && f.profit_year < 0.0;
+    if f.cash < limit || learnt_poor {
         f.alive = false;
         f.vacancies = 0;
         f.layoff_probability = 1.0;
         return FirmOutcome::Exited;
     }
     FirmOutcome::Continue
+}
+
+/// Share of the full credit line a firm of this age has: `age / young_firm_credit_months`,
+/// capped at 1, for small firms and spin-offs; large firms, giants and the units of a
+/// split giant (spin-offs without a parent link) borrow against their assets.
+pub fn credit_share(f: &Firm, age_months: f64, p: &Firms) -> f64 {
+    let constrained =
+        f.kind == FirmKind::Sme || (f.kind == FirmKind::Spinoff && f.parent.is_some());
+    if !constrained || p.young_firm_credit_months <= 0.0 {
+        1.0
+    } else {
+        (age_months.max(0.0) / p.young_firm_credit_months).min(1.0)
+    }
 }
 
 fn step_hub_firm(f: &mut Firm, ctx: &FirmContext<'_>) {
@@ -391,6 +448,8 @@ mod tests {
             cluster: None,
             capacity: 1.0,
             last_month: Default::default(),
+            parent: None,
+            learning_gap: 0.0,
         }
     }
 
@@ -420,6 +479,7 @@ mod tests {
                 params: p,
                 clusters: &c,
                 markets: m,
+                shares: &MarketShares::default(),
                 national: &nat,
                 towns: &towns,
             };
@@ -498,5 +558,120 @@ mod tests {
         let mut f = firm(100);
         run(&mut f, &markets(1.0, 1.5), &p, 1);
         assert!(f.vacancies > 0 && f.layoff_probability == 0.0);
+    }
+
+    #[test]
+    fn young_and_unproductive_firms_exit_sooner() {
+        // No wage cuts: the exit rule alone.
+        let p = Firms {
+            idiosyncratic_volatility: 0.0,
+            wage_down: 0.0,
+            ..Firms::default()
+        };
+        let m = markets(0.8, 0.8);
+        let months_to_exit = |born: i32, productivity: f64| {
+            let mut f = firm(100);
+            f.kind = FirmKind::Sme;
+            f.born_month = born;
+            f.productivity = productivity;
+            f.cash = 0.0;
+            (0..600)
+                .position(|_| run(&mut f, &m, &p, 1) == FirmOutcome::Exited)
+                .unwrap_or(600)
+        };
+        let (young, old) = (months_to_exit(0, 33.0), months_to_exit(-240, 33.0));
+        assert!(young < old, "young {young} old {old}");
+        let (weak, strong) = (months_to_exit(-240, 25.0), months_to_exit(-240, 33.0));
+        assert!(weak < strong, "weak {weak} strong {strong}");
+        // Credit grows with age up to the full line.
+        assert_eq!(credit_share(&firm(1), 0.0, &p), 1.0);
+        let mut sme = firm(1);
+        sme.kind = FirmKind::Sme;
+        assert_eq!(credit_share(&sme, 0.0, &p), 0.0);
+        assert_eq!(credit_share(&sme, 1e4, &p), 1.0);
+    }
+
+    #[test]
+    fn gibrat_log_growth_does_not_depend_on_size() {
+        let p = Firms {
+            selection_speed: 0.0,
+            ..Firms::default()
+        };
+        let m = markets(1.0, 1.0);
+        let months = 60;
+        let stats = |size: u32| {
+            let shocks: Vec<f64> = (0..300)
+                .map(|k| {
+                    let mut f = firm(size);
+                    f.kind = FirmKind::Sme;
+                    let nat = NationalLevers::default();
+                    let towns = vec![TownLevers::default()];
+                    let c = Clusters::default();
+                    let shares = MarketShares::default();
+                    for step in 0..months {
+                        let ctx = FirmContext {
+                            seed: 9,
+                            step,
+                            month: step as i32,
+                            params: &p,
+                            clusters: &c,
+                            markets: &m,
+                            shares: &shares,
+                            national: &nat,
+                            towns: &towns,
+                        };
+                        step_firm(&mut f, k + size as usize * 1000, 0, &ctx);
+                    }
+                    f.demand_shock
+                })
+                .collect();
+            let n = shocks.len() as f64;
+            let mean = shocks.iter().sum::<f64>() / n;
+            let sd = (shocks.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
+            (mean, sd)
+        };
+        let expected_sd = p.idiosyncratic_volatility * (months as f64).sqrt();
+        for size in [10, 1000] {
+            let (mean, sd) = stats(size);
+            assert!(mean.abs() < 0.05, "size {size}: mean {mean}");
+            assert!(
+                (sd / expected_sd - 1.0).abs() < 0.15,
+                "size {size}: sd {sd}"
+            );
+        }
+    }
+
+    #[test]
+    fn selection_moves_appeal_to_fitter_firms_and_entrants_learn() {
+        let p = Firms::default();
+        let mut f = firm(10);
+        f.kind = FirmKind::Sme;
+        let median = fitness(&f);
+        let shares = MarketShares {
+            size: vec![[1.0; Sector::COUNT]],
+            claims: vec![[1.0; Sector::COUNT]],
+            fitness: vec![[median; Sector::COUNT]],
+            sector_fitness: [median; Sector::COUNT],
+            selection_mean: vec![[median; Sector::COUNT]],
+        };
+        assert_eq!(selection_drift(&f, &shares, &p), 0.0);
+        f.productivity *= 1.2f64.exp();
+        let drift = selection_drift(&f, &shares, &p);
+        assert!((drift - p.selection_speed / 12.0 * 1.2).abs() < 1e-9);
+        f.kind = FirmKind::Giant;
+        assert_eq!(selection_drift(&f, &shares, &p), 0.0);
+        // Learning: the gap closes and productivity rises by what was learnt.
+        let mut e = firm(10);
+        e.learning_gap = 0.2;
+        let a0 = e.productivity;
+        let q = Firms {
+            productivity_growth: 0.0,
+            ..Firms::default()
+        };
+        for _ in 0..600 {
+            technology_trend(&mut e, &q);
+        }
+        assert!(e.learning_gap < 1e-3);
+        assert!((e.productivity / a0 - 0.2f64.exp()).abs() < 1e-3);
     }
 }

@@ -131,3 +131,223 @@ pub fn goods_markets(g: &GoodsInputs<'_>) -> Markets {
         hub_wage,
     }
 }
+
+/// The shared demand of each town's sector markets (Dixit & Stiglitz 1977 monopolistic
+/// competition with a fixed expenditure): a sector market of a town has an expenditure
+/// at base indices (`size`, agents' units), set at the start from the incumbents' sales
+/// and raised only by firms that bring their own customers (relocations). Each firm's
+/// claim on it is its base demand times its idiosyncratic factor and capacity (its
+/// quality-weighted appeal); when the claims exceed the expenditure, every firm's demand
+/// is scaled by the same crowding factor `size / claims`, so an entrant's sales come out
+/// of the incumbents' (market shares proportional to appeal, which follows a firm's
+/// productivity and customer base). When exits leave the
+/// claims below the expenditure, the room is open to entrants, not a windfall for the
+/// survivors (the factor is capped at 1).
+#[derive(Debug, Clone)]
+pub struct MarketShares {
+    /// Expenditure at base indices by town and sector (agents' units).
+    pub size: Vec<[f64; Sector::COUNT]>,
+    /// Sum of the living firms' claims by town and sector.
+    pub claims: Vec<[f64; Sector::COUNT]>,
+    /// Median log productivity-to-wage ratio of the living firms by town and sector
+    /// (`NaN` where the town has no firm of the sector).
+    pub fitness: Vec<[f64; Sector::COUNT]>,
+    /// The same median over all towns by sector (`NaN` without firms).
+    pub sector_fitness: [f64; Sector::COUNT],
+    /// Claim-weighted mean fitness of the firms selection acts on ([`selected`]) by town
+    /// and sector (`NaN` without such firms): the reference of the replicator dynamics.
+    pub selection_mean: Vec<[f64; Sector::COUNT]>,
+}
+
+/// Whether selection moves a firm's market share: not giants or firms with a social role
+/// (they sell under contracts), not the budget-funded public sector, not hub pools.
+#[inline]
+pub fn selected(f: &Firm) -> bool {
+    in_market(f)
+        && f.kind != crate::firms::FirmKind::Giant
+        && !f.social_role
+        && f.sector != Sector::PublicSector
+}
+
+/// A firm's claim on its sector market: base demand (its appeal, which selection moves)
+/// times its capacity. The idiosyncratic demand factor is not part of the claim: it
+/// stands for the firm's own customers' fortunes.
+#[inline]
+pub fn claim(f: &Firm) -> f64 {
+    f.base_demand * f.capacity
+}
+
+/// A firm's fitness: log productivity over its wage (the inverse of its unit labour
+/// cost), the trait selection acts on.
+#[inline]
+pub fn fitness(f: &Firm) -> f64 {
+    (f.productivity / f.base_wage.max(1e-9)).ln()
+}
+
+/// Whether a firm takes part in its town's sector market (hubs' job pools do not).
+#[inline]
+fn in_market(f: &Firm) -> bool {
+    f.alive && f.kind != crate::firms::FirmKind::Hub
+}
+
+/// Median of a non-empty slice (sorted in place), `NaN` when empty.
+fn median(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    }
+}
+
+impl Default for MarketShares {
+    /// No markets: no crowding and no incumbents to draw fitness from.
+    fn default() -> Self {
+        MarketShares {
+            size: Vec::new(),
+            claims: Vec::new(),
+            fitness: Vec::new(),
+            sector_fitness: [f64::NAN; Sector::COUNT],
+            selection_mean: Vec::new(),
+        }
+    }
+}
+
+impl MarketShares {
+    /// The expenditure of every town's sector markets from the firms' claims (at the
+    /// start), with at least `floor` in every market (the room for a sector a town does
+    /// not have yet).
+    pub fn sizes(firms: &[Firm], n_towns: usize, floor: &[f64]) -> Vec<[f64; Sector::COUNT]> {
+        let mut size = vec![[0.0; Sector::COUNT]; n_towns];
+        for f in firms.iter().filter(|f| in_market(f)) {
+            size[f.town.index()][f.sector.index()] += claim(f);
+        }
+        for (row, &fl) in size.iter_mut().zip(floor) {
+            for x in row.iter_mut() {
+                *x = x.max(fl);
+            }
+        }
+        size
+    }
+
+    /// This month's claims and fitness medians of markets of the given sizes.
+    pub fn of(firms: &[Firm], size: &[[f64; Sector::COUNT]]) -> MarketShares {
+        let n = size.len();
+        let mut claims = vec![[0.0; Sector::COUNT]; n];
+        let mut groups: Vec<Vec<f64>> = vec![Vec::new(); n * Sector::COUNT];
+        let mut by_sector: Vec<Vec<f64>> = vec![Vec::new(); Sector::COUNT];
+        let mut weighted = vec![[(0.0, 0.0); Sector::COUNT]; n];
+        for f in firms.iter().filter(|f| in_market(f)) {
+            let (t, s) = (f.town.index(), f.sector.index());
+            claims[t][s] += claim(f);
+            if selected(f) {
+                weighted[t][s].0 += claim(f) * fitness(f);
+                weighted[t][s].1 += claim(f);
+            }
+            groups[t * Sector::COUNT + s].push(fitness(f));
+            by_sector[s].push(fitness(f));
+        }
+        let mut fit = vec![[f64::NAN; Sector::COUNT]; n];
+        for (k, g) in groups.iter_mut().enumerate() {
+            fit[k / Sector::COUNT][k % Sector::COUNT] = median(g);
+        }
+        let mut sector_fitness = [f64::NAN; Sector::COUNT];
+        for (s, g) in by_sector.iter_mut().enumerate() {
+            sector_fitness[s] = median(g);
+        }
+        let selection_mean = (weighted.iter())
+            .map(|row| row.map(|(a, w)| if w > 0.0 { a / w } else { f64::NAN }))
+            .collect();
+        MarketShares {
+            size: size.to_vec(),
+            claims,
+            fitness: fit,
+            sector_fitness,
+            selection_mean,
+        }
+    }
+
+    /// Crowding factor of a town's sector market with `extra` claims added:
+    /// `min(1, size / claims)`, 1 for a market without claims.
+    pub fn crowding_with(&self, town: usize, s: Sector, extra: f64) -> f64 {
+        let (Some(size), Some(claims)) = (self.size.get(town), self.claims.get(town)) else {
+            return 1.0;
+        };
+        let c = claims[s.index()] + extra;
+        if c <= 0.0 {
+            1.0
+        } else {
+            (size[s.index()] / c).min(1.0)
+        }
+    }
+
+    /// Crowding factor of a firm's market this month.
+    pub fn crowding(&self, f: &Firm) -> f64 {
+        if f.kind == crate::firms::FirmKind::Hub {
+            return 1.0;
+        }
+        self.crowding_with(f.town.index(), f.sector, 0.0)
+    }
+
+    /// Median fitness of a town's sector, else of the sector in all towns, else `None`.
+    pub fn median_fitness(&self, town: usize, s: Sector) -> Option<f64> {
+        let local = self.fitness.get(town).map_or(f64::NAN, |r| r[s.index()]);
+        [local, self.sector_fitness[s.index()]]
+            .into_iter()
+            .find(|x| x.is_finite())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::firms::{FirmKind, test_firm};
+    use crate::scenario::Firms;
+
+    #[test]
+    fn an_entrant_lowers_incumbents_demand_and_not_the_total() {
+        let p = Firms::default();
+        let a = test_firm("a", Sector::Chemicals, FirmKind::Sme, 100.0, &p);
+        let b = test_firm("b", Sector::Chemicals, FirmKind::Sme, 50.0, &p);
+        let size = MarketShares::sizes(&[a.clone(), b.clone()], 1, &[0.0]);
+        let before = MarketShares::of(&[a.clone(), b.clone()], &size);
+        assert_eq!(before.crowding(&a), 1.0);
+        let entrant = test_firm("e", Sector::Chemicals, FirmKind::Sme, 30.0, &p);
+        let after = MarketShares::of(&[a.clone(), b.clone(), entrant.clone()], &size);
+        let total = |m: &MarketShares, fs: &[&Firm]| {
+            fs.iter().map(|f| claim(f) * m.crowding(f)).sum::<f64>()
+        };
+        assert!(after.crowding(&a) < 1.0);
+        assert!(claim(&a) * after.crowding(&a) < claim(&a) * before.crowding(&a));
+        let t0 = total(&before, &[&a, &b]);
+        let t1 = total(&after, &[&a, &b, &entrant]);
+        assert!((t0 - t1).abs() < 1e-6 * t0, "{t0} {t1}");
+        // Another sector's market is untouched; a closed firm leaves room, no windfall.
+        let it = test_firm("i", Sector::It, FirmKind::Sme, 10.0, &p);
+        assert_eq!(after.crowding(&it), 1.0);
+        let mut gone = b.clone();
+        gone.alive = false;
+        assert_eq!(
+            MarketShares::of(&[a.clone(), gone], &size).crowding(&a),
+            1.0
+        );
+    }
+
+    #[test]
+    fn market_sizes_have_a_floor_and_medians_fall_back_to_the_sector() {
+        let p = Firms::default();
+        let a = test_firm("a", Sector::Chemicals, FirmKind::Sme, 100.0, &p);
+        let size = MarketShares::sizes(std::slice::from_ref(&a), 2, &[5.0, 7.0]);
+        assert_eq!(size[1][Sector::It.index()], 7.0);
+        assert_eq!(size[0][Sector::Chemicals.index()], claim(&a).max(5.0));
+        let m = MarketShares::of(std::slice::from_ref(&a), &size);
+        assert_eq!(m.median_fitness(1, Sector::Chemicals), Some(fitness(&a)));
+        assert_eq!(m.median_fitness(0, Sector::It), None);
+        let mut v = vec![3.0, 1.0, 2.0, 10.0];
+        assert_eq!(median(&mut v), 2.5);
+    }
+}

@@ -18,6 +18,7 @@ use super::observe::Records;
 use crate::clusters::ClusterState;
 use crate::firms::{Firm, FirmKind, Owner, Sector, balanced_productivity, sector_wage};
 use crate::ids::{FirmId, PersonId, TownId};
+use crate::markets::goods::MarketShares;
 use crate::markets::prices::WorldPrices;
 use crate::people::People;
 use crate::people::households::{HouseholdRules, form_initial};
@@ -59,6 +60,7 @@ pub fn model(scenario: Scenario, seed: u64) -> Model {
         prices: WorldPrices::default(),
         clusters: ClusterState::default(),
         cluster_size: Vec::new(),
+        market_size: Vec::new(),
         schedule,
         records: Records::default(),
         last: Vec::new(),
@@ -217,6 +219,8 @@ fn firm_from_parts(parts: FirmParts, p: &Firms) -> Firm {
         cluster: None,
         capacity: 1.0,
         last_month: Default::default(),
+        parent: None,
+        learning_gap: 0.0,
     }
 }
 
@@ -283,7 +287,9 @@ fn hub_job_pools(model: &mut Model, params: &Params) {
 
 /// Generated firms of town `t` for the `employed` jobs its named firms leave, by the
 /// town's sector shares, with sizes from a truncated Pareto (Zipf) law and ages spread
-/// over the past.
+/// over the past. Industrial firms start at `firms.registered_firm_min_workers` (the
+/// registered enterprises; micro-firms are aggregated into them), so their count follows
+/// from the town's industrial jobs.
 fn generated_firms(model: &mut Model, params: &Params, t: usize, employed: usize) {
     let (scale, seed, start) = (model.scale, model.seed, model.month);
     let ts = &params.town_list()[t];
@@ -310,9 +316,15 @@ fn generated_firms(model: &mut Model, params: &Params, t: usize, employed: usize
     let mut size_rng = Stream::new(seed, Process::InitialFirms, t as u64, 0);
     for (sector, share) in shares {
         let mut jobs = (remaining * share).round();
+        // Industrial micro-firms are aggregated into the registered enterprises.
+        let (min_size, exponent) = if sector.is_industrial() {
+            (p.registered_firm_min_workers, p.industrial_size_exponent)
+        } else {
+            (p.min_firm_size, p.size_exponent)
+        };
         while jobs >= 1.0 {
             let u = size_rng.uniform().max(1e-12);
-            let size = (p.min_firm_size * u.powf(-1.0 / p.size_exponent))
+            let size = (min_size * u.powf(-1.0 / exponent))
                 .min(p.max_generated_firm_size)
                 .round()
                 .min(jobs)
@@ -372,6 +384,20 @@ fn balance_firms(model: &mut Model, params: &Params) {
     }
 }
 
+/// The expenditure of every town's sector markets: the incumbents' sales at the start,
+/// at least `firms.market_floor_workers` real workers at the town's break-even
+/// productivity.
+fn market_sizes(model: &Model, p: &Params) -> Vec<[f64; Sector::COUNT]> {
+    let floor: Vec<f64> = (p.town_list().iter())
+        .map(|ts| {
+            p.firms().market_floor_workers
+                * model.scale
+                * balanced_productivity(ts.wage_krub, p.firms())
+        })
+        .collect();
+    MarketShares::sizes(&model.firms, p.town_list().len(), &floor)
+}
+
 /// Build firms and people: the named firms and the hubs' job pools first, then, town
 /// by town, the residents ([`residents`]), the generated firms for the jobs the named
 /// firms leave ([`generated_firms`]) and the labour force placed in the job slots
@@ -391,6 +417,7 @@ pub fn populate(model: &mut Model, p: &Params) {
         fill_jobs(model, t, employed, in_lf, &draw.skill_wage);
     }
     balance_firms(model, p);
+    model.market_size = market_sizes(model, p);
     debug_assert_eq!(model.people.len(), model.people.serial.len());
 }
 

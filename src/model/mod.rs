@@ -23,6 +23,7 @@ use crate::firms::restructure::{self, SplitContext, Unit, Workforce};
 use crate::firms::{Firm, holdings};
 use crate::ids::FirmId;
 use crate::markets::context::Context;
+use crate::markets::goods::{MarketShares, claim};
 use crate::markets::labour::{self, LabourTables};
 use crate::markets::prices::WorldPrices;
 use crate::migration::MigrationTables;
@@ -72,6 +73,9 @@ pub struct Model {
     pub clusters: ClusterState,
     /// Cluster size by firm.
     pub cluster_size: Vec<u32>,
+    /// Expenditure of each town's sector markets at base indices (agents' units; see
+    /// [`crate::markets::goods::MarketShares`]).
+    pub market_size: Vec<[f64; crate::firms::Sector::COUNT]>,
     /// Policy schedule.
     pub schedule: Schedule,
     /// Recorded outputs.
@@ -180,7 +184,15 @@ impl Model {
                 if self.firms[i].alive {
                     let firm = self.firms[i].name.clone();
                     let town = self.towns[self.firms[i].town.index()].name.clone();
+                    let (t, s, before) = (
+                        self.firms[i].town.index(),
+                        self.firms[i].sector.index(),
+                        claim(&self.firms[i]),
+                    );
                     let (kind, detail) = restructure::close_or_downsize(&mut self.firms[i], share);
+                    // A closure takes its market with it (the demand that was lost).
+                    let lost = before * share.min(1.0);
+                    self.market_size[t][s] = (self.market_size[t][s] - lost).max(0.0);
                     self.event(Some(town), kind, firm, detail);
                 }
             }
@@ -206,8 +218,17 @@ impl Model {
             employer: &mut self.people.employer,
             serial: &self.people.serial,
         };
+        let first_unit = self.firms.len();
+        let (town, sector) = (self.firms[parent].town.index(), self.firms[parent].sector);
+        let parent_claim = claim(&self.firms[parent]);
         restructure::split_into_units(&mut self.firms, parent, units, workers, &ctx);
         self.cluster_size.resize(self.firms.len(), 0);
+        // The units take their share of the parent's market into their sectors' markets.
+        let market = &mut self.market_size[town];
+        market[sector.index()] = (market[sector.index()] - parent_claim).max(0.0);
+        for unit in &self.firms[first_unit..] {
+            market[unit.sector.index()] += claim(unit);
+        }
         let town = self.towns[self.firms[parent].town.index()].name.clone();
         let detail = restructure::split_detail(units);
         self.event(
@@ -230,6 +251,7 @@ impl Model {
     /// Production, accounts, wages, targets, modernisation, exits; yearly holding reviews.
     fn firms_produce_and_decide(&mut self, ctx: &Context) {
         let sc = Arc::clone(&self.scenario);
+        let shares = MarketShares::of(&self.firms, &self.market_size);
         let fctx = FirmContext {
             seed: self.seed,
             step: self.step_index(),
@@ -237,6 +259,7 @@ impl Model {
             params: sc.params().firms(),
             clusters: sc.params().clusters(),
             markets: &ctx.markets,
+            shares: &shares,
             national: &ctx.national,
             towns: &ctx.levers,
         };
@@ -268,6 +291,7 @@ impl Model {
     fn firm_entry(&mut self, ctx: &Context) {
         let sc = Arc::clone(&self.scenario);
         let towns = EntryTown::from_last(&self.towns, &self.last, self.scale);
+        let shares = MarketShares::of(&self.firms, &self.market_size);
         let ectx = EntryContext {
             seed: self.seed,
             step: self.step_index(),
@@ -275,10 +299,14 @@ impl Model {
             scale: self.scale,
             params: sc.params().firms(),
             markets: &ctx.markets,
+            shares: &shares,
             levers: &ctx.levers,
         };
         for e in entry::entrants(&self.firms, &towns, &ectx) {
             let mut firm = e.firm;
+            if e.brings_market {
+                self.market_size[firm.town.index()][firm.sector.index()] += claim(&firm);
+            }
             let town = self.towns[firm.town.index()].name.clone();
             firm.name = format!("{} {} #{}", town, firm.sector.name(), self.firms.len() + 1);
             let name = firm.name.clone();

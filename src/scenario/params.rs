@@ -307,7 +307,7 @@ param_block! {
         /// Elasticity of a firm's target workforce to its profit margin (capacity expansion).
         expansion_elasticity: f64 = 0.3, [0.0, 5.0], "elasticity", "assumption";
         /// Monthly persistence of a firm's idiosyncratic demand factor (AR(1) in logs; 1 is a pure random walk).
-        demand_shock_persistence: f64 = 0.998, [0.0, 1.0], "coefficient", "assumption (was a literal in code): half-life ~29 years, close to Gibrat's random walk";
+        demand_shock_persistence: f64 = 1.0, [0.0, 1.0], "coefficient", "Gibrat 1931, Axtell 2001: a pure log random walk, so that with entry and exit a Zipf tail emerges";
         /// A profitable firm raises its wage when last month's hires filled less than this share of its vacancies.
         wage_raise_fill_share: f64 = 0.25, [0.0, 1.0], "share of vacancies", "assumption (was a literal in code)";
         /// Lowest profit margin that enters the target workforce (capacity expansion).
@@ -330,10 +330,30 @@ param_block! {
         startup_sector_weight_floor: f64 = 1.0, [0.0, 1.0e6], "workers", "assumption (was a literal in code)";
         /// Multiplier on the start-up weight of innovative sectors in a town with an incubator.
         incubator_innovative_boost: f64 = 3.0, [1.0, 100.0], "ratio", "seed 003: incubators favour innovative firms; assumption (was a literal in code)";
-        /// Lowest productivity of a start-up relative to its sector's mean.
-        startup_productivity_low: f64 = 0.85, [0.0, 10.0], "ratio", "assumption (was a literal in code)";
-        /// Width of the uniform range of start-up productivity relative to its sector's mean (from the lowest).
-        startup_productivity_spread: f64 = 0.3, [0.0, 10.0], "ratio", "assumption (was a literal in code): U(0.85, 1.15)";
+        /// Standard deviation of an entrant's log productivity-to-wage ratio around the median incumbent of its town's sector (the entrant distribution).
+        entrant_productivity_sd: f64 = 0.3, [0.0, 3.0], "log points", "Foster, Haltiwanger & Syverson 2008: within-industry productivity dispersion ~0.3 log points";
+        /// Standard deviation of the noise in a potential entrant's signal of its own productivity (it decides on the signal).
+        entry_signal_sd: f64 = 0.2, [0.0, 3.0], "log points", "Jovanovic 1982: entrants know their type only noisily; free; prior [0, 0.5]";
+        /// Sunk cost of entry, in months of the entrant's wage bill: a potential entrant enters when its expected profit over `entry_payback_months` covers it.
+        entry_cost_months: f64 = 3.0, [0.0, 120.0], "months of wage bill", "Hopenhayn 1992 sunk entry cost; free; prior [1, 12]";
+        /// Months of expected profit a potential entrant sets against the sunk entry cost.
+        entry_payback_months: f64 = 36.0, [1.0, 600.0], "months", "free; prior [12, 60]";
+        /// Expenditure of a town's sector market without incumbents, in real workers at the town's starting break-even productivity (room for a new sector).
+        market_floor_workers: f64 = 20.0, [0.0, 1.0e5], "workers", "free; prior [5, 100]";
+        /// An entrant's productivity starts this far (log) below its potential and closes the gap by learning.
+        learning_gap: f64 = 0.15, [0.0, 2.0], "log points", "Jovanovic 1982; Foster, Haltiwanger & Syverson 2008: young firms' productivity rises with age; free; prior [0, 0.3]";
+        /// Share of the remaining learning gap an entrant closes each month.
+        learning_rate: f64 = 0.03, [0.0, 1.0], "share/month", "free; prior [0.01, 0.1] (half the gap closed in 1-6 years)";
+        /// Age at which a firm gets its full credit line (`exit_loss_months`); a younger firm may lose only this share of it (a new firm exits when its founders' equity is gone).
+        young_firm_credit_months: f64 = 60.0, [0.0, 600.0], "months", "Cooley & Quadrini 2001, Clementi & Hopenhayn 2006: young firms are credit-constrained; free; prior [24, 120]";
+        /// A young (credit-constrained) firm older than this that lost money over the last year closes (it has learnt its type).
+        young_firm_trial_months: f64 = 12.0, [0.0, 600.0], "months", "Jovanovic 1982 passive learning; free; prior [6, 24]";
+        /// Drift of a firm's log demand per log point of fitness (productivity over wage) above its town sector's median: selection shifts market share to the fitter firms.
+        selection_speed: f64 = 0.3, [0.0, 10.0], "1/year per log point", "replicator dynamics (Metcalfe 1998); Foster, Haltiwanger & Syverson 2008; free; prior [0.1, 1]";
+        /// Exponent of the Pareto size distribution of the initial generated industrial firms (registered enterprises).
+        industrial_size_exponent: f64 = 0.6, [0.3, 3.0], "exponent", "brief (seed 004): Biysk's industry in the 2000s had 44 large or medium (over 100 workers) among 132 enterprises, P(size > 100 | size >= 16) = 1/3 gives (16/100)^a = 1/3, a = 0.6";
+        /// Smallest generated industrial firm at the start: industrial micro-firms below it are aggregated into the registered enterprises (counts follow from the town's industrial jobs).
+        registered_firm_min_workers: f64 = 16.0, [1.0, 1000.0], "workers", "Rosstat / 209-FZ: small enterprises from 16 workers, micro-enterprises (up to 15) not in enterprise counts";
         /// Cash of a start-up at birth (before the incubator bonus).
         startup_cash_months: f64 = 2.0, [0.0, 120.0], "months of wage bill", "assumption (was a literal in code)";
         /// Cash of a firm relocated from the capital at birth.
