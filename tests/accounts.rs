@@ -73,6 +73,8 @@ fn gross(f: &FirmFlows) -> f64 {
         + f.capital_cost
         + f.profit_tax
         + f.investment
+        + f.arrears_incurred
+        + f.arrears_repaid
 }
 
 #[test]
@@ -118,18 +120,22 @@ fn firm_cash_changes_by_inflows_minus_outflows_every_month() {
                     && flows.inputs >= 0.0
                     && flows.capital_cost >= 0.0
                     && flows.profit_tax >= 0.0
-                    && flows.investment >= 0.0,
+                    && flows.investment >= 0.0
+                    && flows.arrears_incurred >= 0.0
+                    && flows.arrears_repaid >= 0.0,
                 "firm {}: a flow has the wrong sign {flows:?}",
                 f.name
             );
-            // The recorded profit is the operating part of the cash change (a firm closed
-            // before it produced keeps its last profit, which nothing reads).
+            // The recorded profit is the operating part of the cash change, wage arrears
+            // (a financing flow: wages booked as a cost but withheld, or repaid) aside (a
+            // firm closed before it produced keeps its last profit, which nothing reads).
             let produced = f.alive || *flows != FirmFlows::default();
             assert!(
                 !produced
                     || close(
                         f.profit,
-                        flows.net() + flows.investment,
+                        flows.net() + flows.investment - flows.arrears_incurred
+                            + flows.arrears_repaid,
                         gross(flows) + f.profit.abs()
                     ),
                 "firm {}: profit {} vs flows {flows:?}",

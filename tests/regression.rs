@@ -94,3 +94,26 @@ fn regression_initial_industry_was_cut_into_five_worker_firms() {
         large / count
     );
 }
+
+/// Holdings never acted: their January review cut only plants with a loss over a decayed
+/// 12-month window, which the 2008-09 price fall never produced, so the default runs had
+/// no holding decision at all. Now holdings review their plants' margins at current
+/// prices each quarter and cut or close the weakest loss-making plant.
+#[test]
+fn regression_holdings_never_acted() {
+    for name in ["novokuznetsk", "nizhny_tagil"] {
+        let s = common::shipped_short(name, 2010, 0.02);
+        let seed = s.params().seed();
+        let mut m = monotown::model::Model::new(s, seed);
+        for _ in 0..m.scenario.months() {
+            m.step();
+        }
+        let decisions = m
+            .records
+            .events
+            .iter()
+            .filter(|e| e.kind.as_str().starts_with("holding_") && (2008..=2010).contains(&e.year))
+            .count();
+        assert!(decisions > 0, "{name}: no holding decision in 2008-2010");
+    }
+}

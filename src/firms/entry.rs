@@ -99,6 +99,8 @@ pub fn make_firm(t: NewFirm, p: &Firms) -> Firm {
         modernisation: 0,
         cluster: None,
         capacity: 1.0,
+        arrears: 0.0,
+        pay_ratio: 1.0,
         last_month: Default::default(),
         parent: None,
         learning_gap: 0.0,

@@ -6,6 +6,7 @@
 //! spin-offs and relocations in [`entry`]; the split of a giant into units and one-off
 //! closures in [`restructure`]; holdings' yearly reviews in [`holdings`].
 
+pub mod arrears;
 pub mod entry;
 pub mod holdings;
 pub mod production;
@@ -309,6 +310,12 @@ pub struct Firm {
     pub cluster: Option<ClusterId>,
     /// Multiplier on target from closure shocks.
     pub capacity: f64,
+    /// Wage arrears: wages owed to the workers but not yet paid (thousand RUB).
+    pub arrears: f64,
+    /// Cash paid to the workers this month over the wages due (1 normally; below 1 while
+    /// wages are withheld, above 1 while arrears are repaid). People receive
+    /// `base_wage * pay_ratio`.
+    pub pay_ratio: f64,
     /// Cash flows of the last month, recorded for the stock-flow tests (not read by the
     /// model).
     pub last_month: FirmFlows,
@@ -342,6 +349,10 @@ pub struct FirmFlows {
     pub profit_tax: f64,
     /// Spending on modernisation.
     pub investment: f64,
+    /// Wages due this month but withheld (new wage arrears: a forced loan from the workers).
+    pub arrears_incurred: f64,
+    /// Wage arrears paid back this month.
+    pub arrears_repaid: f64,
 }
 
 impl FirmFlows {
@@ -354,6 +365,15 @@ impl FirmFlows {
             - self.capital_cost
             - self.profit_tax
             - self.investment
+            + self.arrears_incurred
+            - self.arrears_repaid
+    }
+}
+
+impl Firm {
+    /// Cash wage per worker actually received this month, before the skill multiplier.
+    pub fn paid_wage(&self) -> f64 {
+        self.base_wage * self.pay_ratio
     }
 }
 

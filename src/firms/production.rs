@@ -16,7 +16,7 @@
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 
-use super::{Firm, FirmFlows, FirmKind, Sector};
+use super::{Firm, FirmFlows, FirmKind, Sector, arrears};
 use crate::markets::goods::{MarketShares, Markets, fitness, selected};
 use crate::policy::{NationalLevers, TownLevers};
 use crate::rng::{Process, Stream};
@@ -29,6 +29,12 @@ pub enum FirmOutcome {
     Continue,
     /// Exited after sustained losses.
     Exited,
+    /// A giant with a social role started withholding wages (wage arrears).
+    ArrearsStarted,
+    /// A firm paid back all its wage arrears.
+    ArrearsCleared,
+    /// A giant's wage arrears reached their ceiling: it stops hoarding labour.
+    HoardingLimit,
 }
 
 /// Everything a firm's monthly decision reads.
@@ -73,13 +79,18 @@ pub fn effective_productivity(f: &Firm, cluster_size: u32, c: &Clusters) -> f64 
 }
 
 /// Every firm's month, in parallel (each firm draws from its own stream). Returns the
-/// indices of the firms that exited, in firm order.
-pub fn step_all(firms: &mut [Firm], cluster_sizes: &[u32], ctx: &FirmContext<'_>) -> Vec<usize> {
+/// indices and outcomes of the firms with something to log, in firm order.
+pub fn step_all(
+    firms: &mut [Firm],
+    cluster_sizes: &[u32],
+    ctx: &FirmContext<'_>,
+) -> Vec<(usize, FirmOutcome)> {
     firms
         .par_iter_mut()
         .enumerate()
         .filter_map(|(i, firm)| {
-            (step_firm(firm, i, cluster_sizes[i], ctx) == FirmOutcome::Exited).then_some(i)
+            let outcome = step_firm(firm, i, cluster_sizes[i], ctx);
+            (outcome != FirmOutcome::Continue).then_some((i, outcome))
         })
         .collect()
 }
@@ -92,6 +103,7 @@ pub fn step_firm(
     ctx: &FirmContext<'_>,
 ) -> FirmOutcome {
     f.last_month = FirmFlows::default();
+    f.pay_ratio = 1.0;
     if !f.alive {
         f.vacancies = 0;
         f.layoff_probability = 1.0;
@@ -104,11 +116,15 @@ pub fn step_firm(
     let mut rng = Stream::new(ctx.seed, Process::FirmDecision, index as u64, ctx.step);
     let month = produce_and_account(f, cluster_size, ctx, &mut rng);
     technology_trend(f, ctx.params);
+    let paid = arrears::pay_wages(f, month.profit, ctx.params);
     set_wage(f, &month, ctx);
     let (monthly_bill, protected) = adjust_workforce(f, &month, ctx.params, &mut rng);
     modernise(f, month.margin, monthly_bill, ctx, &mut rng);
     let age_months = (ctx.month - f.born_month) as f64;
-    exit_after_losses(f, monthly_bill, protected, age_months, ctx.params)
+    match exit_after_losses(f, monthly_bill, protected, age_months, ctx.params) {
+        FirmOutcome::Continue => paid,
+        exited => exited,
+    }
 }
 
 /// What the month's production and accounts leave for the decisions that follow.
@@ -192,6 +208,7 @@ fn produce_and_account(
         capital_cost,
         profit_tax,
         investment: 0.0,
+        ..FirmFlows::default()
     };
     f.cash += profit;
     f.profit = profit;
@@ -265,7 +282,12 @@ fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
 /// Target workforce from demand and margin; vacancies or lay-offs towards it. Returns
 /// the monthly wage bill at the larger of workforce and target, and whether the firm is
 /// a giant with a social role that still keeps jobs through its losses (judged on the
-/// cash before modernisation).
+/// cash before modernisation and on its wage arrears being below their ceiling).
+///
+/// A protected giant hoards labour: its target falls at most by
+/// `social_max_layoff_per_year` a year below last month's target, whatever demand does,
+/// so it keeps (and replaces) workers that demand no longer needs (Gimpelson & Lippoldt
+/// 2001); wage arrears and wage cuts absorb the loss ([`arrears::pay_wages`]).
 fn adjust_workforce(
     f: &mut Firm,
     month: &MonthAccounts,
@@ -274,7 +296,9 @@ fn adjust_workforce(
 ) -> (f64, bool) {
     let labour = month.labour;
     let monthly_bill = (labour.max(f.target) * f.base_wage * (1.0 + p.payroll_tax)).max(1.0);
-    let protected = f.social_role && f.cash > -p.social_loss_limit_months * monthly_bill;
+    let protected = f.social_role
+        && f.cash > -p.social_loss_limit_months * monthly_bill
+        && !arrears::at_ceiling(f, p);
     let expansion = 1.0
         + p.expansion_elasticity
             * month
@@ -287,7 +311,12 @@ fn adjust_workforce(
     } else {
         index
     };
-    f.target = (month.normal_demand * cyclical / month.productivity * expansion).max(0.0);
+    let wanted = (month.normal_demand * cyclical / month.productivity * expansion).max(0.0);
+    f.target = if protected {
+        wanted.max(f.target * (1.0 - p.social_max_layoff_per_year / 12.0))
+    } else {
+        wanted
+    };
     f.layoff_probability = 0.0;
     f.vacancies = 0;
     if labour > f.target {
@@ -447,6 +476,8 @@ mod tests {
             modernisation: 0,
             cluster: None,
             capacity: 1.0,
+            arrears: 0.0,
+            pay_ratio: 1.0,
             last_month: Default::default(),
             parent: None,
             learning_gap: 0.0,
@@ -547,6 +578,97 @@ mod tests {
             months_alive += 1;
         }
         assert!(months_alive > 12, "giant lasted {months_alive} months");
+    }
+
+    /// Months of a firm with its lay-offs and hires applied at once (no people); returns
+    /// the months in which it laid off more than a protected giant may.
+    fn run_with_workers(f: &mut Firm, m: &Markets, p: &Firms, months: u32) -> u32 {
+        let cap = p.social_max_layoff_per_year / 12.0 + 1e-9;
+        let mut beyond_cap = 0;
+        for step in 0..months {
+            run_from(f, m, p, step);
+            if f.layoff_probability as f64 > cap {
+                beyond_cap += 1;
+            }
+            let fired = (f.workforce as f64 * f.layoff_probability as f64).round() as u32;
+            f.workforce = f.workforce - fired.min(f.workforce) + f.vacancies;
+        }
+        beyond_cap
+    }
+
+    fn run_from(f: &mut Firm, m: &Markets, p: &Firms, step: u32) {
+        let nat = NationalLevers::default();
+        let towns = vec![TownLevers::default()];
+        let c = Clusters::default();
+        let ctx = FirmContext {
+            seed: 1,
+            step,
+            month: step as i32,
+            params: p,
+            clusters: &c,
+            markets: m,
+            national: &nat,
+            towns: &towns,
+        };
+        step_firm(f, 0, 0, &ctx);
+    }
+
+    #[test]
+    fn a_social_giant_hoards_labour_through_a_demand_collapse_with_wage_arrears() {
+        let p = Firms {
+            giant_volatility: 0.0,
+            idiosyncratic_volatility: 0.0,
+            arrears_limit_months: 1000.0,
+            ..Firms::default()
+        };
+        let mut collapse = markets(0.6, 0.5);
+        collapse.export_volume = 0.5;
+        let mut ordinary = firm(1000);
+        let mut giant = firm(1000);
+        giant.kind = FirmKind::Giant;
+        giant.social_role = true;
+        run_with_workers(&mut ordinary, &collapse, &p, 24);
+        let output0 = 33.0 * 1000.0;
+        assert_eq!(run_with_workers(&mut giant, &collapse, &p, 24), 0);
+        // Output fell by about half; the giant kept most of its workers, the ordinary
+        // firm did not.
+        assert!(giant.output < 0.65 * output0, "output {}", giant.output);
+        assert!(giant.workforce >= 900, "giant kept {}", giant.workforce);
+        assert!(
+            ordinary.workforce < 800,
+            "ordinary kept {}",
+            ordinary.workforce
+        );
+        assert!(giant.arrears > 0.0 && ordinary.arrears == 0.0);
+        assert!(giant.paid_wage() < giant.base_wage);
+        // Demand recovers: the giant repays its arrears and pays more than the wage.
+        let owed = giant.arrears;
+        let boom = markets(1.5, 1.5);
+        run_from(&mut giant, &boom, &p, 24);
+        assert!(giant.arrears < owed && giant.paid_wage() > giant.base_wage);
+        run_with_workers(&mut giant, &boom, &p, 240);
+        assert_eq!(giant.arrears, 0.0);
+    }
+
+    #[test]
+    fn the_arrears_ceiling_ends_labour_hoarding() {
+        let p = Firms {
+            giant_volatility: 0.0,
+            idiosyncratic_volatility: 0.0,
+            ..Firms::default()
+        };
+        let mut giant = firm(1000);
+        giant.kind = FirmKind::Giant;
+        giant.social_role = true;
+        let mut collapse = markets(0.5, 0.4);
+        collapse.export_volume = 0.4;
+        let beyond_cap = run_with_workers(&mut giant, &collapse, &p, 48);
+        assert!(
+            beyond_cap > 0,
+            "the giant never laid off beyond its social cap"
+        );
+        assert!(crate::firms::arrears::at_ceiling(&giant, &p));
+        assert!(giant.workforce < 800, "giant kept {}", giant.workforce);
     }
 
     #[test]

@@ -218,6 +218,8 @@ fn firm_from_parts(parts: FirmParts, p: &Firms) -> Firm {
         modernisation: 0,
         cluster: None,
         capacity: 1.0,
+        arrears: 0.0,
+        pay_ratio: 1.0,
         last_month: Default::default(),
         parent: None,
         learning_gap: 0.0,

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use crate::clusters::{ClusterMonth, ClusterState};
 use crate::firms::entry::{self, EntryContext, EntryTown};
-use crate::firms::production::{self, FirmContext};
+use crate::firms::production::{self, FirmContext, FirmOutcome};
 use crate::firms::restructure::{self, SplitContext, Unit, Workforce};
 use crate::firms::{Firm, holdings};
 use crate::ids::FirmId;
@@ -263,27 +263,59 @@ impl Model {
             national: &ctx.national,
             towns: &ctx.levers,
         };
-        for i in production::step_all(&mut self.firms, &self.cluster_size, &fctx) {
-            let town = self.towns[self.firms[i].town.index()].name.clone();
-            let name = self.firms[i].name.clone();
-            let workers = (self.firms[i].workforce as f64 / self.scale).round();
-            let detail = format!("after sustained losses; {workers} workers");
-            self.event(Some(town), EventKind::FirmExit, name, detail);
+        let p = sc.params().firms();
+        for (i, outcome) in production::step_all(&mut self.firms, &self.cluster_size, &fctx) {
+            let f = &self.firms[i];
+            let town = self.towns[f.town.index()].name.clone();
+            let name = f.name.clone();
+            let workers = (f.workforce as f64 / self.scale).round();
+            let (kind, detail) = match outcome {
+                FirmOutcome::ArrearsStarted => (
+                    EventKind::WageArrearsStarted,
+                    format!(
+                        "withholds {:.0}% of wages; {workers} workers",
+                        p.arrears_withheld_share * 100.0
+                    ),
+                ),
+                FirmOutcome::ArrearsCleared => (
+                    EventKind::WageArrearsRepaid,
+                    format!("arrears paid back; {workers} workers"),
+                ),
+                FirmOutcome::HoardingLimit => (
+                    EventKind::HoardingLimit,
+                    format!("wage arrears at their ceiling; lay-offs follow; {workers} workers"),
+                ),
+                _ => (
+                    EventKind::FirmExit,
+                    format!("after sustained losses; {workers} workers"),
+                ),
+            };
+            self.event(Some(town), kind, name, detail);
         }
-        if self.calendar().1 == 1 && !self.holdings.is_empty() {
-            self.holdings_review(sc.params().firms().holding_downsize_share);
+        let interval = p.holding_review_interval_months.round().max(1.0) as i32;
+        if (self.calendar().1 - 1) % interval == 0 && !self.holdings.is_empty() {
+            let rules = holdings::Rules {
+                downsize_share: p.holding_downsize_share,
+                closure_margin: p.holding_closure_margin,
+            };
+            self.holdings_review(rules);
         }
     }
 
-    /// Holdings cut their loss-making plants each January (decided outside the town).
-    fn holdings_review(&mut self, share: f64) {
-        for i in holdings::review(&mut self.firms, share) {
+    /// Holdings cut or close their weakest loss-making plant at each review (decided
+    /// outside the town, at current world prices).
+    fn holdings_review(&mut self, rules: holdings::Rules) {
+        for d in holdings::review(&mut self.firms, self.holdings.len(), rules) {
+            let (i, kind) = match d {
+                holdings::Decision::Downsize { firm, .. } => (firm, EventKind::HoldingDownsizing),
+                holdings::Decision::Close { firm, .. } => (firm, EventKind::HoldingClosure),
+            };
             let firm = &self.firms[i];
             let town = self.towns[firm.town.index()].name.clone();
             let holding = firm.holding.expect("reviewed firms belong to a holding");
-            let detail = holdings::review_detail(&self.holdings[holding.index()], share);
+            let detail = holdings::detail(&self.holdings[holding.index()], d, rules.downsize_share);
             let name = firm.name.clone();
-            self.event(Some(town), EventKind::HoldingDownsizing, name, detail);
+            self.event(Some(town), kind, name, detail);
         }
     }
 

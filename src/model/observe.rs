@@ -149,8 +149,16 @@ pub enum EventKind {
     FirmSplit,
     /// A plant-closure shock cuts part of a firm's capacity.
     FirmDownsizing,
-    /// A holding cuts a loss-making firm's capacity at its January review.
+    /// A holding cuts the capacity of its weakest loss-making plant at a review.
     HoldingDownsizing,
+    /// A holding closes its weakest, deeply loss-making plant at a review.
+    HoldingClosure,
+    /// A giant with a social role starts withholding wages (wage arrears).
+    WageArrearsStarted,
+    /// A firm has paid back all its wage arrears.
+    WageArrearsRepaid,
+    /// A giant's wage arrears reach their ceiling: it stops hoarding labour.
+    HoardingLimit,
     /// A cluster of linked firms forms.
     ClusterFormed,
     /// A cluster dissolves.
@@ -167,13 +175,17 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind, in the order of `docs/OUTPUT.md`.
-    pub const ALL: [EventKind; 12] = [
+    pub const ALL: [EventKind; 16] = [
         EventKind::FirmEntry,
         EventKind::FirmSpinoff,
         EventKind::FirmExit,
         EventKind::FirmSplit,
         EventKind::FirmDownsizing,
         EventKind::HoldingDownsizing,
+        EventKind::HoldingClosure,
+        EventKind::WageArrearsStarted,
+        EventKind::WageArrearsRepaid,
+        EventKind::HoardingLimit,
         EventKind::ClusterFormed,
         EventKind::ClusterDissolved,
         EventKind::PolicyStarted,
@@ -191,6 +203,10 @@ impl EventKind {
             EventKind::FirmSplit => "firm_split",
             EventKind::FirmDownsizing => "firm_downsizing",
             EventKind::HoldingDownsizing => "holding_downsizing",
+            EventKind::HoldingClosure => "holding_closure",
+            EventKind::WageArrearsStarted => "wage_arrears_started",
+            EventKind::WageArrearsRepaid => "wage_arrears_repaid",
+            EventKind::HoardingLimit => "hoarding_limit",
             EventKind::ClusterFormed => "cluster_formed",
             EventKind::ClusterDissolved => "cluster_dissolved",
             EventKind::PolicyStarted => "policy_started",
@@ -549,6 +565,10 @@ mod tests {
                 "firm_split",
                 "firm_downsizing",
                 "holding_downsizing",
+                "holding_closure",
+                "wage_arrears_started",
+                "wage_arrears_repaid",
+                "hoarding_limit",
                 "cluster_formed",
                 "cluster_dissolved",
                 "policy_started",

@@ -64,7 +64,7 @@ impl PassInputs {
         let firms = firms
             .iter()
             .map(|firm| {
-                let wage = firm.base_wage as f32;
+                let wage = firm.paid_wage() as f32;
                 FirmView {
                     wage,
                     layoff: if firm.alive {

@@ -272,8 +272,18 @@ param_block! {
         social_loss_limit_months: f64 = 24.0, [0.0, 600.0], "months of wage bill", "seed 004: giants keep jobs at a commercial loss, up to a limit";
         /// Most a giant with a social role lays off per year, as a share of its workforce.
         social_max_layoff_per_year: f64 = 0.08, [0.0, 1.0], "share/year", "seed 004: NkAZ kept running while loss-making";
-        /// Share of the workforce an outside holding cuts at a plant it finds loss-making at its yearly review.
+        /// Share of capacity (and target workforce) an outside holding cuts at its weakest loss-making plant at a review.
         holding_downsize_share: f64 = 0.10, [0.0, 1.0], "share", "seed 004: decisions taken at head offices outside the territory";
+        /// Months between a holding's reviews of its plants (3 = each quarter, 12 = each January).
+        holding_review_interval_months: f64 = 3.0, [1.0, 12.0], "months", "free; prior [1,12]";
+        /// A holding closes its weakest plant, instead of cutting it, when the plant's margin at current prices is below minus this share and another plant of the holding is profitable.
+        holding_closure_margin: f64 = 0.3, [0.0, 10.0], "share of revenue", "free; prior [0.1,1]";
+        /// Share of the wages due that a loss-making firm with a social role withholds each month (wage arrears).
+        arrears_withheld_share: f64 = 0.3, [0.0, 1.0], "share of monthly wages", "Earle & Sabirianova 2002: arrears concentrated in loss-making firms; free; prior [0.1,0.6]";
+        /// Ceiling on wage arrears, in months of wages due; at the ceiling the firm stops hoarding labour and lays off like other firms.
+        arrears_limit_months: f64 = 4.0, [0.0, 60.0], "months of wages", "Earle & Sabirianova 2002: mean arrears of 2-5 months of wages in 1996-98; free; prior [2,8]";
+        /// Share of a month's profit a firm spends repaying wage arrears.
+        arrears_repay_share: f64 = 0.5, [0.0, 1.0], "share of profit", "free; prior [0.2,1]";
         /// Monthly start-ups per 1,000 residents (before incubator and zone multipliers).
         startup_rate_per_1000: f64 = 0.02, [0.0, 10.0], "firms/month/1000 residents", "Rosstat SME registrations, order of magnitude";
         /// Initial target workforce of a start-up.
