@@ -86,7 +86,11 @@ fn quantities(scenario: &str) -> BTreeMap<String, toml::Value> {
         for item in items {
             let t = item.as_table().unwrap();
             let id = if section == "distance" {
-                format!("{}|{}", t["from"].as_str().unwrap(), t["to"].as_str().unwrap())
+                format!(
+                    "{}|{}",
+                    t["from"].as_str().unwrap(),
+                    t["to"].as_str().unwrap()
+                )
             } else {
                 t["name"].as_str().unwrap().to_string()
             };
@@ -146,14 +150,23 @@ fn every_per_town_number_is_listed_with_its_value_status_and_source() {
                 let (a, b) = prior_bounds(&row.prior)
                     .unwrap_or_else(|| panic!("{s} {key}: free without a prior"));
                 let x = number(&v).unwrap();
-                assert!(a < b && a <= x && x <= b, "{s} {key}: {x} outside prior {a}..{b}");
+                assert!(
+                    a < b && a <= x && x <= b,
+                    "{s} {key}: {x} outside prior {a}..{b}"
+                );
             } else {
-                assert!(row.prior.is_empty(), "{s} {key}: a prior on a non-free input");
+                assert!(
+                    row.prior.is_empty(),
+                    "{s} {key}: a prior on a non-free input"
+                );
             }
         }
     }
     let listed = inv.len();
-    assert_eq!(seen, listed, "the inventory lists keys the scenarios do not have");
+    assert_eq!(
+        seen, listed,
+        "the inventory lists keys the scenarios do not have"
+    );
 }
 
 #[test]

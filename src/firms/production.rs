@@ -600,6 +600,7 @@ mod tests {
         let nat = NationalLevers::default();
         let towns = vec![TownLevers::default()];
         let c = Clusters::default();
+        let shares = MarketShares::default();
         let ctx = FirmContext {
             seed: 1,
             step,
@@ -607,6 +608,7 @@ mod tests {
             params: p,
             clusters: &c,
             markets: m,
+            shares: &shares,
             national: &nat,
             towns: &towns,
         };
