@@ -291,7 +291,7 @@ param_block! {
         /// Monthly probability of a spin-off per 1,000 workers of a large firm or giant.
         spinoff_rate_per_1000: f64 = 0.004, [0.0, 1.0], "1/month/1000 workers", "Klepper 2007 spin-off rates, scaled";
         /// Initial target workforce of a spin-off.
-        spinoff_size: f64 = 25.0, [1.0, 10000.0], "workers", "seed 004: Biysk polymer cluster 13 firms / 840 staff";
+        spinoff_size: f64 = 25.0, [1.0, 10000.0], "workers", "assumption: a small firm of a few dozen workers (seed 004 describes spin-offs as small firms)";
         /// Exponent of the Pareto (Zipf) size distribution of the initial small and medium firms.
         size_exponent: f64 = 1.05, [0.3, 3.0], "exponent", "Axtell 2001: US firm sizes Zipf, exponent ~1.06";
         /// Smallest initial firm.
@@ -521,7 +521,7 @@ param_block! {
         /// Smallest number of members of a cluster (an organisation or a link community).
         min_cluster_size: f64 = 5.0, [2.0, 1000.0], "firms", "assumption";
         /// Smallest employment of a cluster (all members, real persons).
-        min_cluster_employment: f64 = 300.0, [0.0, 1.0e7], "persons", "assumption; the Biysk composites cluster had 13 firms and 840 staff in 2015 (seed 004)";
+        min_cluster_employment: f64 = 300.0, [0.0, 1.0e7], "persons", "assumption: a few hundred workers";
         /// Productivity spillover per log point of the cluster's size relative to the member (1 + others' employment over own).
         spillover: f64 = 0.02, [0.0, 1.0], "share per log point", "agglomeration elasticities 0.02-0.05 (Rosenthal & Strange 2004)";
         /// Discount on capital cost from shared equipment pools.
