@@ -419,6 +419,9 @@ pub fn populate(model: &mut Model, p: &Params) {
         fill_jobs(model, t, employed, in_lf, &draw.skill_wage);
     }
     balance_firms(model, p);
+    // Number households in the order of their first member, as every compaction does.
+    let people = &mut model.people;
+    people.households.compact(&mut people.household);
     model.market_size = market_sizes(model, p);
     debug_assert_eq!(model.people.len(), model.people.serial.len());
 }

@@ -56,25 +56,22 @@ impl Households {
     }
 
     /// Drop the households nobody in `household` (the people's household column, already
-    /// compacted) belongs to, renumbering the others in order.
+    /// compacted) belongs to, renumbering the others in the order of their first member's
+    /// slot, so the monthly scatter over people touches the household table nearly in
+    /// order. Numbering does not affect results: draws are keyed by the serial.
     pub fn compact(&mut self, household: &mut [u32]) {
-        let mut used = vec![false; self.serial.len()];
-        for &h in household.iter() {
-            used[h as usize] = true;
-        }
-        let mut new_id = vec![0u32; self.serial.len()];
-        let mut j = 0;
-        for h in 0..self.serial.len() {
-            if used[h] {
-                new_id[h] = j as u32;
-                self.serial[j] = self.serial[h];
-                j += 1;
-            }
-        }
-        self.serial.truncate(j);
+        const UNSEEN: u32 = u32::MAX;
+        let mut new_id = vec![UNSEEN; self.serial.len()];
+        let mut serial = Vec::with_capacity(self.serial.len());
         for h in household.iter_mut() {
-            *h = new_id[*h as usize];
+            let id = &mut new_id[*h as usize];
+            if *id == UNSEEN {
+                *id = serial.len() as u32;
+                serial.push(self.serial[*h as usize]);
+            }
+            *h = *id;
         }
+        self.serial = serial;
     }
 }
 
@@ -165,24 +162,23 @@ impl HouseholdMonth {
             };
             let a = &mut acc[h as usize];
             a.members = a.members.saturating_add(1);
+            // Branch-free: whether a member is an adult or employed is unpredictable, so
+            // children add nothing by selects instead of a skipped branch (adding +0.0
+            // leaves the sum's bits unchanged: it starts at +0.0 and never becomes -0.0).
             let age = ctx.month - birth;
-            if age < adult_months {
-                continue;
-            }
-            a.adults = a.adults.saturating_add(1);
-            a.savings += savings;
-            if birth < a.head_birth {
-                a.head_birth = birth;
-                a.head = i as u32;
-            }
-            match employer {
-                Some(_) => a.low_paid |= wage < ctx.migration.low_wage[town.index()],
-                None => {
-                    let female = (flags & flag::FEMALE) as usize;
-                    a.unemployed |=
-                        age >= ctx.entry_age_months && age < ctx.pension_age_months[female];
-                }
-            }
+            let adult = age >= adult_months;
+            a.adults = a.adults.saturating_add(u16::from(adult));
+            a.savings += if adult { savings } else { 0.0 };
+            let older = adult & (birth < a.head_birth);
+            a.head_birth = if older { birth } else { a.head_birth };
+            a.head = if older { i as u32 } else { a.head };
+            let employed = employer.is_some();
+            let low_wage = ctx.migration.low_wage[town.index()];
+            a.low_paid |= adult & employed & (wage < low_wage);
+            let female = (flags & flag::FEMALE) as usize;
+            let working_age =
+                (age >= ctx.entry_age_months) & (age < ctx.pension_age_months[female]);
+            a.unemployed |= adult & !employed & working_age;
         }
         HouseholdMonth {
             acc,
