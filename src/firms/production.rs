@@ -499,22 +499,8 @@ mod tests {
     }
 
     fn run(f: &mut Firm, m: &Markets, p: &Firms, months: u32) -> FirmOutcome {
-        let nat = NationalLevers::default();
-        let towns = vec![TownLevers::default()];
-        let c = Clusters::default();
         for step in 0..months {
-            let ctx = FirmContext {
-                seed: 1,
-                step,
-                month: step as i32,
-                params: p,
-                clusters: &c,
-                markets: m,
-                shares: &MarketShares::default(),
-                national: &nat,
-                towns: &towns,
-            };
-            if step_firm(f, 0, 0, &ctx) == FirmOutcome::Exited {
+            if run_from(f, m, p, step) == FirmOutcome::Exited {
                 return FirmOutcome::Exited;
             }
         }
@@ -596,7 +582,8 @@ mod tests {
         beyond_cap
     }
 
-    fn run_from(f: &mut Firm, m: &Markets, p: &Firms, step: u32) {
+    /// One month of `f` at `step` under markets `m`.
+    fn run_from(f: &mut Firm, m: &Markets, p: &Firms, step: u32) -> FirmOutcome {
         let nat = NationalLevers::default();
         let towns = vec![TownLevers::default()];
         let c = Clusters::default();
@@ -612,7 +599,7 @@ mod tests {
             national: &nat,
             towns: &towns,
         };
-        step_firm(f, 0, 0, &ctx);
+        step_firm(f, 0, 0, &ctx)
     }
 
     #[test]
