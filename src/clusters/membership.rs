@@ -6,11 +6,13 @@
 //! to the firm's own, capped; Duranton & Puga 2004) and the shared equipment pool, minus
 //! the knowledge the firm leaks to the other members (its share of the organisation's
 //! employment: large leading firms give more than they get, Shaver & Flyer 2000) and a
-//! membership cost. While an organisation has fewer than `min_cluster_size` members it
-//! recruits among the firms of its own sectors in its town; after that firms learn of it
-//! through a supplier link to a member. Each firm reviews its membership with a monthly
-//! probability and joins the organisation that pays most (or leaves when none pays).
-//! City-forming giants never join.
+//! membership cost. Every firm of the organisation's own (seeded) sectors in its town knows
+//! of it from its founding, whatever its size: the programme is public and approaches
+//! them (seed 004: the Biysk business incubator hosts the cluster partnerships). Firms of
+//! related sectors, and firms of other towns within reach, learn of it only through a
+//! supplier link to a member (partners tell partners). Each firm reviews its membership
+//! with a monthly probability and joins the organisation that pays most (or leaves when
+//! none pays). City-forming giants never join.
 
 use crate::firms::{Firm, FirmKind, Sector, relatedness};
 use crate::ids::ClusterId;
@@ -130,6 +132,17 @@ impl Adjacency {
     }
 }
 
+/// A firm of one of the organisation's own sectors in its town knows of it (the
+/// programme approaches them), at any size of the organisation.
+pub fn knows_of(o: &ClusterOrg, f: &Firm) -> bool {
+    o.town == f.town.index() && o.mask & (1 << f.sector.index()) != 0
+}
+
+/// Firm `i` has a link to a member of organisation `k` (word of mouth).
+fn linked_to(adj: &Adjacency, org_of: &[u32], i: usize, k: usize) -> bool {
+    adj.of(i).iter().any(|&j| org_of[j as usize] == k as u32)
+}
+
 /// One month of membership reviews. `org_of[i]` is the organisation index of firm `i`
 /// (`u32::MAX` for none); it and the member lists are updated.
 pub fn review(
@@ -157,7 +170,6 @@ pub fn review(
                 .sum()
         })
         .collect();
-    let min_size = m.params.min_cluster_size;
     for (i, f) in firms.iter().enumerate() {
         // City-forming giants run their own (Soviet-era, vertically integrated) supply
         // chains and do not join; the seeds describe the clusters as groups of small
@@ -174,11 +186,9 @@ pub fn review(
         let mut best: Option<(usize, f64)> = None;
         for (k, o) in orgs.iter().enumerate() {
             let member = current == k as u32;
-            let recruiting = (o.members.len() as f64) < min_size
-                && o.town == t
-                && o.mask & (1 << f.sector.index()) != 0;
-            let linked = adj.of(i).iter().any(|&j| org_of[j as usize] == k as u32);
-            if !(member || recruiting || linked) || !m.reach[t * m.n_towns + o.town] {
+            if !(member || knows_of(o, f) || linked_to(adj, org_of, i, k))
+                || !m.reach[t * m.n_towns + o.town]
+            {
                 continue;
             }
             if mask_relatedness(f.sector, o.mask) < m.params.relatedness_threshold {

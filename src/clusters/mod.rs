@@ -533,8 +533,8 @@ mod tests {
         let levers = vec![TownLevers::default()];
         state.step(&mut firms, &month(&p, &levers, 1, 0));
         assert!(state.clusters.is_empty(), "{:?}", state.clusters);
-        // A seeded organisation: the small firms join, the giant does not (it would leak
-        // more than it learns).
+        // A seeded organisation: the small firms of its sector know of it and join, the
+        // giant does not (it would leak more than it learns).
         let (mut firms, mut state) = chain_with_giant();
         let mut seeded = TownLevers::default();
         seeded.cluster_seeds[0] = 1 << Sector::Chemicals.index();
@@ -543,10 +543,40 @@ mod tests {
             state.step(&mut firms, &month(&p, &levers, 1, step));
         }
         assert_eq!(state.clusters.len(), 1);
-        // Word of the organisation spreads along the chain, but not through the giant.
         let members = &state.clusters[0].members;
         assert!(members.len() >= 15, "{} members", members.len());
         assert!(firms[20].cluster.is_none());
+    }
+
+    #[test]
+    fn seeded_sector_knows_the_organisation_at_any_size_related_sectors_by_links() {
+        let mut firms: Vec<Firm> = (0..30).map(|_| firm(Sector::PharmaBiotech)).collect();
+        firms.extend((0..10).map(|_| firm(Sector::Chemicals)));
+        let p = Clusters {
+            link_probability: 0.0,
+            link_break_probability: 0.0,
+            min_cluster_employment: 0.0,
+            review_probability: 1.0,
+            ..Clusters::default()
+        };
+        let mut seeded = TownLevers::default();
+        seeded.cluster_seeds[0] = 1 << Sector::PharmaBiotech.index();
+        let levers = vec![seeded];
+        let mut state = ClusterState::default();
+        for step in 0..3 {
+            state.step(&mut firms, &month(&p, &levers, 6, step));
+        }
+        // Every pharma firm, far beyond min_cluster_size (5): the programme approached
+        // them all (it used to stop recruiting at 5 members). No chemical firm knows.
+        assert_eq!(state.orgs[0].members, (0..30).collect::<Vec<u32>>());
+        // A chemical firm linked to a member learns of it and joins; the others do not.
+        state.links.insert((0, 30));
+        for step in 3..6 {
+            state.step(&mut firms, &month(&p, &levers, 6, step));
+        }
+        assert_eq!(state.orgs[0].members.len(), 31);
+        assert!(firms[30].cluster.is_some());
+        assert!(firms[31..].iter().all(|f| f.cluster.is_none()));
     }
 
     #[test]

@@ -12,6 +12,11 @@ use crate::firms::Sector;
 pub const TAIL_XMIN: f64 = 10.0;
 /// Firms born more than this many years after the run's first year are entrants.
 pub const ENTRANT_AFTER_YEARS: i32 = 5;
+/// Smallest registered industrial enterprise (workers): Rosstat's enterprise counts hold
+/// small enterprises from 16 workers up (Federal Law 209-FZ); micro-enterprises (up to 15)
+/// are not in them. Equal to the default of `firms.registered_firm_min_workers`, the
+/// size of the smallest generated industrial firm at the start (a test checks this).
+pub const REGISTERED_MIN_WORKERS: f64 = 16.0;
 /// Window of the turnover facts (the years of the Rosstat target).
 pub const TURNOVER_YEARS: (i32, i32) = (2000, 2010);
 
@@ -178,8 +183,8 @@ fn giant_facts(input: &Input, town: &str, out: &mut Vec<(String, f64)>) {
     out.extend(facts.into_iter().map(|(k, x)| (k.to_string(), x)));
 }
 
-/// Firm-size facts: tail exponents in the last year, the largest entrant, the count of
-/// industrial firms in 2000-2010.
+/// Firm-size facts: tail exponents in the last year, the largest entrant, the counts of
+/// industrial firms in 2000-2010 (registered enterprises, and all firms).
 fn firm_facts(input: &Input, town: &str, start: i32, out: &mut Vec<(String, f64)>) {
     let firms: Vec<_> = input.firms.iter().filter(|f| f.town == town).collect();
     let end = firms.iter().map(|f| f.year).max().unwrap_or(i32::MIN);
@@ -196,19 +201,25 @@ fn firm_facts(input: &Input, town: &str, start: i32, out: &mut Vec<(String, f64)
         .filter(|f| entrant(f.born))
         .map(|f| f.workforce)
         .fold(f64::NAN, f64::max);
-    let mut industrial: BTreeMap<i32, f64> = BTreeMap::new();
+    // year -> (registered industrial enterprises, all industrial firms)
+    let mut industrial: BTreeMap<i32, (f64, f64)> = BTreeMap::new();
     for f in firms.iter().filter(|f| (2000..=2010).contains(&f.year)) {
         let e = industrial.entry(f.year).or_default();
         if is_industrial(&f.sector) {
-            *e += f.represents;
+            e.1 += f.represents;
+            if f.workforce >= REGISTERED_MIN_WORKERS {
+                e.0 += f.represents;
+            }
         }
     }
-    let industrial: Vec<f64> = industrial.into_values().collect();
+    let registered: Vec<f64> = industrial.values().map(|e| e.0).collect();
+    let all_industrial: Vec<f64> = industrial.values().map(|e| e.1).collect();
     let facts = [
         ("tail_exponent_all", hill_tail(&sizes(false), TAIL_XMIN)),
         ("tail_exponent_entrants", hill_tail(&sizes(true), TAIL_XMIN)),
         ("largest_entrant_workers", largest),
-        ("industrial_firms_2000_2010", mean(&industrial)),
+        ("industrial_firms_2000_2010", mean(&registered)),
+        ("industrial_firms_all_2000_2010", mean(&all_industrial)),
     ];
     out.extend(facts.into_iter().map(|(k, x)| (k.to_string(), x)));
 }

@@ -13,7 +13,7 @@ pub mod targets;
 
 use std::path::{Path, PathBuf};
 
-pub use compute::{ENTRANT_AFTER_YEARS, TAIL_XMIN, TURNOVER_YEARS};
+pub use compute::{ENTRANT_AFTER_YEARS, REGISTERED_MIN_WORKERS, TAIL_XMIN, TURNOVER_YEARS};
 pub use input::Input;
 
 use polars::prelude::{DataType, PolarsResult};
@@ -79,7 +79,11 @@ pub const FACTS: &[(&str, &str)] = &[
     ),
     (
         "industrial_firms_2000_2010",
-        "mean count of industrial firms, 2000-2010",
+        "mean count of registered industrial enterprises (>= 16 workers), 2000-2010",
+    ),
+    (
+        "industrial_firms_all_2000_2010",
+        "mean count of all industrial firms, micro-firms included, 2000-2010",
     ),
     (
         "loss_making_giants_mean",

@@ -111,7 +111,7 @@ pub const TARGETS: &[Target] = &[
         Some("Biysk"),
         90.0,
         200.0,
-        "issue 10: Biysk industrial firm count in 2000-2010 (no source found; range from issue)",
+        "project brief: 132 industrial enterprises in Biysk in the 2000s (44 large or medium, 88 small); Rosstat counts registered enterprises, small from 16 workers (209-FZ), micro-enterprises (up to 15) excluded, so the fact counts industrial firms with >= 16 workers; range 90-200 from issue 10",
     ),
     t(
         "cluster_pharma_biotech_members_2010_2015",

@@ -227,3 +227,40 @@ fn values_print_readably() {
     assert_eq!(fmt_range(500.0, f64::INFINITY), "[500.0000, inf]");
     assert_eq!(fmt_range(f64::NAN, f64::NAN), "-");
 }
+
+#[test]
+fn industrial_counts_hold_registered_enterprises_and_all_firms_apart() {
+    let firm = |year: i32, sector: &str, workforce: f64, represents: f64| FirmYear {
+        year,
+        town: "A".into(),
+        sector: sector.into(),
+        giant: false,
+        workforce,
+        represents,
+        output: 1.0,
+        profit_year: 1.0,
+        born: 1990,
+    };
+    let mut base = input();
+    base.firms = vec![
+        // 2000: 10 micro-firms of 15 workers, 5 small firms of 16, one giant-sized firm,
+        // 3 service firms of 50 (not industrial): 6 registered of 16 industrial.
+        firm(2000, "chemicals", 15.0, 10.0),
+        firm(2000, "pharma_biotech", 16.0, 5.0),
+        firm(2000, "metallurgy", 3000.0, 1.0),
+        firm(2000, "local_services", 50.0, 3.0),
+        // 2001: 2 registered of 4 industrial; 1999 and 2011 are outside the window.
+        firm(2001, "composites_materials", 2.0, 2.0),
+        firm(2001, "mining", 100.0, 2.0),
+        firm(1999, "chemicals", 100.0, 50.0),
+        firm(2011, "chemicals", 100.0, 50.0),
+    ];
+    let rows = compute(&base);
+    assert!((value(&rows, "A", "industrial_firms_2000_2010") - 4.0).abs() < 1e-12);
+    assert!((value(&rows, "A", "industrial_firms_all_2000_2010") - 10.0).abs() < 1e-12);
+    // The fact's threshold is the model's registered-enterprise size.
+    assert_eq!(
+        REGISTERED_MIN_WORKERS,
+        crate::scenario::Firms::default().registered_firm_min_workers
+    );
+}
