@@ -104,6 +104,7 @@ pub fn make_firm(t: NewFirm, p: &Firms) -> Firm {
         last_month: Default::default(),
         parent: None,
         learning_gap: 0.0,
+        wage_curve: 1.0,
     }
 }
 
@@ -239,6 +240,8 @@ fn balanced_entrant(template: NewFirm, ctx: &EntryContext<'_>) -> Firm {
     let mut firm = make_firm(template, ctx.params);
     let di = ctx.markets.demand_index(&firm);
     firm.base_demand = size * productivity / di.max(MIN_DEMAND_INDEX);
+    // Its wage is set at the town's wage level now: the wage curve is already in it.
+    firm.wage_curve = (ctx.markets.wage_curve.get(firm.town.index()).copied()).unwrap_or(1.0);
     firm
 }
 
@@ -491,6 +494,7 @@ fn spin_offs(
                 continue;
             }
             firm.parent = Some(FirmId::from_index(i));
+            firm.wage_curve = parent.wage_curve;
             add_claim(shares, &firm);
             out.push(Entrant {
                 firm,
@@ -560,6 +564,7 @@ mod tests {
             public: vec![1.0],
             hub_jobs: vec![0.0],
             hub_wage: vec![0.0],
+            wage_curve: vec![1.0],
         }
     }
 
@@ -725,6 +730,45 @@ mod tests {
                 assert!(after.crowding_with(0, s, 0.0) < shares.crowding_with(0, s, 0.0));
             }
         }
+    }
+
+    #[test]
+    fn an_entrant_starts_at_its_towns_wage_curve_level() {
+        // Its wage is the town's current wage, which the wage curve has already moved:
+        // the entrant must not apply it a second time.
+        let p = Firms::default();
+        let m = Markets {
+            wage_curve: vec![0.8],
+            ..markets()
+        };
+        let (levers, shares) = ([TownLevers::default()], MarketShares::default());
+        let ctx = EntryContext {
+            seed: 1,
+            step: 0,
+            month: 0,
+            scale: 1.0,
+            params: &p,
+            markets: &m,
+            shares: &shares,
+            levers: &levers,
+        };
+        let template = NewFirm {
+            town: TownId(0),
+            sector: Sector::It,
+            kind: FirmKind::Sme,
+            size: 6.0,
+            productivity: 30.0,
+            base_wage: 10.0,
+            demand_index: 1.0,
+            cash_months: 2.0,
+            weight: 1.0,
+            month: 0,
+            name: "x".into(),
+        };
+        let mut f = balanced_entrant(template, &ctx);
+        assert_eq!(f.wage_curve, 0.8);
+        m.apply_wage_curve(&mut f, 0.3);
+        assert!((f.base_wage - 10.0).abs() < 1e-12);
     }
 
     #[test]

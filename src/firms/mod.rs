@@ -324,6 +324,10 @@ pub struct Firm {
     pub parent: Option<FirmId>,
     /// Log productivity an entrant still has to learn (0 for incumbents; Jovanovic 1982).
     pub learning_gap: f64,
+    /// The regional wage-curve factor already applied to the firm's wage (its town's
+    /// wage level relative to the national norm from local unemployment;
+    /// [`crate::markets::goods::Markets::apply_wage_curve`]).
+    pub wage_curve: f64,
 }
 
 /// One month's cash flows of a firm (thousand RUB, agents' units). Recorded so that

@@ -270,6 +270,7 @@ fn technology_trend(f: &mut Firm, p: &Firms) {
 fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
     let p = ctx.params;
     f.base_wage *= ctx.markets.wage_drift.powf(p.wage_passthrough);
+    ctx.markets.apply_wage_curve(f, p.wage_curve_adjustment);
     if month.margin > 0.0 {
         if f.vacancies > 0 && (f.hires as f64) < p.wage_raise_fill_share * f.vacancies as f64 {
             f.base_wage *= 1.0 + p.wage_up;
@@ -481,6 +482,7 @@ mod tests {
             last_month: Default::default(),
             parent: None,
             learning_gap: 0.0,
+            wage_curve: 1.0,
         }
     }
 
@@ -495,6 +497,7 @@ mod tests {
             public: vec![1.0],
             hub_jobs: vec![0.0],
             hub_wage: vec![0.0],
+            wage_curve: vec![1.0],
         }
     }
 

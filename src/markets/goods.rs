@@ -17,6 +17,10 @@ use crate::towns::Town;
 /// index (a numerical guard against a zero income).
 const MIN_INCOME_RATIO: f64 = 0.01;
 
+/// Lowest unemployment rate used in the regional wage curve (a numerical guard: the
+/// curve is in logs of the rate).
+const MIN_UNEMPLOYMENT_RATE: f64 = 0.005;
+
 /// Demand indices of this month.
 #[derive(Debug, Clone)]
 pub struct Markets {
@@ -38,6 +42,11 @@ pub struct Markets {
     pub hub_jobs: Vec<f64>,
     /// Hub wage by town.
     pub hub_wage: Vec<f64>,
+    /// The regional wage curve by town (Blanchflower & Oswald 1994): the town's wage
+    /// level relative to the national norm that its unemployment rate relative to the
+    /// national rate calls for, `(u_town / u_national)^(-firms.wage_curve_elasticity)`
+    /// (1 in hubs).
+    pub wage_curve: Vec<f64>,
 }
 
 impl Markets {
@@ -53,6 +62,19 @@ impl Markets {
             + f.state_order_share * self.state_orders
             + f.local_share * local
             + national_share * self.national
+    }
+
+    /// Move a firm's wage towards its town's wage-curve level: it closes `adjustment` of
+    /// the log gap between the factor it has applied so far and the town's current one
+    /// each month (partial adjustment), and records the factor now applied.
+    pub fn apply_wage_curve(&self, f: &mut Firm, adjustment: f64) {
+        let Some(&target) = self.wage_curve.get(f.town.index()) else {
+            return;
+        };
+        let applied = f.wage_curve.max(f64::MIN_POSITIVE);
+        let next = applied.powf(1.0 - adjustment) * target.powf(adjustment);
+        f.base_wage *= next / applied;
+        f.wage_curve = next;
     }
 
     /// Price of a firm's output relative to the start.
@@ -102,6 +124,8 @@ pub fn goods_markets(g: &GoodsInputs<'_>) -> Markets {
     let mut public = vec![1.0; n];
     let mut hub_jobs = vec![0.0; n];
     let mut hub_wage = vec![0.0; n];
+    let mut wage_curve = vec![1.0; n];
+    let national_u = interpolate(p.national_unemployment_rate(), year);
     for (t, town) in g.towns.iter().enumerate() {
         let ts = &p.town_list()[t];
         if town.is_hub {
@@ -116,6 +140,11 @@ pub fn goods_markets(g: &GoodsInputs<'_>) -> Markets {
             }
             let pop = g.last[t].population() as f64 / g.scale;
             public[t] = (pop / town.population0.max(1.0)) * (trend * national.demand).sqrt();
+            wage_curve[t] = wage_curve_level(
+                g.last[t].unemployment(),
+                national_u,
+                p.firms().wage_curve_elasticity,
+            );
         }
     }
     let wage_drift = national_wage / interpolate(p.national_wage_krub(), year - 1.0 / 12.0);
@@ -129,7 +158,16 @@ pub fn goods_markets(g: &GoodsInputs<'_>) -> Markets {
         public,
         hub_jobs,
         hub_wage,
+        wage_curve,
     }
+}
+
+/// The regional wage curve (Blanchflower & Oswald 1994): a town's wage level relative to
+/// the national norm, `(u_town / u_national)^(-elasticity)`, both rates at least
+/// [`MIN_UNEMPLOYMENT_RATE`].
+pub fn wage_curve_level(u_town: f64, u_national: f64, elasticity: f64) -> f64 {
+    let ratio = u_town.max(MIN_UNEMPLOYMENT_RATE) / u_national.max(MIN_UNEMPLOYMENT_RATE);
+    ratio.powf(-elasticity)
 }
 
 /// The shared demand of each town's sector markets (Dixit & Stiglitz 1977 monopolistic
@@ -335,6 +373,51 @@ mod tests {
             MarketShares::of(&[a.clone(), gone], &size).crowding(&a),
             1.0
         );
+    }
+
+    #[test]
+    fn the_wage_curve_lowers_wages_where_unemployment_is_high() {
+        // Blanchflower & Oswald: doubling local unemployment lowers wages by ~7%.
+        let w = wage_curve_level(0.14, 0.07, 0.1);
+        assert!((w - 2f64.powf(-0.1)).abs() < 1e-12, "{w}");
+        assert!(wage_curve_level(0.035, 0.07, 0.1) > 1.0);
+        assert_eq!(wage_curve_level(0.07, 0.07, 0.1), 1.0);
+        assert_eq!(wage_curve_level(0.3, 0.07, 0.0), 1.0);
+        // The guard keeps a town without unemployment finite.
+        assert!(wage_curve_level(0.0, 0.07, 0.1).is_finite());
+    }
+
+    #[test]
+    fn firms_wages_move_part_way_to_their_towns_wage_curve() {
+        let p = Firms::default();
+        let mut f = test_firm("a", Sector::Chemicals, FirmKind::Sme, 100.0, &p);
+        f.base_wage = 20.0;
+        let m = Markets {
+            world_price: [1.0; Sector::COUNT],
+            export_volume: 1.0,
+            national: 1.0,
+            state_orders: 1.0,
+            wage_drift: 1.0,
+            local: vec![1.0],
+            public: vec![1.0],
+            hub_jobs: vec![0.0],
+            hub_wage: vec![0.0],
+            wage_curve: vec![0.9],
+        };
+        m.apply_wage_curve(&mut f, 0.0);
+        assert_eq!((f.base_wage, f.wage_curve), (20.0, 1.0));
+        m.apply_wage_curve(&mut f, 0.5);
+        assert!((f.wage_curve - 0.9f64.sqrt()).abs() < 1e-12);
+        assert!((f.base_wage - 20.0 * 0.9f64.sqrt()).abs() < 1e-9);
+        for _ in 0..200 {
+            m.apply_wage_curve(&mut f, 0.1);
+        }
+        // At the town's level the wage is the factor times what it was without it, and
+        // it stays there.
+        assert!((f.base_wage - 18.0).abs() < 1e-6, "{}", f.base_wage);
+        let before = f.base_wage;
+        m.apply_wage_curve(&mut f, 0.1);
+        assert!((f.base_wage - before).abs() < 1e-6);
     }
 
     #[test]

@@ -386,6 +386,10 @@ param_block! {
         default_public_sector_share: f64 = 0.4, [0.0, 1.0], "share", "assumption (was a literal in code)";
         /// Ages of generated firms at the start are uniform between 0 and this.
         initial_firm_age_max_months: f64 = 240.0, [0.0, 1200.0], "months", "assumption (was a literal in code)";
+        /// Elasticity (absolute value) of a town's wage level relative to the national norm with respect to its unemployment rate relative to the national rate (the regional wage curve): the town's wage norm is `(u_town / u_national)^(-e)` times the national norm. 0 switches the wage curve off.
+        wage_curve_elasticity: f64 = 0.0, [0.0, 1.0], "elasticity", "Blanchflower & Oswald 1994 (The Wage Curve) estimate about 0.1; off (0) by default: in this model it cuts wages without adding jobs (docs/ODD.md, Regional wage curve)";
+        /// Monthly share of the gap between a firm's applied wage-curve factor and its town's current factor that is closed (partial adjustment of wages to local unemployment).
+        wage_curve_adjustment: f64 = 0.1, [0.0, 1.0], "share/month", "free; prior [0.05, 0.5]: local wages adjust within a year or two (Blanchard & Katz 1992)";
     }
 }
 
