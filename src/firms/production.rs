@@ -319,15 +319,15 @@ fn adjust_workforce(
         wanted
     };
     f.layoff_probability = 0.0;
-    f.vacancies = 0;
     if labour > f.target {
         let mut share = p.firing_speed * (labour - f.target) / labour;
         if protected {
             share = share.min(p.social_max_layoff_per_year / 12.0);
         }
         f.layoff_probability = share as f32;
+        f.vacancies = 0;
     } else {
-        let gap = (f.target - labour) * p.hiring_speed;
+        let gap = (f.target - labour) * p.hiring_speed * posting_share(f, protected, p);
         // Round stochastically so small firms still hire.
         f.vacancies = (gap.floor()
             + if rng.uniform() < gap.fract() {
@@ -337,6 +337,33 @@ fn adjust_workforce(
             }) as u32;
     }
     (monthly_bill, protected)
+}
+
+/// Share of `hiring_speed` of its gap a firm posts as vacancies this month; reads last
+/// month's vacancies and hires (`f.vacancies`, `f.hires`).
+///
+/// - A firm that lost money over the last year (`profit_year`) posts `loss_posting_share` of it (a hiring freeze at 0): a
+///   job of negative value is not advertised (Pissarides 2000). A protected giant keeps
+///   replacing leavers.
+/// - Free entry of vacancies (Pissarides 2000): a vacancy is posted while its expected
+///   hires cover its cost, so a firm whose vacancy yield (hires per vacancy, Davis,
+///   Faberman & Haltiwanger 2013) fell below `vacancy_min_yield` posts in proportion to
+///   its yield. The yield is smoothed towards `vacancy_min_yield` by one vacancy, so a
+///   firm without vacancies last month posts in full and a small firm is not frozen by
+///   one unfilled post.
+fn posting_share(f: &Firm, protected: bool, p: &Firms) -> f64 {
+    let freeze = if f.profit_year < 0.0 && !protected {
+        p.loss_posting_share
+    } else {
+        1.0
+    };
+    let yield_share = if p.vacancy_min_yield > 0.0 {
+        let expected = (f.hires as f64 + p.vacancy_min_yield) / (f.vacancies as f64 + 1.0);
+        (expected / p.vacancy_min_yield).min(1.0)
+    } else {
+        1.0
+    };
+    freeze * yield_share
 }
 
 /// Modernisation ladder: cheap steps first, when profitable and liquid.
@@ -672,6 +699,41 @@ mod tests {
         let mut f = firm(100);
         run(&mut f, &markets(1.0, 1.5), &p, 1);
         assert!(f.vacancies > 0 && f.layoff_probability == 0.0);
+    }
+
+    #[test]
+    fn low_vacancy_yield_cuts_posting_in_proportion() {
+        let p = Firms {
+            vacancy_min_yield: 0.5,
+            ..Firms::default()
+        };
+        let mut f = firm(100);
+        // No vacancies last month: posts in full.
+        assert_eq!(posting_share(&f, false, &p), 1.0);
+        // 19 vacancies, 1 hire: smoothed yield (1 + 0.5) / 20 = 0.075, posts 0.15.
+        (f.vacancies, f.hires) = (19, 1);
+        assert!((posting_share(&f, false, &p) - 0.15).abs() < 1e-12);
+        // A yield above the threshold posts in full; off (0) always does.
+        (f.vacancies, f.hires) = (4, 3);
+        assert_eq!(posting_share(&f, false, &p), 1.0);
+        (f.vacancies, f.hires) = (19, 0);
+        assert_eq!(posting_share(&f, false, &Firms::default()), 1.0);
+    }
+
+    #[test]
+    fn loss_making_firm_freezes_hiring_unless_hoarding() {
+        let p = Firms {
+            loss_posting_share: 0.0,
+            ..Firms::default()
+        };
+        let mut f = firm(100);
+        f.profit_year = -1.0;
+        assert_eq!(posting_share(&f, false, &p), 0.0);
+        // A protected giant keeps replacing leavers; the default posts in full.
+        assert_eq!(posting_share(&f, true, &p), 1.0);
+        assert_eq!(posting_share(&f, false, &Firms::default()), 1.0);
+        f.profit_year = 1.0;
+        assert_eq!(posting_share(&f, false, &p), 1.0);
     }
 
     #[test]
