@@ -219,7 +219,7 @@ param_block! {
     /// Production, pricing, wage setting, investment, entry and exit of firms.
     Firms, "firms" {
         /// Share of the gap between target and actual workforce posted as vacancies each month.
-        hiring_speed: f64 = 0.25, [0.0, 1.0], "share/month", "assumption";
+        hiring_speed: f64 = 1.0, [0.0, 1.0], "share/month", "Pissarides 2000: a firm advertises every position it wants to fill, and the matching function is the only hiring friction (was 0.25, an assumption that left three quarters of wanted jobs unadvertised and unemployment at 13-15% in 2010; ODD 7.12a)";
         /// Share of the excess workforce laid off each month (non-giant firms).
         firing_speed: f64 = 0.06, [0.0, 1.0], "share/month", "assumption";
         /// Monthly wage rise when vacancies stay unfilled and the firm is profitable.
@@ -391,7 +391,7 @@ param_block! {
         /// Monthly share of the gap between a firm's applied wage-curve factor and its town's current factor that is closed (partial adjustment of wages to local unemployment).
         wage_curve_adjustment: f64 = 0.1, [0.0, 1.0], "share/month", "free; prior [0.05, 0.5]: local wages adjust within a year or two (Blanchard & Katz 1992)";
         /// Vacancy yield (hires per vacancy in a month) below which (0 = off) a firm posts fewer vacancies than `hiring_speed` of its gap, in proportion to the yield: a vacancy is posted while its expected hires cover its cost (free entry of vacancies, Pissarides 2000); the yield is the firm's own of last month (Davis, Faberman & Haltiwanger 2013).
-        vacancy_min_yield: f64 = 0.0, [0.0, 10.0], "hires/vacancy/month", "off by default (0): with the matching function as calibrated, fewer vacancies mean fewer matches and 2-3 points more unemployment (ODD 7.12a); free; prior [0.1, 1]: Davis, Faberman & Haltiwanger 2013 (QJE 128): US vacancy yield ~1.3 hires per vacancy a month; Russian hires ~2%/month of staff (Gimpelson & Kapeliushnikov 2011) over vacancies of a few % give a yield of the order of 0.5-1";
+        vacancy_min_yield: f64 = 0.3, [0.0, 10.0], "hires/vacancy/month", "free; prior [0.1, 1]; 0.3 set by hand (0.3 and 0.6 tried at 1:1 with hiring_speed 1, looking at vacancy rates and unemployment; README, What was fitted by hand) until the calibration estimates it: Davis, Faberman & Haltiwanger 2013 (QJE 128): US vacancy yield ~1.3 hires per vacancy a month; Russian hires ~2%/month of staff (Gimpelson & Kapeliushnikov 2011) over vacancies of a few % give a yield of the order of 0.5-1";
         /// Share of its vacancies a firm still posts while it is losing money over the last year (`profit_year`, after tax); 0 is a hiring freeze. Firms with a social role that still hoard labour keep replacing leavers.
         loss_posting_share: f64 = 1.0, [0.0, 1.0], "share", "off by default (1): a freeze of every firm losing money over the year raises unemployment to 25-35% (ODD 7.12a); Pissarides 2000: a job of negative value is not advertised; hiring falls faster than separations rise in downturns (Shimer 2012, Elsby, Michaels & Solon 2009); free; prior [0.5, 1]";
     }
