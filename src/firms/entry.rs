@@ -104,6 +104,7 @@ pub fn make_firm(t: NewFirm, p: &Firms) -> Firm {
         last_month: Default::default(),
         parent: None,
         learning_gap: 0.0,
+        wage_cut: 0.0,
     }
 }
 

@@ -223,6 +223,7 @@ fn firm_from_parts(parts: FirmParts, p: &Firms) -> Firm {
         last_month: Default::default(),
         parent: None,
         learning_gap: 0.0,
+        wage_cut: 0.0,
     }
 }
 
