@@ -75,6 +75,7 @@ fn gross(f: &FirmFlows) -> f64 {
         + f.investment
         + f.arrears_incurred
         + f.arrears_repaid
+        + f.social_assets
 }
 
 #[test]
@@ -122,7 +123,9 @@ fn firm_cash_changes_by_inflows_minus_outflows_every_month() {
                     && flows.profit_tax >= 0.0
                     && flows.investment >= 0.0
                     && flows.arrears_incurred >= 0.0
-                    && flows.arrears_repaid >= 0.0,
+                    && flows.arrears_repaid >= 0.0
+                    && flows.social_assets >= 0.0
+                    && flows.social_assets_divested >= 0.0,
                 "firm {}: a flow has the wrong sign {flows:?}",
                 f.name
             );
@@ -147,6 +150,8 @@ fn firm_cash_changes_by_inflows_minus_outflows_every_month() {
             total.loss_cover += flows.loss_cover;
             total.profit_tax += flows.profit_tax;
             total.investment += flows.investment;
+            total.social_assets += flows.social_assets;
+            total.social_assets_divested += flows.social_assets_divested;
             checked += 1;
         }
     }
@@ -158,6 +163,8 @@ fn firm_cash_changes_by_inflows_minus_outflows_every_month() {
         ("loss cover", total.loss_cover),
         ("profit tax", total.profit_tax),
         ("investment", total.investment),
+        ("social assets", total.social_assets),
+        ("divested social assets", total.social_assets_divested),
     ] {
         assert!(v > 0.0, "no {name} in the whole run");
     }

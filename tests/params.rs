@@ -37,6 +37,7 @@ fn required_fields(section: &str, kind: &str) -> Vec<(&'static str, String)> {
         ("policy", "cluster_seed") => vec![f("sectors", "[\"chemicals\"]")],
         ("shock", "world_price") => vec![f("sector", "\"metallurgy\""), f("multiplier", "0.8")],
         ("shock", "sanctions") => vec![f("import_cost_multiplier", "1.3")],
+        ("shock", "input_price") => vec![f("multiplier", "1.3")],
         ("shock", "plant_closure") => vec![f("firm", "\"Beta combine\""), f("share", "0.5")],
         ("shock", "state_orders") => vec![f("multiplier", "0.5")],
         _ => vec![],
@@ -89,6 +90,7 @@ fn rows() -> Vec<(&'static str, SpecParam)> {
     let shock = [
         ShockParams::WORLD_PRICE_MULTIPLIER,
         ShockParams::SANCTIONS_IMPORT_COST_MULTIPLIER,
+        ShockParams::INPUT_PRICE_MULTIPLIER,
         ShockParams::PLANT_CLOSURE_SHARE,
         ShockParams::CRISIS_DEMAND,
         ShockParams::CRISIS_MORTALITY,

@@ -105,6 +105,7 @@ pub fn make_firm(t: NewFirm, p: &Firms) -> Firm {
         parent: None,
         learning_gap: 0.0,
         wage_curve: 1.0,
+        wage_cut: 0.0,
     }
 }
 

@@ -7,7 +7,8 @@
 //! if that plant is losing money: it closes the plant when its margin is below
 //! `-holding_closure_margin` and another of its plants is profitable (the holding moves
 //! production there), and otherwise cuts the plant's capacity (and its target workforce)
-//! by `holding_downsize_share`. Profitable plants are never touched. This is the
+//! by `holding_downsize_share`, retiring the same share of its capital. Profitable
+//! plants are never touched. This is the
 //! portfolio view of a multi-plant firm's internal capital market (Stein 1997: head
 //! offices pick winners and cut losers across their units), at the level of plants.
 
@@ -84,6 +85,10 @@ pub fn review(firms: &mut [Firm], holdings: usize, rules: Rules) -> Vec<Decision
         } else if rules.downsize_share > 0.0 {
             f.capacity *= 1.0 - rules.downsize_share;
             f.target *= 1.0 - rules.downsize_share;
+            // The cut retires equipment (shops, furnaces): its capital, and the cost of
+            // that capital, go with it; otherwise each cut would raise the fixed cost per
+            // unit sold and call for the next.
+            f.capital *= 1.0 - rules.downsize_share;
             decisions.push(Decision::Downsize { firm: i, margin: m });
         }
     }
@@ -145,6 +150,7 @@ mod tests {
             plant(Some(2), -0.2),
         ];
         firms[5].alive = false;
+        let capital = firms[1].capital;
         let d = review(&mut firms, 3, RULES);
         assert_eq!(
             d,
@@ -154,6 +160,7 @@ mod tests {
             }]
         );
         assert!((firms[1].capacity - 0.9).abs() < 1e-12);
+        assert!((firms[1].capital - 0.9 * capital).abs() < 1e-9 * capital);
         for i in [0, 2, 3, 4, 5] {
             assert_eq!(firms[i].capacity, 1.0, "plant {i} untouched");
         }

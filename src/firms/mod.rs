@@ -11,6 +11,7 @@ pub mod entry;
 pub mod holdings;
 pub mod production;
 pub mod restructure;
+pub mod social_assets;
 
 use serde::{Deserialize, Serialize};
 
@@ -328,6 +329,9 @@ pub struct Firm {
     /// wage level relative to the national norm from local unemployment;
     /// [`crate::markets::goods::Markets::apply_wage_curve`]).
     pub wage_curve: f64,
+    /// Log points by which a firm with a social role has cut its wage below the national
+    /// norm for losses (0 for other firms; see `production::set_wage`).
+    pub wage_cut: f64,
 }
 
 /// One month's cash flows of a firm (thousand RUB, agents' units). Recorded so that
@@ -357,6 +361,11 @@ pub struct FirmFlows {
     pub arrears_incurred: f64,
     /// Wage arrears paid back this month.
     pub arrears_repaid: f64,
+    /// Upkeep of the social assets the firm still holds ([`social_assets`]).
+    pub social_assets: f64,
+    /// Upkeep of the social assets the firm has handed over, paid by the municipal budget
+    /// (not a flow of the firm's cash; recorded here for the town's tally).
+    pub social_assets_divested: f64,
 }
 
 impl FirmFlows {
@@ -369,6 +378,7 @@ impl FirmFlows {
             - self.capital_cost
             - self.profit_tax
             - self.investment
+            - self.social_assets
             + self.arrears_incurred
             - self.arrears_repaid
     }

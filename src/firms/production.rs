@@ -16,7 +16,7 @@
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 
-use super::{Firm, FirmFlows, FirmKind, Sector, arrears};
+use super::{Firm, FirmFlows, FirmKind, Sector, arrears, social_assets};
 use crate::markets::goods::{MarketShares, Markets, fitness, selected};
 use crate::policy::{NationalLevers, TownLevers};
 use crate::rng::{Process, Stream};
@@ -175,6 +175,7 @@ fn produce_and_account(
     let wages = labour * f.base_wage;
     let inputs = p.domestic_input_share
         * sold
+        * ctx.national.input_cost
         * (1.0 - f.import_share + f.import_share * ctx.national.import_cost);
     let pool = if f.cluster.is_some() {
         1.0 - ctx.clusters.pool_capital_discount
@@ -183,8 +184,9 @@ fn produce_and_account(
     };
     let capital_cost = f.capital * (p.capital_cost - levers.rate_cut).max(0.0) / 12.0 * pool;
     let support = levers.wage_subsidy * wages + levers.grant_per_worker[f.sector.index()] * labour;
+    let (social, divested) = social_assets::upkeep(f, wages, ctx.month as f64 / 12.0, p);
     let profit_before_tax =
-        revenue - wages * (1.0 + p.payroll_tax) - inputs - capital_cost + support;
+        revenue - wages * (1.0 + p.payroll_tax) - inputs - capital_cost - social + support;
     let age_months = (ctx.month - f.born_month) as f64;
     let tax_break = if age_months <= levers.tax_break_max_age_months || f.sector.is_innovative() {
         levers.tax_break
@@ -208,6 +210,8 @@ fn produce_and_account(
         capital_cost,
         profit_tax,
         investment: 0.0,
+        social_assets: social,
+        social_assets_divested: divested,
         ..FirmFlows::default()
     };
     f.cash += profit;
@@ -267,6 +271,15 @@ fn technology_trend(f: &mut Firm, p: &Firms) {
 }
 
 /// Wages follow the national wage norm (indexation), then tightness and losses.
+///
+/// A loss-making firm cuts its wage by `wage_down` a month. A firm with a social role
+/// does not while it can withhold wages: its pay cut takes the form of wage arrears (and
+/// short time), the Russian adjustment of the 1990s (Earle & Sabirianova 2002); at the
+/// arrears ceiling it cuts only the flexible part of pay, at most
+/// `social_wage_flexible_share` below the national norm, and restores it at `wage_up`
+/// a month while profitable (Gimpelson & Kapeliushnikov 2011: real wages fell through
+/// inflation, arrears and bonuses, not through cuts of tariff wages). So a giant's wage
+/// bill due does not fall enough to restore its profits.
 fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
     let p = ctx.params;
     f.base_wage *= ctx.markets.wage_drift.powf(p.wage_passthrough);
@@ -275,8 +288,30 @@ fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
         if f.vacancies > 0 && (f.hires as f64) < p.wage_raise_fill_share * f.vacancies as f64 {
             f.base_wage *= 1.0 + p.wage_up;
         }
+        if f.wage_cut > 0.0 {
+            let step = p.wage_up.ln_1p().min(f.wage_cut);
+            f.base_wage *= step.exp();
+            f.wage_cut -= step;
+        }
     } else if month.profit < 0.0 {
-        f.base_wage = (f.base_wage * (1.0 - p.wage_down)).max(p.wage_floor_krub);
+        let step = -(-p.wage_down).ln_1p();
+        let step = if !f.social_role {
+            step
+        } else if arrears::at_ceiling(f, p) {
+            let room = -(-p.social_wage_flexible_share).ln_1p() - f.wage_cut;
+            step.min(room).max(0.0)
+        } else {
+            0.0
+        };
+        if step > 0.0 {
+            let factor = if f.social_role {
+                f.wage_cut += step;
+                (-step).exp()
+            } else {
+                1.0 - p.wage_down
+            };
+            f.base_wage = (f.base_wage * factor).max(p.wage_floor_krub);
+        }
     }
 }
 
@@ -510,6 +545,7 @@ mod tests {
             parent: None,
             learning_gap: 0.0,
             wage_curve: 1.0,
+            wage_cut: 0.0,
         }
     }
 
@@ -688,6 +724,86 @@ mod tests {
         );
         assert!(crate::firms::arrears::at_ceiling(&giant, &p));
         assert!(giant.workforce < 800, "giant kept {}", giant.workforce);
+    }
+
+    #[test]
+    fn a_social_giant_pays_losses_by_arrears_and_cuts_only_the_flexible_pay() {
+        let p = Firms {
+            giant_volatility: 0.0,
+            idiosyncratic_volatility: 0.0,
+            ..Firms::default()
+        };
+        let collapse = markets(0.5, 0.4);
+        let mut ordinary = firm(1000);
+        let mut giant = firm(1000);
+        giant.social_role = true;
+        run(&mut ordinary, &collapse, &p, 6);
+        run(&mut giant, &collapse, &p, 6);
+        // While it withholds wages the giant keeps its wage; the ordinary firm cuts.
+        assert!(giant.arrears > 0.0 && !crate::firms::arrears::at_ceiling(&giant, &p));
+        assert_eq!(giant.base_wage, 10.0);
+        assert!(ordinary.base_wage < 10.0 * (1.0 - p.wage_down).powi(5));
+        // At the arrears ceiling it cuts, but never more than the flexible share.
+        for step in 6..60 {
+            run_from(&mut giant, &collapse, &p, step);
+        }
+        assert!(giant.alive);
+        assert!(giant.wage_cut > 0.0);
+        let floor = 10.0 * (1.0 - p.social_wage_flexible_share);
+        assert!(
+            giant.base_wage >= floor * (1.0 - 1e-9),
+            "{}",
+            giant.base_wage
+        );
+        // Profits restore the cut pay at `wage_up` a month.
+        let before = (giant.base_wage, giant.wage_cut);
+        let mut boom = markets(3.0, 3.0);
+        boom.export_volume = 3.0;
+        run_from(&mut giant, &boom, &p, 60);
+        assert!(giant.base_wage > before.0 && giant.wage_cut < before.1);
+    }
+
+    #[test]
+    fn social_assets_and_input_prices_are_costs_of_the_month() {
+        let p = Firms {
+            giant_volatility: 0.0,
+            idiosyncratic_volatility: 0.0,
+            ..Firms::default()
+        };
+        let m = markets(1.0, 1.0);
+        let mut plain = firm(1000);
+        run_from(&mut plain, &m, &p, 0);
+        // In 1993 (month 1993 * 12) a firm with a social role pays the upkeep.
+        let month = 1993 * 12;
+        let mut social = firm(1000);
+        social.social_role = true;
+        run_from(&mut social, &m, &p, month as u32);
+        let flows = social.last_month;
+        assert!((flows.social_assets - p.social_asset_cost_share * flows.wages).abs() < 1e-9);
+        assert_eq!(flows.social_assets_divested, 0.0);
+        // An input-price shock scales the cost of inputs.
+        let nat = NationalLevers {
+            input_cost: 1.3,
+            ..NationalLevers::default()
+        };
+        let towns = vec![TownLevers::default()];
+        let c = Clusters::default();
+        let shares = MarketShares::default();
+        let ctx = FirmContext {
+            seed: 1,
+            step: 0,
+            month: 0,
+            params: &p,
+            clusters: &c,
+            markets: &m,
+            shares: &shares,
+            national: &nat,
+            towns: &towns,
+        };
+        let mut shocked = firm(1000);
+        step_firm(&mut shocked, 0, 0, &ctx);
+        let ratio = shocked.last_month.inputs / plain.last_month.inputs;
+        assert!((ratio - 1.3).abs() < 1e-9, "{ratio}");
     }
 
     #[test]

@@ -224,6 +224,7 @@ fn firm_from_parts(parts: FirmParts, p: &Firms) -> Firm {
         parent: None,
         learning_gap: 0.0,
         wage_curve: 1.0,
+        wage_cut: 0.0,
     }
 }
 

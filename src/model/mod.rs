@@ -293,7 +293,10 @@ impl Model {
             self.event(Some(town), kind, name, detail);
         }
         let interval = p.holding_review_interval_months.round().max(1.0) as i32;
-        if (self.calendar().1 - 1) % interval == 0 && !self.holdings.is_empty() {
+        if (self.calendar().1 - 1) % interval == 0
+            && !self.holdings.is_empty()
+            && self.calendar().0 as f64 >= p.holding_reviews_start_year
+        {
             let rules = holdings::Rules {
                 downsize_share: p.holding_downsize_share,
                 closure_margin: p.holding_closure_margin,

@@ -87,6 +87,8 @@ pub struct NationalLevers {
     pub state_orders: f64,
     /// Multiplier on imported-input costs.
     pub import_cost: f64,
+    /// Multiplier on the cost of all intermediate inputs.
+    pub input_cost: f64,
     /// Multiplier on world prices by sector.
     pub world_price: [f64; Sector::COUNT],
 }
@@ -99,6 +101,7 @@ impl Default for NationalLevers {
             fertility: 1.0,
             state_orders: 1.0,
             import_cost: 1.0,
+            input_cost: 1.0,
             world_price: [1.0; Sector::COUNT],
         }
     }
@@ -289,6 +292,7 @@ fn apply_shock(nat: &mut NationalLevers, kind: &ShockKind) {
         ShockKind::Sanctions {
             import_cost_multiplier,
         } => nat.import_cost *= import_cost_multiplier,
+        ShockKind::InputPrice { multiplier } => nat.input_cost *= multiplier,
         ShockKind::Crisis {
             demand,
             mortality,

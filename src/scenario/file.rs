@@ -483,6 +483,17 @@ pub enum ShockSpec {
         /// Multiplier on the cost of imported inputs.
         import_cost_multiplier: f64,
     },
+    /// Domestic input prices (energy, materials) rise relative to output prices: the
+    /// relative-price shock of price liberalisation.
+    InputPrice {
+        /// When.
+        start: DateSpec,
+        /// Until.
+        #[serde(default)]
+        end: Option<DateSpec>,
+        /// Multiplier on the cost of all intermediate inputs.
+        multiplier: f64,
+    },
     /// A plant closes or downsizes: its target workforce is cut by `share` (1.0 = closure).
     PlantClosure {
         /// When (one-off at the start month).
@@ -778,6 +789,7 @@ impl ShockSpec {
         match self {
             WorldPrice { start, end, .. }
             | Sanctions { start, end, .. }
+            | InputPrice { start, end, .. }
             | PlantClosure { start, end, .. }
             | Crisis { start, end, .. }
             | StateOrders { start, end, .. }
@@ -791,6 +803,7 @@ impl ShockSpec {
         match self {
             WorldPrice { .. } => "world_price",
             Sanctions { .. } => "sanctions",
+            InputPrice { .. } => "input_price",
             PlantClosure { .. } => "plant_closure",
             Crisis { .. } => "crisis",
             StateOrders { .. } => "state_orders",

@@ -135,6 +135,11 @@ pub enum ShockKind {
         /// Multiplier on imported-input costs.
         import_cost_multiplier: f64,
     },
+    /// All intermediate inputs cost more (relative-price shock).
+    InputPrice {
+        /// Multiplier on input costs.
+        multiplier: f64,
+    },
     /// One-off: a named firm's capacity is cut by `share` (1 = closure).
     PlantClosure {
         /// The named firm.

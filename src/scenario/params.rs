@@ -394,6 +394,18 @@ param_block! {
         vacancy_min_yield: f64 = 0.3, [0.0, 10.0], "hires/vacancy/month", "free; prior [0.1, 1]; 0.3 set by hand (0.3 and 0.6 tried at 1:1 with hiring_speed 1, looking at vacancy rates and unemployment; README, What was fitted by hand) until the calibration estimates it: Davis, Faberman & Haltiwanger 2013 (QJE 128): US vacancy yield ~1.3 hires per vacancy a month; Russian hires ~2%/month of staff (Gimpelson & Kapeliushnikov 2011) over vacancies of a few % give a yield of the order of 0.5-1";
         /// Share of its vacancies a firm still posts while it is losing money over the last year (`profit_year`, after tax); 0 is a hiring freeze. Firms with a social role that still hoard labour keep replacing leavers.
         loss_posting_share: f64 = 1.0, [0.0, 1.0], "share", "off by default (1): a freeze of every firm losing money over the year raises unemployment to 25-35% (ODD 7.12a); Pissarides 2000: a job of negative value is not advertised; hiring falls faster than separations rise in downturns (Shimer 2012, Elsby, Michaels & Solon 2009); free; prior [0.5, 1]";
+        /// Upkeep of a city-forming firm's social assets (housing, kindergartens, clinics, heat) as a share of its wage bill, while the firm still holds them.
+        social_asset_cost_share: f64 = 0.18, [0.0, 1.0], "share of wage bill", "Commander & Schankerman 1997 (Economics of Transition 5(1)), mid-1994 survey of Russian firms: gross cost of social benefits ~18% of the wage bill, rising with firm size; ~20% for industrial firms in 1993";
+        /// Year from which firms pay the upkeep of their social assets out of their own revenue (before: financed through the plan, outside the model).
+        social_asset_start_year: f64 = 1992.0, [1800.0, 2200.0], "year", "price liberalisation of January 1992 ended plan financing (Freinkman & Starodubrovskaya 1996, World Bank WPS 1635); assumption";
+        /// Year from which firms hand their social assets over to the municipality.
+        social_asset_divest_start_year: f64 = 1994.0, [1800.0, 2200.0], "year", "divestiture of enterprise housing to municipalities from 1994 (Freinkman & Starodubrovskaya 1996; Healey, Leksin & Svetsov 1999)";
+        /// Share of the remaining social assets a firm hands over to the municipality each year (exponential).
+        social_asset_divest_per_year: f64 = 0.15, [0.0, 5.0], "share/year", "free; prior [0.05, 0.3]: most housing divested by the early 2000s, some provision left in 2003 (Haaparanta et al. 2003; Juurikkala & Lazareva 2006)";
+        /// Share of its pay a firm with a social role can cut for losses once it can no longer withhold wages (the flexible, bonus part; the tariff wage follows the national norm).
+        social_wage_flexible_share: f64 = 0.3, [0.0, 1.0], "share of pay", "Gimpelson & Kapeliushnikov 2011: Russian real wages adjust through inflation, arrears and the flexible bonus part of pay, not tariff cuts; free; prior [0.1, 0.4]";
+        /// Year from which holdings review their plants (before it, plants are stand-alone enterprises).
+        holding_reviews_start_year: f64 = 2000.0, [1800.0, 2200.0], "year", "multi-plant holdings took control around 2000 (RUSAL founded 2000; EvrazHolding consolidated NTMK, ZSMK and KMK 1999-2002); assumption";
     }
 }
 
@@ -796,6 +808,8 @@ spec_params! {
         WORLD_PRICE_MULTIPLIER = world_price.multiplier: required, [0.05, 20.0], "ratio", "set by the scenario";
         /// Multiplier on the cost of imported inputs (0 would make imports free).
         SANCTIONS_IMPORT_COST_MULTIPLIER = sanctions.import_cost_multiplier: required, [0.1, 20.0], "ratio", "set by the scenario";
+        /// Multiplier on the cost of all intermediate inputs (relative-price shock).
+        INPUT_PRICE_MULTIPLIER = input_price.multiplier: required, [0.1, 20.0], "ratio", "set by the scenario";
         /// Share of the firm's capacity cut (1 = closure).
         PLANT_CLOSURE_SHARE = plant_closure.share: required, [0.0, 1.0], "share", "set by the scenario";
         /// Multiplier on national and local demand during the crisis.

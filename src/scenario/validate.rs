@@ -414,6 +414,9 @@ fn check_shocks(f: &ScenarioFile, firms: &Defined, problems: &mut Vec<Problem>) 
                 import_cost_multiplier,
                 ..
             } => P::SANCTIONS_IMPORT_COST_MULTIPLIER.check(&key, *import_cost_multiplier, problems),
+            ShockSpec::InputPrice { multiplier, .. } => {
+                P::INPUT_PRICE_MULTIPLIER.check(&key, *multiplier, problems)
+            }
             ShockSpec::PlantClosure { firm, share, .. } => {
                 P::PLANT_CLOSURE_SHARE.check(&key, *share, problems);
                 firms.check(format!("{key}.firm"), firm, problems);

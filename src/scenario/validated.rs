@@ -311,6 +311,9 @@ fn resolve(f: &ScenarioFile) -> Params {
                 } => ShockKind::Sanctions {
                     import_cost_multiplier: *import_cost_multiplier,
                 },
+                ShockSpec::InputPrice { multiplier, .. } => ShockKind::InputPrice {
+                    multiplier: *multiplier,
+                },
                 ShockSpec::PlantClosure {
                     firm: name, share, ..
                 } => ShockKind::PlantClosure {

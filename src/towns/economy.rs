@@ -51,6 +51,9 @@ pub struct LocalEconomy {
     pub wage_bill: f64,
     /// Positive profits (thousand RUB/month, agents' units).
     pub profits: f64,
+    /// Upkeep of the social assets local firms have handed over to the municipality
+    /// (thousand RUB/month, agents' units; `firms::social_assets`).
+    pub divested_social_upkeep: f64,
 }
 
 /// Tally the alive firms by town.
@@ -69,6 +72,7 @@ pub fn tally(firms: &[Firm], n_towns: usize) -> Vec<LocalEconomy> {
         e.jobs += workforce;
         e.wage_bill += firm.workforce as f64 * firm.base_wage;
         e.profits += firm.profit.max(0.0);
+        e.divested_social_upkeep += firm.last_month.social_assets_divested;
         if firm.kind == FirmKind::Giant {
             e.emp_giant += workforce;
             e.emp_giant_sector[firm.sector.index()] += workforce;

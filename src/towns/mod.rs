@@ -145,25 +145,30 @@ impl Town {
         }
     }
 
-    /// Monthly budget, amenity and housing update. `revenue` in thousand RUB (real).
+    /// Monthly budget, amenity and housing update. `revenue` (own revenue) and
+    /// `social_upkeep` (upkeep of the social assets firms have handed over to the
+    /// municipality) in thousand RUB (real). The upkeep is financed by the earmarked
+    /// transfer that came with the assets: it enters revenue and spending alike and
+    /// leaves the balance and the amenities unchanged.
     pub fn update_budget_and_amenities(
         &mut self,
         p: &Towns,
         revenue: f64,
+        social_upkeep: f64,
         population: f64,
         heavy_share: f64,
         first_month: bool,
     ) {
-        self.revenue = revenue;
+        self.revenue = revenue + social_upkeep;
         if first_month {
             self.revenue_smooth = revenue;
             self.spending_per_resident0 = revenue / population.max(1.0);
             self.heavy_share0 = heavy_share;
         }
         self.revenue_smooth += (revenue - self.revenue_smooth) / p.revenue_smoothing_months;
-        self.spending = self.revenue_smooth;
-        self.budget_balance += revenue - self.spending;
-        let per_resident = self.spending / population.max(1.0);
+        self.spending = self.revenue_smooth + social_upkeep;
+        self.budget_balance += self.revenue - self.spending;
+        let per_resident = self.revenue_smooth / population.max(1.0);
         let ratio = if self.spending_per_resident0 > 0.0 {
             (per_resident / self.spending_per_resident0).max(0.01)
         } else {
@@ -289,8 +294,24 @@ mod tests {
     fn housing_follows_population() {
         let mut t = Town::new("x".into(), false, 10000.0, 10.0, 1.0, 4.0);
         let p = Towns::default();
-        t.update_budget_and_amenities(&p, 100.0, 10000.0, 0.2, true);
-        t.update_budget_and_amenities(&p, 100.0, 8000.0, 0.2, false);
+        t.update_budget_and_amenities(&p, 100.0, 0.0, 10000.0, 0.2, true);
+        t.update_budget_and_amenities(&p, 100.0, 0.0, 8000.0, 0.2, false);
         assert!(t.housing < 4.0);
+    }
+
+    #[test]
+    fn divested_social_assets_pass_through_the_budget() {
+        let p = Towns::default();
+        let mut a = Town::new("a".into(), false, 10000.0, 10.0, 1.0, 4.0);
+        let mut b = Town::new("b".into(), false, 10000.0, 10.0, 1.0, 4.0);
+        for (month, upkeep) in [(0, 0.0), (1, 30.0), (2, 50.0)] {
+            a.update_budget_and_amenities(&p, 100.0, 0.0, 10000.0, 0.2, month == 0);
+            b.update_budget_and_amenities(&p, 100.0, upkeep, 10000.0, 0.2, month == 0);
+            // The transfer comes in and goes out: balance and amenities as without it.
+            assert_eq!(b.revenue, a.revenue + upkeep);
+            assert_eq!(b.spending, a.spending + upkeep);
+            assert!((b.budget_balance - a.budget_balance).abs() < 1e-9);
+            assert_eq!(b.amenity, a.amenity);
+        }
     }
 }

@@ -108,6 +108,7 @@ pub fn update_month(
         town.update_budget_and_amenities(
             params.towns(),
             revenue,
+            economy[t].divested_social_upkeep * inv,
             population_real,
             economy[t].heavy_industry_share(),
             first_month,
