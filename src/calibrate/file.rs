@@ -448,7 +448,6 @@ fn check_targets(
     let columns = towns_numeric_columns();
     let fit = file.calibration.fit_until;
     let mut obs = Vec::new();
-    let mut has_fact = vec![false; scenarios.len()];
     for (i, t) in file.target.iter().enumerate() {
         let key = |k: &str| format!("target[{i}].{k}");
         if t.weight.is_nan() || t.weight <= 0.0 || !t.weight.is_finite() {
@@ -490,73 +489,9 @@ fn check_targets(
                 obs.extend(found);
             }
             (None, Some(fact)) => {
-                let town = t
-                    .town
-                    .clone()
-                    .ok_or_else(|| invalid(&key("town"), "a fact target needs `town`".into()))?;
-                let s = town_scenario(&town).ok_or_else(|| {
-                    invalid(
-                        &key("town"),
-                        format!("`{town}` is not an agent town of any calibrated scenario"),
-                    )
-                })?;
-                let known = crate::facts::FACTS.iter().any(|(f, _)| f == fact)
-                    || fact.starts_with("commuters_to_");
-                if !known {
-                    let hint = closest(0.7, fact, crate::facts::FACTS.iter().map(|(f, _)| *f))
-                        .map(|s| format!(" (did you mean `{s}`?)"))
-                        .unwrap_or_default();
-                    return Err(invalid(
-                        &key("fact"),
-                        format!("`{fact}` is not a fact of facts.csv{hint}"),
-                    ));
-                }
-                let [low, high] = match t.range {
-                    Some(r) => r,
-                    None => match crate::facts::targets::target(fact, &town) {
-                        Some(tg) => [tg.low, tg.high],
-                        None => {
-                            return Err(invalid(
-                                &key("range"),
-                                format!(
-                                    "`{fact}` has no target range for {town}: give `range = [low, high]`"
-                                ),
-                            ));
-                        }
-                    },
-                };
-                if low.is_nan() || high.is_nan() || low > high {
-                    return Err(invalid(&key("range"), format!("[{low}, {high}] is empty")));
-                }
-                let sd = match t.sd {
-                    Some(sd) => sd,
-                    None if low.is_finite() && high.is_finite() && high > low => high - low,
-                    None => {
-                        return Err(invalid(
-                            &key("sd"),
-                            format!(
-                                "the range [{low}, {high}] has no finite width: give `sd`, the scale of a miss"
-                            ),
-                        ));
-                    }
-                };
-                has_fact[s] = true;
-                obs.push(Observation {
-                    target: t.name.clone(),
-                    scenario: s,
-                    town,
-                    year: t.year,
-                    kind: ObsKind::Fact(fact.clone()),
-                    observed: f64::NAN,
-                    low,
-                    high,
-                    sd,
-                    weight: t.weight,
-                    in_sample: t.year.is_none_or(|y| y <= fit),
-                    source: crate::facts::targets::target(fact, "")
-                        .map(|x| x.source.to_string())
-                        .unwrap_or_default(),
-                });
+                obs.push(fact_observation(t, fact, fit, &town_scenario, &|k, m| {
+                    invalid(&key(k), m)
+                })?);
             }
             _ => {
                 return Err(invalid(
@@ -572,6 +507,92 @@ fn check_targets(
             format!("no target observation is in or before {fit}: nothing to fit"),
         ));
     }
+    shorten_runs(&obs, scenarios, invalid)?;
+    Ok(obs)
+}
+
+/// A `fact` target as an observation (its range, the scale of a miss, its scenario).
+fn fact_observation(
+    t: &TargetSpec,
+    fact: &str,
+    fit: i32,
+    town_scenario: &dyn Fn(&str) -> Option<usize>,
+    invalid: &dyn Fn(&str, String) -> CalibrateError,
+) -> Result<Observation, CalibrateError> {
+    let town = t
+        .town
+        .clone()
+        .ok_or_else(|| invalid("town", "a fact target needs `town`".into()))?;
+    let s = town_scenario(&town).ok_or_else(|| {
+        invalid(
+            "town",
+            format!("`{town}` is not an agent town of any calibrated scenario"),
+        )
+    })?;
+    let known =
+        crate::facts::FACTS.iter().any(|(f, _)| *f == fact) || fact.starts_with("commuters_to_");
+    if !known {
+        let hint = closest(0.7, fact, crate::facts::FACTS.iter().map(|(f, _)| *f))
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return Err(invalid(
+            "fact",
+            format!("`{fact}` is not a fact of facts.csv{hint}"),
+        ));
+    }
+    let [low, high] = match t.range {
+        Some(r) => r,
+        None => match crate::facts::targets::target(fact, &town) {
+            Some(tg) => [tg.low, tg.high],
+            None => {
+                return Err(invalid(
+                    "range",
+                    format!("`{fact}` has no target range for {town}: give `range = [low, high]`"),
+                ));
+            }
+        },
+    };
+    if low.is_nan() || high.is_nan() || low > high {
+        return Err(invalid("range", format!("[{low}, {high}] is empty")));
+    }
+    let sd = match t.sd {
+        Some(sd) => sd,
+        None if low.is_finite() && high.is_finite() && high > low => high - low,
+        None => {
+            return Err(invalid(
+                "sd",
+                format!(
+                    "the range [{low}, {high}] has no finite width: give `sd`, the scale of a miss"
+                ),
+            ));
+        }
+    };
+    let source = crate::facts::targets::target(fact, &town)
+        .map(|x| x.source.to_string())
+        .unwrap_or_default();
+    Ok(Observation {
+        target: t.name.clone(),
+        scenario: s,
+        town,
+        year: t.year,
+        kind: ObsKind::Fact(fact.to_string()),
+        observed: f64::NAN,
+        low,
+        high,
+        sd,
+        weight: t.weight,
+        in_sample: t.year.is_none_or(|y| y <= fit),
+        source,
+    })
+}
+
+/// Check the observation years against each scenario's years, and end its runs at the
+/// last year a target needs (unless a fact, which may use the whole run, is fitted on it).
+fn shorten_runs(
+    obs: &[Observation],
+    scenarios: &mut [ScenarioSetup],
+    invalid: &dyn Fn(&str, String) -> CalibrateError,
+) -> Result<(), CalibrateError> {
     for (s, setup) in scenarios.iter_mut().enumerate() {
         let sc = crate::scenario::parse_file(&setup.base.text, &setup.base.origin)?;
         let (first, end_year) = (sc.run.start_year, sc.run.end_year);
@@ -601,7 +622,10 @@ fn check_targets(
             .filter(|o| o.scenario == s)
             .filter_map(|o| o.year)
             .max();
-        if has_fact[s] {
+        if obs
+            .iter()
+            .any(|o| o.scenario == s && matches!(o.kind, ObsKind::Fact(_)))
+        {
             continue;
         }
         let Some(last) = last else { continue };
@@ -616,5 +640,5 @@ fn check_targets(
             setup.end_year = Some((end, last));
         }
     }
-    Ok(obs)
+    Ok(())
 }
