@@ -567,9 +567,22 @@ fn fact_observation(
             ));
         }
     };
-    let source = crate::facts::targets::target(fact, &town)
-        .map(|x| x.source.to_string())
-        .unwrap_or_default();
+    let source = match t.range {
+        Some(_) => String::new(),
+        None => crate::facts::targets::target(fact, &town)
+            .map(|x| x.source.to_string())
+            .unwrap_or_default(),
+    };
+    let in_sample = t.year.is_none_or(|y| y <= fit);
+    // The data rule: a range resting on observations after 2010 is for validation only.
+    if in_sample && source.contains("validation only") {
+        return Err(invalid(
+            "fact",
+            format!(
+                "the target range of `{fact}` rests partly on data after 2010 (validation only) and may not be fitted: set `year` after fit_until to report it as an out-of-sample check, or give your own `range`"
+            ),
+        ));
+    }
     Ok(Observation {
         target: t.name.clone(),
         scenario: s,
@@ -581,7 +594,7 @@ fn fact_observation(
         high,
         sd,
         weight: t.weight,
-        in_sample: t.year.is_none_or(|y| y <= fit),
+        in_sample,
         source,
     })
 }

@@ -354,6 +354,18 @@ pub fn series_observations(
                 .unwrap_or_default(),
         });
     }
+    check_towns_observed(t, &out, csv_path, town_scenario)?;
+    Ok(out)
+}
+
+/// Every town listed in `towns` is simulated and has observations; the file has some.
+fn check_towns_observed(
+    t: &TargetSpec,
+    out: &[Observation],
+    csv_path: &Path,
+    town_scenario: &dyn Fn(&str) -> Option<usize>,
+) -> Result<(), (String, String)> {
+    let err = |k: &str, m: String| (k.to_string(), m);
     for town in t.towns.iter().flatten() {
         if town_scenario(town).is_none() {
             return Err(err(
@@ -380,7 +392,7 @@ pub fn series_observations(
             ),
         ));
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
