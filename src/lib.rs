@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod batch;
+pub mod calibrate;
 pub mod clusters;
 pub mod facts;
 pub mod firms;

@@ -76,6 +76,13 @@ pub enum Process {
     /// partners and the adults children arrive with. Entity: the flow's index
     /// `destination * (towns + 1) + origin`.
     ArrivalHouseholds = 47,
+    /// A calibration's proposal: the prior draw (generation 0) or the weighted pick of a
+    /// previous particle and its perturbation. Entity: the attempt number within the
+    /// generation; month: the generation (see `calibrate::abc`).
+    CalibrateProposal = 90,
+    /// The model seeds of a calibration attempt's replicates. Entity: the attempt number;
+    /// month: the generation.
+    CalibrateSeed = 91,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

@@ -3,6 +3,7 @@
 //! what happened.
 
 mod batch;
+mod calibrate;
 mod facts;
 mod run;
 
@@ -122,6 +123,21 @@ enum Command {
         #[command(flatten)]
         opts: batch::BatchOpts,
     },
+    /// Calibrate parameters to observations by ABC-SMC (docs/CALIBRATION.md). Resumable:
+    /// re-running the same command continues from the last complete generation.
+    Calibrate {
+        /// Calibration TOML file.
+        file: PathBuf,
+        /// Output folder (default: output/calibrations/<file stem>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// No progress output (errors are still printed).
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Combine the shards of a batch folder: rebuild the run table, summary, sensitivity
     /// analysis and report from all complete runs.
     Merge {
@@ -236,5 +252,11 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         }) => batch::batch(&scenarios, replicates, &set, &opts),
         Some(Command::Sweep { sweep, opts }) => batch::sweep(&sweep, &opts),
         Some(Command::Merge { dir, quiet }) => batch::merge(&dir, quiet),
+        Some(Command::Calibrate {
+            file,
+            out,
+            threads,
+            quiet,
+        }) => calibrate::calibrate(&file, out.as_ref(), threads, quiet),
     }
 }

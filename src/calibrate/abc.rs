@@ -1,0 +1,636 @@
+//! ABC-SMC (approximate Bayesian computation by sequential Monte Carlo), independent of
+//! the model: it sees parameters, a seed and a distance.
+//!
+//! After Beaumont, Cornuet, Marin & Robert (2009), "Adaptive approximate Bayesian
+//! computation", Biometrika 96(4), and the adaptive tolerance schedule of Del Moral,
+//! Doucet & Jasra (2012), Statistics and Computing 22(5):
+//!
+//! - generation 0 draws particles from the prior and accepts every run that succeeds;
+//! - generation t >= 1 sets its tolerance `epsilon_t` to a quantile of the previous
+//!   generation's accepted distances, proposes by picking a previous particle by weight
+//!   and perturbing it with a multivariate normal kernel whose covariance is twice the
+//!   weighted covariance of the previous generation (Beaumont et al. 2009), rejects
+//!   proposals outside the prior's support without running them, and accepts a run whose
+//!   distance is at most `epsilon_t`;
+//! - importance weights `w_i = prior(theta_i) / sum_j W_j K(theta_i | theta_j)`, normalised;
+//!   effective sample size `1 / sum w_i^2`;
+//! - it stops after `generations`, when `epsilon_t <= min_epsilon`, when a generation's
+//!   acceptance rate falls below `min_acceptance`, or when the run budget is spent.
+//!
+//! Determinism: attempt `a` of generation `t` draws its proposal from the stream
+//! `(seed, CalibrateProposal, a, t)` and its model seeds from `(seed, CalibrateSeed, a, t)`.
+//! Attempts run in parallel in fixed-size batches and are accepted in attempt order, so a
+//! generation is the same whatever the thread count.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::prior::{Prior, std_normal};
+use crate::rng::{Process, Stream};
+
+/// The algorithm's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Master seed.
+    pub seed: u64,
+    /// Accepted particles per generation.
+    pub population: usize,
+    /// Most generations (generation 0 included).
+    pub generations: u32,
+    /// Most model runs in all (checked between batches).
+    pub budget: u64,
+    /// Stop once a generation's tolerance is at or below this.
+    pub min_epsilon: f64,
+    /// Stop after a generation whose acceptance rate is below this.
+    pub min_acceptance: f64,
+    /// Quantile of the previous distances that sets the next tolerance, in (0, 1).
+    pub quantile: f64,
+    /// Attempts per parallel batch (a fixed number: the result does not depend on threads).
+    pub batch: usize,
+    /// Model runs per attempt (replicates), for counting runs.
+    pub runs_per_attempt: u64,
+}
+
+/// What the model returned for one attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Distance to the observations (finite and >= 0, else the attempt fails).
+    #[serde(with = "bits::one")]
+    pub distance: f64,
+    /// Simulated statistics kept with the particle (e.g. for out-of-sample checks).
+    #[serde(with = "bits::many")]
+    pub stats: Vec<f64>,
+}
+
+/// Numbers saved by their bit patterns, so that a resumed calibration continues from
+/// exactly the values it saved (decimal JSON parsing need not round-trip, and JSON has no
+/// NaN).
+mod bits {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub mod one {
+        use super::*;
+        pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+            x.to_bits().serialize(s)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+            u64::deserialize(d).map(f64::from_bits)
+        }
+    }
+
+    pub mod many {
+        use super::*;
+        pub fn serialize<S: Serializer>(x: &[f64], s: S) -> Result<S::Ok, S::Error> {
+            x.iter()
+                .map(|v| v.to_bits())
+                .collect::<Vec<u64>>()
+                .serialize(s)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+            Vec::<u64>::deserialize(d).map(|v| v.into_iter().map(f64::from_bits).collect())
+        }
+    }
+
+    pub mod option {
+        use super::*;
+        pub fn serialize<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+            x.map(f64::to_bits).serialize(s)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+            Option::<u64>::deserialize(d).map(|v| v.map(f64::from_bits))
+        }
+    }
+}
+
+/// One accepted particle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Particle {
+    /// Attempt number within its generation.
+    pub attempt: u64,
+    /// Parameter values.
+    #[serde(with = "bits::many")]
+    pub theta: Vec<f64>,
+    /// Normalised importance weight.
+    #[serde(with = "bits::one")]
+    pub weight: f64,
+    /// Distance.
+    #[serde(with = "bits::one")]
+    pub distance: f64,
+    /// Model seed of its first replicate.
+    pub seed: u64,
+    /// Simulated statistics.
+    #[serde(with = "bits::many")]
+    pub stats: Vec<f64>,
+}
+
+/// An attempt whose run failed (recorded, rejected, not fatal).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// Attempt number.
+    pub attempt: u64,
+    /// Why.
+    pub error: String,
+}
+
+/// One complete generation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Generation {
+    /// Generation number (0 = prior).
+    pub index: u32,
+    /// Tolerance; `None` for generation 0 (every successful run accepted).
+    #[serde(with = "bits::option")]
+    pub epsilon: Option<f64>,
+    /// Accepted particles, in attempt order.
+    pub particles: Vec<Particle>,
+    /// Attempts up to and including the last accepted one (proposals outside the prior's
+    /// support included).
+    pub attempts: u64,
+    /// Model runs executed (whole batches, replicates counted).
+    pub runs: u64,
+    /// Failed runs among the attempts.
+    pub failures: Vec<Failure>,
+}
+
+impl Generation {
+    /// Accepted particles per attempt.
+    pub fn acceptance_rate(&self) -> f64 {
+        self.particles.len() as f64 / self.attempts.max(1) as f64
+    }
+
+    /// Effective sample size, `1 / sum w^2`.
+    pub fn ess(&self) -> f64 {
+        1.0 / self
+            .particles
+            .iter()
+            .map(|p| p.weight * p.weight)
+            .sum::<f64>()
+    }
+}
+
+/// Why the algorithm stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The number of generations was reached.
+    Generations,
+    /// The tolerance reached `min_epsilon`.
+    MinEpsilon,
+    /// The acceptance rate fell below `min_acceptance`.
+    MinAcceptance,
+    /// The run budget was spent.
+    Budget,
+}
+
+impl Stop {
+    /// A short explanation.
+    pub fn text(&self) -> &'static str {
+        match self {
+            Stop::Generations => "the number of generations was reached",
+            Stop::MinEpsilon => "epsilon reached min_epsilon",
+            Stop::MinAcceptance => "the acceptance rate fell below min_acceptance",
+            Stop::Budget => "the run budget was spent",
+        }
+    }
+}
+
+/// Whether to stop after the generations done so far (a pure function of them).
+pub fn stop_after(s: &Settings, done: &[Generation]) -> Option<Stop> {
+    let last = done.last()?;
+    let runs: u64 = done.iter().map(|g| g.runs).sum();
+    if done.len() as u32 >= s.generations {
+        Some(Stop::Generations)
+    } else if last.epsilon.is_some_and(|e| e <= s.min_epsilon) {
+        Some(Stop::MinEpsilon)
+    } else if last.index > 0 && last.acceptance_rate() < s.min_acceptance {
+        Some(Stop::MinAcceptance)
+    } else if runs >= s.budget {
+        Some(Stop::Budget)
+    } else {
+        None
+    }
+}
+
+/// Linearly interpolated quantile of unsorted values (`q` in [0, 1]).
+pub fn quantile(values: &[f64], q: f64) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q * (v.len() - 1) as f64;
+    let (i, f) = (pos.floor() as usize, pos.fract());
+    if i + 1 < v.len() {
+        v[i] + f * (v[i + 1] - v[i])
+    } else {
+        v[i]
+    }
+}
+
+/// Weighted quantile (the smallest value whose cumulative weight reaches `q`).
+pub fn weighted_quantile(values: &[f64], weights: &[f64], q: f64) -> f64 {
+    let mut idx: Vec<usize> = (0..values.len()).collect();
+    idx.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let total: f64 = weights.iter().sum();
+    let mut cum = 0.0;
+    for &i in &idx {
+        cum += weights[i];
+        if cum >= q * total {
+            return values[i];
+        }
+    }
+    idx.last().map_or(f64::NAN, |&i| values[i])
+}
+
+/// The perturbation kernel: a multivariate normal with covariance `2 x` the weighted
+/// covariance of a generation, held as its Cholesky factor.
+#[derive(Debug, Clone)]
+pub struct Kernel {
+    /// Lower-triangular Cholesky factor, row-major, `k x k`.
+    chol: Vec<f64>,
+    k: usize,
+}
+
+impl Kernel {
+    /// From a generation's particles and weights.
+    pub fn new(g: &Generation) -> Kernel {
+        let k = g.particles.first().map_or(0, |p| p.theta.len());
+        let mut mean = vec![0.0; k];
+        for p in &g.particles {
+            for (m, x) in mean.iter_mut().zip(&p.theta) {
+                *m += p.weight * x;
+            }
+        }
+        let mut cov = vec![0.0; k * k];
+        for p in &g.particles {
+            for i in 0..k {
+                for j in 0..k {
+                    cov[i * k + j] += p.weight * (p.theta[i] - mean[i]) * (p.theta[j] - mean[j]);
+                }
+            }
+        }
+        for c in &mut cov {
+            *c *= 2.0;
+        }
+        // A degenerate covariance (all particles equal in some direction) gets a small
+        // ridge relative to the parameter's scale.
+        let mut ridge = 0.0;
+        loop {
+            let mut a = cov.clone();
+            for i in 0..k {
+                let scale = mean[i].abs().max(1e-6);
+                a[i * k + i] += ridge * scale * scale;
+            }
+            if let Some(chol) = cholesky(&a, k) {
+                return Kernel { chol, k };
+            }
+            ridge = if ridge == 0.0 { 1e-10 } else { ridge * 100.0 };
+        }
+    }
+
+    /// `theta + L z` for standard normal `z` drawn from `rng`.
+    pub fn perturb(&self, theta: &[f64], rng: &mut Stream) -> Vec<f64> {
+        let z: Vec<f64> = (0..self.k).map(|_| std_normal(rng)).collect();
+        (0..self.k)
+            .map(|i| {
+                theta[i]
+                    + (0..=i)
+                        .map(|j| self.chol[i * self.k + j] * z[j])
+                        .sum::<f64>()
+            })
+            .collect()
+    }
+
+    /// Unnormalised kernel density of moving from `from` to `to`.
+    pub fn density(&self, from: &[f64], to: &[f64]) -> f64 {
+        // Solve L y = to - from by forward substitution.
+        let k = self.k;
+        let mut y = vec![0.0; k];
+        for i in 0..k {
+            let s: f64 = (0..i).map(|j| self.chol[i * k + j] * y[j]).sum();
+            y[i] = (to[i] - from[i] - s) / self.chol[i * k + i];
+        }
+        (-0.5 * y.iter().map(|v| v * v).sum::<f64>()).exp()
+    }
+}
+
+/// Cholesky factor of a symmetric `k x k` matrix; `None` unless positive definite.
+fn cholesky(a: &[f64], k: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; k * k];
+    for i in 0..k {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|m| l[i * k + m] * l[j * k + m]).sum();
+            if i == j {
+                let d = a[i * k + i] - s;
+                if !(d > 0.0 && d.is_finite()) {
+                    return None;
+                }
+                l[i * k + i] = d.sqrt();
+            } else {
+                l[i * k + j] = (a[i * k + j] - s) / l[j * k + j];
+            }
+        }
+    }
+    Some(l)
+}
+
+/// The model seed of replicate `r` of attempt `a` in generation `t`.
+pub fn model_seed(seed: u64, generation: u32, attempt: u64, replicate: u32) -> u64 {
+    let mut s = Stream::new(seed, Process::CalibrateSeed, attempt, generation);
+    let mut v = s.next_u64();
+    for _ in 0..replicate {
+        v = s.next_u64();
+    }
+    v
+}
+
+/// Prior density of a parameter vector (product of the marginals).
+pub fn prior_density(priors: &[Prior], theta: &[f64]) -> f64 {
+    priors
+        .iter()
+        .zip(theta)
+        .map(|(p, x)| p.density(*x))
+        .product()
+}
+
+/// The proposal of attempt `a`: from the prior in generation 0, else a weighted pick of a
+/// previous particle, perturbed. `None` when it falls outside the prior's support.
+fn propose(
+    s: &Settings,
+    priors: &[Prior],
+    prev: Option<(&Generation, &Kernel)>,
+    generation: u32,
+    attempt: u64,
+) -> Option<Vec<f64>> {
+    let mut rng = Stream::new(s.seed, Process::CalibrateProposal, attempt, generation);
+    let Some((g, kernel)) = prev else {
+        return Some(priors.iter().map(|p| p.sample(&mut rng)).collect());
+    };
+    let u = rng.uniform();
+    let mut cum = 0.0;
+    let mut pick = &g.particles[g.particles.len() - 1];
+    for p in &g.particles {
+        cum += p.weight;
+        if u < cum {
+            pick = p;
+            break;
+        }
+    }
+    let theta = kernel.perturb(&pick.theta, &mut rng);
+    (prior_density(priors, &theta) > 0.0).then_some(theta)
+}
+
+/// Run the next generation after `prev` (`None`: generation 0). `runs_left` caps the model
+/// runs; `None` is returned when it runs out before `population` particles are accepted
+/// (the incomplete generation is discarded).
+pub fn next_generation<F>(
+    s: &Settings,
+    priors: &[Prior],
+    prev: Option<&Generation>,
+    runs_left: u64,
+    simulate: &F,
+) -> Option<Generation>
+where
+    F: Fn(&[f64], u32, u64) -> Result<Outcome, String> + Sync,
+{
+    let t = prev.map_or(0, |g| g.index + 1);
+    let epsilon = prev.map(|g| {
+        let d: Vec<f64> = g.particles.iter().map(|p| p.distance).collect();
+        quantile(&d, s.quantile)
+    });
+    let kernel = prev.map(Kernel::new);
+    let prev_k = prev.zip(kernel.as_ref());
+    let mut g = Generation {
+        index: t,
+        epsilon,
+        particles: Vec::with_capacity(s.population),
+        attempts: 0,
+        runs: 0,
+        failures: Vec::new(),
+    };
+    let mut next_attempt = 0u64;
+    while g.particles.len() < s.population {
+        if g.runs >= runs_left {
+            return None;
+        }
+        let batch: Vec<(u64, Option<Vec<f64>>)> = (next_attempt..next_attempt + s.batch as u64)
+            .map(|a| (a, propose(s, priors, prev_k, t, a)))
+            .collect();
+        next_attempt += s.batch as u64;
+        let results: Vec<Option<Result<Outcome, String>>> = batch
+            .par_iter()
+            .map(|(a, theta)| theta.as_ref().map(|th| simulate(th, t, *a)))
+            .collect();
+        for ((a, theta), result) in batch.into_iter().zip(results) {
+            let (Some(theta), Some(result)) = (theta, result) else {
+                continue; // outside the prior's support: not run
+            };
+            g.runs += s.runs_per_attempt;
+            if g.particles.len() >= s.population {
+                continue; // run in this batch, but after the generation was full
+            }
+            match result {
+                Ok(o) if o.distance.is_finite() && o.distance >= 0.0 => {
+                    if epsilon.is_none_or(|e| o.distance <= e) {
+                        g.attempts = a + 1;
+                        g.particles.push(Particle {
+                            attempt: a,
+                            theta,
+                            weight: 0.0,
+                            distance: o.distance,
+                            seed: model_seed(s.seed, t, a, 0),
+                            stats: o.stats,
+                        });
+                    }
+                }
+                Ok(o) => g.failures.push(Failure {
+                    attempt: a,
+                    error: format!("distance {} is not a finite number >= 0", o.distance),
+                }),
+                Err(error) => g.failures.push(Failure { attempt: a, error }),
+            }
+        }
+    }
+    g.failures.retain(|f| f.attempt < g.attempts);
+    set_weights(&mut g, priors, prev_k);
+    Some(g)
+}
+
+/// Importance weights of generation `g` given the previous one and its kernel.
+fn set_weights(g: &mut Generation, priors: &[Prior], prev: Option<(&Generation, &Kernel)>) {
+    let raw: Vec<f64> = match prev {
+        None => vec![1.0; g.particles.len()],
+        Some((p, kernel)) => g
+            .particles
+            .par_iter()
+            .map(|q| {
+                let denom: f64 = p
+                    .particles
+                    .iter()
+                    .map(|r| r.weight * kernel.density(&r.theta, &q.theta))
+                    .sum();
+                prior_density(priors, &q.theta) / denom
+            })
+            .collect(),
+    };
+    let total: f64 = raw.iter().sum();
+    for (q, w) in g.particles.iter_mut().zip(raw) {
+        q.weight = w / total;
+    }
+}
+
+/// Run generations after `done` until a stop rule holds; `on_generation` sees each new
+/// one (to save it). Returns why it stopped.
+pub fn run<F>(
+    s: &Settings,
+    priors: &[Prior],
+    done: &mut Vec<Generation>,
+    simulate: &F,
+    mut on_generation: impl FnMut(&Generation) -> Result<(), String>,
+) -> Result<Stop, String>
+where
+    F: Fn(&[f64], u32, u64) -> Result<Outcome, String> + Sync,
+{
+    loop {
+        if let Some(stop) = stop_after(s, done) {
+            return Ok(stop);
+        }
+        let used: u64 = done.iter().map(|g| g.runs).sum();
+        match next_generation(s, priors, done.last(), s.budget - used, simulate) {
+            Some(g) => {
+                on_generation(&g)?;
+                done.push(g);
+            }
+            None => return Ok(Stop::Budget),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Normal mean with known variance: n observations with mean `xbar`, variance 1; the
+    /// summary is the sample mean (sufficient), simulated as N(theta, 1/n).
+    fn toy(prior: Prior, threads: usize) -> Generation {
+        let (n, xbar) = (20.0f64, 1.3f64);
+        let s = Settings {
+            seed: 11,
+            population: 1000,
+            generations: 12,
+            budget: 1_000_000,
+            min_epsilon: 0.01,
+            min_acceptance: 0.02,
+            quantile: 0.5,
+            batch: 256,
+            runs_per_attempt: 1,
+        };
+        let sim = |theta: &[f64], t: u32, a: u64| -> Result<Outcome, String> {
+            let mut rng = Stream::new(model_seed(11, t, a, 0), Process::CalibrateSeed, 0, 0);
+            let ybar = theta[0] + std_normal(&mut rng) / n.sqrt();
+            Ok(Outcome {
+                distance: (ybar - xbar).abs(),
+                stats: vec![ybar],
+            })
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut done = Vec::new();
+        pool.install(|| run(&s, &[prior], &mut done, &sim, |_| Ok(())).unwrap());
+        assert!(done.len() >= 3, "{} generations", done.len());
+        done.pop().unwrap()
+    }
+
+    fn moments(g: &Generation) -> (f64, f64) {
+        let m: f64 = g.particles.iter().map(|p| p.weight * p.theta[0]).sum();
+        let v: f64 = g
+            .particles
+            .iter()
+            .map(|p| p.weight * (p.theta[0] - m).powi(2))
+            .sum();
+        (m, v.sqrt())
+    }
+
+    #[test]
+    fn normal_mean_with_flat_prior_matches_the_analytic_posterior() {
+        // Posterior N(xbar, 1/n): mean 1.3, sd 0.2236.
+        let g = toy(Prior::parse("uniform(-10, 10)").unwrap(), 2);
+        let (m, sd) = moments(&g);
+        assert!((m - 1.3).abs() < 0.03, "mean {m}");
+        assert!((sd - 0.2236).abs() < 0.025, "sd {sd}");
+        assert!(g.ess() > 200.0, "ess {}", g.ess());
+    }
+
+    #[test]
+    fn normal_mean_with_normal_prior_matches_the_analytic_posterior() {
+        // Prior N(0, 0.5^2), likelihood precision n = 20: posterior precision 24,
+        // mean 20 * 1.3 / 24 = 1.0833, sd 1/sqrt(24) = 0.2041.
+        let g = toy(Prior::parse("normal(0, 0.5)").unwrap(), 2);
+        let (m, sd) = moments(&g);
+        assert!((m - 1.0833).abs() < 0.03, "mean {m}");
+        assert!((sd - 0.2041).abs() < 0.025, "sd {sd}");
+    }
+
+    #[test]
+    fn same_result_whatever_the_thread_count() {
+        let p = Prior::parse("uniform(-10, 10)").unwrap();
+        assert_eq!(toy(p, 1), toy(p, 3));
+    }
+
+    #[test]
+    fn failures_are_rejected_and_proposals_outside_the_prior_never_run() {
+        let s = Settings {
+            seed: 3,
+            population: 50,
+            generations: 3,
+            budget: 100_000,
+            min_epsilon: 0.0,
+            min_acceptance: 0.0,
+            quantile: 0.5,
+            batch: 16,
+            runs_per_attempt: 1,
+        };
+        let prior = Prior::parse("uniform(0, 1)").unwrap();
+        let sim = |theta: &[f64], _t: u32, a: u64| -> Result<Outcome, String> {
+            assert!((0.0..=1.0).contains(&theta[0]));
+            if a % 5 == 0 {
+                return Err("boom".into());
+            }
+            Ok(Outcome {
+                distance: (theta[0] - 0.5).abs(),
+                stats: Vec::new(),
+            })
+        };
+        let mut done = Vec::new();
+        let stop = run(&s, &[prior], &mut done, &sim, |_| Ok(())).unwrap();
+        assert_eq!(stop, Stop::Generations);
+        assert_eq!(done.len(), 3);
+        for g in &done {
+            assert_eq!(g.particles.len(), 50);
+            assert!(!g.failures.is_empty() && g.failures.iter().all(|f| f.error == "boom"));
+            assert!(g.particles.iter().all(|p| p.attempt % 5 != 0));
+            assert!((g.particles.iter().map(|p| p.weight).sum::<f64>() - 1.0).abs() < 1e-9);
+        }
+        assert!(done[2].epsilon.unwrap() < done[1].epsilon.unwrap());
+        // A budget smaller than a generation stops the run and discards the partial one.
+        let small = Settings { budget: 60, ..s };
+        let mut done = Vec::new();
+        let stop = run(&small, &[prior], &mut done, &sim, |_| Ok(())).unwrap();
+        assert_eq!((stop, done.len()), (Stop::Budget, 1));
+    }
+
+    #[test]
+    fn cholesky_and_kernel_density_agree_with_hand_values() {
+        let l = cholesky(&[4.0, 2.0, 2.0, 3.0], 2).unwrap();
+        assert_eq!(l, vec![2.0, 0.0, 1.0, 2.0f64.sqrt()]);
+        assert!(cholesky(&[1.0, 2.0, 2.0, 1.0], 2).is_none());
+        let k = Kernel { chol: l, k: 2 };
+        // (x)' (LL')^-1 x for x = (2, 1): L y = x gives y = (1, 0), so density exp(-0.5).
+        assert!((k.density(&[0.0, 0.0], &[2.0, 1.0]) - (-0.5f64).exp()).abs() < 1e-12);
+        assert_eq!(quantile(&[3.0, 1.0, 2.0], 0.5), 2.0);
+        assert_eq!(
+            weighted_quantile(&[1.0, 2.0, 3.0], &[0.1, 0.1, 0.8], 0.5),
+            3.0
+        );
+    }
+}

@@ -1,0 +1,157 @@
+//! Calibration by ABC-SMC: `monotown calibrate CALIBRATION.toml` (docs/CALIBRATION.md).
+//!
+//! - [`file`]: the calibration file (base scenarios, parameters with priors, targets,
+//!   settings), checked in full before any run;
+//! - [`prior`]: prior distributions;
+//! - [`target`]: observed series and fact ranges, and the distance of a run to them;
+//! - [`abc`]: the ABC-SMC algorithm, pure and independent of the model;
+//! - `sim`: one particle = the model run in memory for each scenario;
+//! - [`output`]: the folder (resumable per generation).
+//!
+//! ```text
+//! DIR/state/generation_NNN.json   complete generations (resume reads them)
+//! DIR/posterior.{parquet,csv}     generation, particle, attempt, parameters, weight, distance, seed
+//! DIR/generations.csv             epsilon, acceptance rate, ESS, attempts, runs, failures, wall time
+//! DIR/failures.csv                failed runs (rejected, not fatal)
+//! DIR/checks.csv                  observations vs the last generation (in and out of sample)
+//! DIR/calibrated/<scenario>.toml  base scenario with the posterior medians written in
+//! ```
+
+pub mod abc;
+pub mod file;
+pub mod output;
+pub mod prior;
+mod sim;
+pub mod target;
+
+use std::path::{Path, PathBuf};
+
+use std::time::Instant;
+
+pub use file::Calibration;
+
+use crate::batch::keypath::KeyPathError;
+use crate::scenario::ScenarioError;
+use abc::Stop;
+use output::GenerationState;
+
+/// Why a calibration could not run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CalibrateError {
+    /// A value of the calibration file is invalid.
+    #[error("{path}: `{key}`: {message}")]
+    Invalid {
+        /// The calibration file.
+        path: PathBuf,
+        /// Key path of the value.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// A parameter's key path does not fit a scenario.
+    #[error("{path}: {cause}")]
+    Key {
+        /// Where in the calibration file.
+        path: PathBuf,
+        /// Cause.
+        cause: KeyPathError,
+    },
+    /// A base scenario is invalid.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// The output folder holds another calibration.
+    #[error(
+        "{path} holds a calibration of different inputs (file, scenarios or targets changed): use another --out folder, or delete it to start afresh"
+    )]
+    OtherCalibration {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// Writing an output failed.
+    #[error("{path}: {message}")]
+    Output {
+        /// The file or folder.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl CalibrateError {
+    /// Bad input (exit status 2) rather than a failure while writing.
+    pub fn is_input(&self) -> bool {
+        !matches!(self, CalibrateError::Output { .. })
+    }
+}
+
+/// What a finished (or resumed and finished) calibration did.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// Complete generations.
+    pub generations: usize,
+    /// Of which were loaded from an earlier run.
+    pub resumed: usize,
+    /// Why it stopped.
+    pub stop: Stop,
+    /// Model runs in all.
+    pub runs: u64,
+}
+
+/// Run (or resume) a calibration into `dir`. `on_generation` sees each new generation.
+pub fn calibrate(
+    cal: &Calibration,
+    dir: &Path,
+    mut on_generation: impl FnMut(&abc::Generation),
+) -> Result<Finished, CalibrateError> {
+    let mut states = output::load_generations(dir, &cal.fingerprint)?;
+    std::fs::create_dir_all(dir).map_err(|e| CalibrateError::Output {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let resumed = states.len();
+    let mut done: Vec<abc::Generation> = states.iter().map(|s| s.generation.clone()).collect();
+    let priors: Vec<prior::Prior> = cal.parameters.iter().map(|p| p.prior).collect();
+    let sim = |theta: &[f64], t: u32, a: u64| cal.simulate(theta, t, a);
+    #[allow(clippy::disallowed_methods)]
+    // wall-clock timing of a generation, written to generations.csv only
+    let mut t0 = Instant::now();
+    let stop = abc::run(&cal.settings, &priors, &mut done, &sim, |g| {
+        let state = GenerationState {
+            fingerprint: cal.fingerprint.clone(),
+            generation: g.clone(),
+            wall_seconds: t0.elapsed().as_secs_f64(),
+        };
+        let r = output::save_generation(dir, &state)
+            .and_then(|()| {
+                states.push(state);
+                output::write_tables(cal, dir, &states, None)
+            })
+            .map_err(|e| e.to_string());
+        #[allow(clippy::disallowed_methods)]
+        {
+            t0 = Instant::now();
+        }
+        on_generation(g);
+        r
+    })
+    .map_err(|message| CalibrateError::Output {
+        path: dir.to_path_buf(),
+        message,
+    })?;
+    output::write_tables(cal, dir, &states, Some(stop))?;
+    Ok(Finished {
+        generations: states.len(),
+        resumed,
+        stop,
+        runs: states.iter().map(|s| s.generation.runs).sum(),
+    })
+}

@@ -1,0 +1,105 @@
+//! Running one particle: build each scenario with the particle's values, run the model in
+//! memory (nothing is written), compute the targets' statistics and the distance.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use polars::prelude::*;
+
+use super::abc::{Outcome, model_seed};
+use super::file::Calibration;
+use super::target::{ObsKind, distance};
+use crate::batch::summary::metric_value;
+use crate::output::schema::towns;
+use crate::output::{clusters_frame, commuting_frame, firms_frame, towns_frame};
+
+fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "the run panicked".into())
+}
+
+impl Calibration {
+    /// The statistics of every observation for one run of scenario `s` (NaN for those of
+    /// other scenarios).
+    fn run_stats(&self, s: usize, theta: &[f64], seed: u64, out: &mut [f64]) -> Result<(), String> {
+        let scenario = self.scenario(s, theta).map_err(|e| e.to_string())?;
+        let output = catch_unwind(AssertUnwindSafe(|| crate::run::simulate(&scenario, seed)))
+            .map_err(|p| panic_text(p.as_ref()))?;
+        let r = &output.records;
+        let pe = |e: PolarsError| e.to_string();
+        let mine = || {
+            self.observations
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.scenario == s)
+        };
+        let mut cols: Vec<String> = Vec::new();
+        for (_, o) in mine() {
+            if let ObsKind::Series(m) = &o.kind
+                && !cols.contains(&m.column)
+            {
+                cols.push(m.column.clone());
+            }
+        }
+        let full = towns_frame(r).map_err(pe)?;
+        let mut exprs = vec![
+            col(towns::TOWN.name),
+            col(towns::YEAR.name).cast(DataType::Int32),
+            col(towns::MONTH.name).cast(DataType::Int32),
+        ];
+        exprs.extend(cols.iter().map(|c| col(c.as_str()).cast(DataType::Float64)));
+        let df = full.lazy().select(exprs).collect().map_err(pe)?;
+        let facts = if mine().any(|(_, o)| matches!(o.kind, ObsKind::Fact(_))) {
+            let input = crate::facts::Input::from_frames(
+                &towns_frame(r).map_err(pe)?,
+                &firms_frame(r).map_err(pe)?,
+                &clusters_frame(r).map_err(pe)?,
+                Some(&commuting_frame(r).map_err(pe)?),
+            )
+            .map_err(pe)?;
+            crate::facts::compute(&input)
+        } else {
+            Vec::new()
+        };
+        for (i, o) in mine() {
+            out[i] = match &o.kind {
+                ObsKind::Series(m) => metric_value(&df, m).map_err(pe)?,
+                ObsKind::Fact(f) => facts
+                    .iter()
+                    .find(|x| &x.fact == f && x.town == o.town)
+                    .map_or(f64::NAN, |x| x.value),
+            };
+        }
+        Ok(())
+    }
+
+    /// Run attempt `attempt` of `generation` with values `theta`: every scenario,
+    /// `replicates` times each (statistics averaged), and its distance.
+    pub fn simulate(
+        &self,
+        theta: &[f64],
+        generation: u32,
+        attempt: u64,
+    ) -> Result<Outcome, String> {
+        let n = self.observations.len();
+        let reps = self.file.calibration.replicates;
+        let mut sum = vec![0.0; n];
+        let mut one = vec![f64::NAN; n];
+        for r in 0..reps {
+            let seed = model_seed(self.settings.seed, generation, attempt, r);
+            for s in 0..self.scenarios.len() {
+                self.run_stats(s, theta, seed, &mut one)
+                    .map_err(|e| format!("scenario {}: {e}", self.scenarios[s].base.name))?;
+            }
+            for (a, b) in sum.iter_mut().zip(&one) {
+                *a += b;
+            }
+        }
+        let stats: Vec<f64> = sum.iter().map(|x| x / f64::from(reps)).collect();
+        Ok(Outcome {
+            distance: distance(&self.observations, &stats),
+            stats,
+        })
+    }
+}

@@ -1,0 +1,86 @@
+//! The `calibrate` command (binary only): check the calibration file, run or resume the
+//! ABC-SMC in the library's `calibrate` module, print one line per generation.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use monotown::calibrate::{self, CalibrateError, Calibration};
+
+/// Bad input exits with status 2, before anything is written.
+fn input_error(e: &CalibrateError) -> ! {
+    eprintln!("error: {e}");
+    std::process::exit(2)
+}
+
+/// `monotown calibrate`.
+pub fn calibrate(
+    path: &Path,
+    out: Option<&PathBuf>,
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<()> {
+    if let Err(e) = super::check_threads(threads) {
+        eprintln!("error: {e}");
+        std::process::exit(2);
+    }
+    let cal = Calibration::load(path).unwrap_or_else(|e| input_error(&e));
+    let dir = out.cloned().unwrap_or_else(|| {
+        let stem = path
+            .file_stem()
+            .map_or("calibration".into(), |s| s.to_string_lossy().into_owned());
+        Path::new("output").join("calibrations").join(stem)
+    });
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        pool = pool.num_threads(n);
+    }
+    let pool = pool.build()?;
+    if !quiet {
+        eprintln!(
+            "calibrating {} parameter(s) on {} observation(s) ({} in sample), population {}, up to {} generations, {} replicate(s), into {}",
+            cal.parameters.len(),
+            cal.observations.len(),
+            cal.observations.iter().filter(|o| o.in_sample).count(),
+            cal.settings.population,
+            cal.settings.generations,
+            cal.file.calibration.replicates,
+            dir.display()
+        );
+    }
+    // A panicking run is caught and recorded as a failure; keep the default hook quiet.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = pool.install(|| {
+        calibrate::calibrate(&cal, &dir, |g| {
+            if !quiet {
+                eprintln!(
+                    "generation {}: epsilon {}, acceptance {:.3}, ESS {:.1}, {} runs, {} failed",
+                    g.index,
+                    g.epsilon.map_or("inf".to_string(), |e| format!("{e:.4}")),
+                    g.acceptance_rate(),
+                    g.ess(),
+                    g.runs,
+                    g.failures.len()
+                );
+            }
+        })
+    });
+    std::panic::set_hook(hook);
+    let fin = match result {
+        Ok(f) => f,
+        Err(e) if e.is_input() => input_error(&e),
+        Err(e) => return Err(e.into()),
+    };
+    if !quiet {
+        eprintln!(
+            "{} generations ({} resumed), {} runs; stopped because {}: {}",
+            fin.generations,
+            fin.resumed,
+            fin.runs,
+            fin.stop.text(),
+            dir.join("posterior.csv").display()
+        );
+    }
+    Ok(())
+}
