@@ -6,7 +6,10 @@
 //! to the firm's own, capped; Duranton & Puga 2004) and the shared equipment pool, minus
 //! the knowledge the firm leaks to the other members (its share of the organisation's
 //! employment: large leading firms give more than they get, Shaver & Flyer 2000) and a
-//! membership cost. Every firm of the organisation's own (seeded) sectors in its town knows
+//! membership cost. A firm can use only as much of the learning spillover as its own
+//! knowledge base lets it absorb (absorptive capacity, Cohen & Levinthal 1990; Giuliani &
+//! Bell 2005): the share `n / (n + absorptive_half_size)` of a firm of `n` workers, so
+//! micro firms gain little and stay outside. Every firm of the organisation's own (seeded) sectors in its town knows
 //! of it from its founding, whatever its size: the programme is public and approaches
 //! them (seed 004: the Biysk business incubator hosts the cluster partnerships). Firms of
 //! related sectors, and firms of other towns within reach, learn of it only through a
@@ -44,6 +47,19 @@ pub struct Candidate {
     pub capital: f64,
     /// Base wage (thousand RUB/month).
     pub wage: f64,
+    /// Workforce of one represented firm in real persons (for absorptive capacity).
+    pub workers: f64,
+}
+
+/// Share of the learning spillover a firm of `workers` real persons can absorb
+/// (Cohen & Levinthal 1990): `n / (n + half)`, or all of it when `half` is 0.
+pub fn absorptive_share(workers: f64, half: f64) -> f64 {
+    if half <= 0.0 {
+        1.0
+    } else {
+        let n = workers.max(0.0);
+        n / (n + half)
+    }
 }
 
 /// Net monthly benefit (thousand RUB) of membership for a firm, given the employment of
@@ -54,7 +70,8 @@ pub fn net_benefit(c: &Candidate, others: f64, m: &ClusterMonth<'_>) -> f64 {
         return f64::NEG_INFINITY;
     }
     let ratio = (others / c.employment).min(p.max_spillover_ratio);
-    let learning = p.spillover * ratio.ln_1p();
+    let learning =
+        absorptive_share(c.workers, p.absorptive_half_size) * p.spillover * ratio.ln_1p();
     let leakage = p.leakage_weight * p.spillover * c.employment / (c.employment + others);
     let pool = p.pool_capital_discount * c.capital * m.capital_cost / 12.0;
     c.output * (learning - leakage) + pool - p.membership_cost_wage_months * c.wage
@@ -76,6 +93,7 @@ fn candidate(f: &Firm, scale: f64) -> Candidate {
         output: f.output / (scale * w),
         capital: f.capital / (scale * w),
         wage: f.base_wage,
+        workers: f.workforce as f64 / (scale * w),
     }
 }
 

@@ -16,7 +16,8 @@
 //!   members, employment and internal links per member counts as an emergent cluster.
 //!
 //! Members get a productivity spillover growing with the log of the cluster's employment
-//! relative to their own (capped; Rosenthal & Strange 2004, Duranton & Puga 2004) and
+//! relative to their own (capped; Rosenthal & Strange 2004, Duranton & Puga 2004), scaled
+//! by their absorptive capacity (Cohen & Levinthal 1990: micro firms use little of it), and
 //! cheaper capital through shared equipment pools (seed 000).
 
 pub mod louvain;
@@ -100,8 +101,9 @@ pub struct ClusterMonth<'a> {
 impl ClusterState {
     /// One month of link dynamics, membership reviews and detection. Updates each firm's
     /// `cluster` and returns, by firm, the cluster's size as the member sees it
-    /// (1 + the other members' employment over its own, rounded, capped at
-    /// `1 + max_spillover_ratio`; 0 outside clusters) and the changes.
+    /// (1 + the other members' employment over its own, capped at
+    /// `1 + max_spillover_ratio`, raised to the member's absorptive share and rounded;
+    /// 0 outside clusters) and the changes.
     pub fn step(&mut self, firms: &mut [Firm], m: &ClusterMonth<'_>) -> (Vec<u32>, ClusterChanges) {
         let p = m.params;
         let mut rng = Stream::new(m.seed, Process::LinkBreaks, 0, m.step);
@@ -221,7 +223,13 @@ fn assign(firms: &mut [Firm], clusters: &[Cluster], m: &ClusterMonth<'_>) -> Vec
             } else {
                 0.0
             };
-            sizes[i.index()] = (1.0 + ratio).round() as u32;
+            // The member uses the share of the spillover its absorptive capacity allows:
+            // spillover x share x ln(size) = spillover x ln(size ^ share).
+            let share = membership::absorptive_share(
+                own / m.scale.max(f64::MIN_POSITIVE),
+                m.params.absorptive_half_size,
+            );
+            sizes[i.index()] = (1.0 + ratio).powf(share).round() as u32;
         }
     }
     sizes
@@ -612,13 +620,84 @@ mod tests {
             output: 300.0,
             capital: 0.0,
             wage: 10.0,
+            workers: 10.0,
         };
         assert!(membership::net_benefit(&small, 1000.0, &m) > 0.0);
         let giant = membership::Candidate {
             employment: 10_000.0,
             output: 300_000.0,
+            workers: 10_000.0,
             ..small
         };
         assert!(membership::net_benefit(&giant, 1000.0, &m) < 0.0);
+    }
+
+    #[test]
+    fn absorptive_capacity_keeps_micro_firms_out() {
+        assert_eq!(membership::absorptive_share(3.0, 0.0), 1.0);
+        assert!((membership::absorptive_share(15.0, 15.0) - 0.5).abs() < 1e-12);
+        assert!(membership::absorptive_share(2.0, 15.0) < membership::absorptive_share(50.0, 15.0));
+        let levers = vec![TownLevers::default()];
+        let with = Clusters::default();
+        let without = Clusters {
+            absorptive_half_size: 0.0,
+            ..Clusters::default()
+        };
+        // A productive two-worker start-up next to a large cluster: the learning would pay
+        // for its membership if it could absorb it all, but it can use only 2/17 of it.
+        let micro = membership::Candidate {
+            employment: 2.0,
+            output: 200.0,
+            capital: 0.0,
+            wage: 10.0,
+            workers: 2.0,
+        };
+        let net = |c: &membership::Candidate, p: &Clusters| {
+            membership::net_benefit(c, 5000.0, &month(p, &levers, 1, 0))
+        };
+        assert!(net(&micro, &without) > 0.0);
+        assert!(net(&micro, &with) < 0.0);
+        // A fifty-worker firm of the same productivity joins either way.
+        let medium = membership::Candidate {
+            employment: 50.0,
+            output: 5000.0,
+            workers: 50.0,
+            ..micro
+        };
+        assert!(net(&medium, &with) > 0.0);
+    }
+
+    #[test]
+    fn realised_spillover_scales_with_absorptive_capacity() {
+        let mut firms: Vec<Firm> = (0..30).map(|_| firm(Sector::PharmaBiotech)).collect();
+        let joining = Clusters {
+            link_probability: 0.0,
+            min_cluster_employment: 0.0,
+            review_probability: 1.0,
+            absorptive_half_size: 0.0,
+            ..Clusters::default()
+        };
+        let mut seeded = TownLevers::default();
+        seeded.cluster_seeds[0] = 1 << Sector::PharmaBiotech.index();
+        let levers = vec![seeded];
+        let mut state = ClusterState::default();
+        let mut sizes = Vec::new();
+        for step in 0..3 {
+            sizes = state.step(&mut firms, &month(&joining, &levers, 6, step)).0;
+        }
+        // 30 members of 10 workers: 1 + 290 / 10 = 30, all of it absorbed.
+        assert!(sizes.iter().all(|&s| s == 30), "{sizes:?}");
+        let mut seen = |half: f64, step: u32| {
+            let p = Clusters {
+                review_probability: 0.0,
+                absorptive_half_size: half,
+                ..joining.clone()
+            };
+            state.step(&mut firms, &month(&p, &levers, 6, step)).0
+        };
+        // Half absorbed (10 workers, half size 10): 30 ^ 0.5 = 5.5, rounded to 5.
+        assert!(seen(10.0, 3).iter().all(|&s| s == 5));
+        // Nothing absorbed: no spillover (size 1).
+        assert!(seen(1.0e6, 4).iter().all(|&s| s == 1));
     }
 }
