@@ -688,12 +688,14 @@ mod tests {
             );
         }
         p.compact();
-        // New households of two adults far apart (an early member found after later
+        // New households of three adults far apart (an early member found after later
         // ones: the savings are summed again).
-        for i in (0..p.len() - 300).step_by(97) {
+        for i in (0..p.len() - 600).step_by(97) {
             let h = p.households.add();
-            p.household[i] = h;
-            p.household[i + 300] = h;
+            for j in [i, i + 300, i + 600] {
+                p.household[j] = h;
+                p.birth_month[j] = 23_000;
+            }
         }
         for i in (0..p.len()).step_by(89) {
             p.town[i] = None;
