@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use super::pass::{PassContext, hazard_index};
 use super::{People, Skill, flag};
+use crate::ids::{FirmId, TownId};
 use crate::migration::pick_destination;
 use crate::rng::{Process, Stream};
 use crate::scenario::Params;
@@ -34,6 +35,9 @@ pub struct Households {
     pub serial: Vec<u32>,
     /// Next serial.
     next_serial: u32,
+    /// Households numbered at the last compaction (in the order of their first
+    /// member's slot); those added since have higher numbers.
+    ordered: u32,
 }
 
 impl Households {
@@ -72,6 +76,7 @@ impl Households {
             *h = *id;
         }
         self.serial = serial;
+        self.ordered = self.serial.len() as u32;
     }
 }
 
@@ -142,44 +147,17 @@ impl HouseholdMonth {
 
     /// Sum the members' state by household: members, adults, the adults' savings,
     /// whether any adult of working age is unemployed or any is poorly paid, the head.
+    ///
+    /// The same sums as one sequential sweep over people in slot order, computed in
+    /// parallel: people are cut into chunks, and each chunk owns a range of household
+    /// ids (household ids follow the slot of the first member after compaction, so
+    /// most members fall in their chunk's range). Members outside their chunk's range
+    /// are merged afterwards by the owner chunk in slot order; everything but the
+    /// savings is order-free, and the savings (an `f32` sum in slot order) are summed
+    /// again in slot order for the rare household where merging would change the order.
     pub fn gather(people: &People, ctx: &PassContext<'_>) -> HouseholdMonth {
         let n = people.households.len();
-        let mut acc = vec![Acc::EMPTY; n];
-        let adult_months = ctx.adult_age as i32 * 12;
-        let p = people;
-        // Zipped columns: no bounds checks on the people's side.
-        let slots = (p.town.iter().zip(&p.household).zip(&p.birth_month)).zip(
-            p.savings
-                .iter()
-                .zip(&p.employer)
-                .zip(p.wage.iter().zip(&p.flags)),
-        );
-        for (i, (((town, &h), &birth), ((&savings, employer), (&wage, &flags)))) in
-            slots.enumerate()
-        {
-            let Some(town) = town else {
-                continue;
-            };
-            let a = &mut acc[h as usize];
-            a.members = a.members.saturating_add(1);
-            // Branch-free: whether a member is an adult or employed is unpredictable, so
-            // children add nothing by selects instead of a skipped branch (adding +0.0
-            // leaves the sum's bits unchanged: it starts at +0.0 and never becomes -0.0).
-            let age = ctx.month - birth;
-            let adult = age >= adult_months;
-            a.adults = a.adults.saturating_add(u16::from(adult));
-            a.savings += if adult { savings } else { 0.0 };
-            let older = adult & (birth < a.head_birth);
-            a.head_birth = if older { birth } else { a.head_birth };
-            a.head = if older { i as u32 } else { a.head };
-            let employed = employer.is_some();
-            let low_wage = ctx.migration.low_wage[town.index()];
-            a.low_paid |= adult & employed & (wage < low_wage);
-            let female = (flags & flag::FEMALE) as usize;
-            let working_age =
-                (age >= ctx.entry_age_months) & (age < ctx.pension_age_months[female]);
-            a.unemployed |= adult & !employed & working_age;
-        }
+        let acc = sum_members(people, &MemberRules::new(ctx), GATHER_CHUNK);
         HouseholdMonth {
             acc,
             dest: vec![STAY; n],
@@ -238,6 +216,297 @@ impl HouseholdMonth {
                     0.0
                 };
             });
+    }
+}
+
+/// People per chunk of the parallel gather (the result does not depend on it).
+const GATHER_CHUNK: usize = 32 * 1024;
+
+/// What makes a member an adult, unemployed or poorly paid this month, as bounds on
+/// the birth month (`age >= a` is `birth <= month - a`).
+struct MemberRules<'a> {
+    /// Latest birth month of an adult.
+    adult_born_by: i32,
+    /// Latest birth month of someone of labour-force entry age.
+    entry_born_by: i32,
+    /// Birth month up to which a man or a woman is of pension age.
+    pension_born_by: [i32; 2],
+    low_wage: &'a [f32],
+}
+
+impl MemberRules<'_> {
+    fn new<'a>(ctx: &PassContext<'a>) -> MemberRules<'a> {
+        let m = ctx.month;
+        let [men, women] = ctx.pension_age_months;
+        MemberRules {
+            adult_born_by: m - ctx.adult_age as i32 * 12,
+            entry_born_by: m - ctx.entry_age_months,
+            pension_born_by: [m - men, m - women],
+            low_wage: &ctx.migration.low_wage,
+        }
+    }
+
+    /// Slot `i`'s contribution to its household, if they live in a modelled town.
+    #[inline(always)]
+    fn member(&self, people: &People, i: usize) -> Option<Member> {
+        let p = people;
+        let person = Person {
+            town: p.town[i],
+            household: p.household[i],
+            birth: p.birth_month[i],
+            savings: p.savings[i],
+            employer: p.employer[i],
+            wage: p.wage[i],
+            flags: p.flags[i],
+        };
+        self.contribution(person, i)
+    }
+
+    /// A person's contribution to their household, if they live in a modelled town.
+    #[inline(always)]
+    fn contribution(&self, p: Person, slot: usize) -> Option<Member> {
+        let town = p.town?;
+        let adult = p.birth <= self.adult_born_by;
+        let employed = p.employer.is_some();
+        let low_paid = adult & employed & (p.wage < self.low_wage[town.index()]);
+        let female = (p.flags & flag::FEMALE) as usize;
+        let working_age =
+            (p.birth <= self.entry_born_by) & (p.birth > self.pension_born_by[female]);
+        let unemployed = adult & !employed & working_age;
+        Some(Member {
+            h: p.household,
+            slot: slot as u32,
+            birth: p.birth,
+            savings: p.savings,
+            bits: u8::from(adult) | (u8::from(low_paid) << 1) | (u8::from(unemployed) << 2),
+        })
+    }
+}
+
+/// The columns of one person that the gather reads.
+#[derive(Clone, Copy)]
+struct Person {
+    town: Option<TownId>,
+    household: u32,
+    birth: i32,
+    savings: f32,
+    employer: Option<FirmId>,
+    wage: f32,
+    flags: u8,
+}
+
+/// One member's contribution to their household's sums.
+#[derive(Debug, Clone, Copy)]
+struct Member {
+    h: u32,
+    slot: u32,
+    birth: i32,
+    savings: f32,
+    /// Bit 0 adult, bit 1 poorly paid, bit 2 unemployed.
+    bits: u8,
+}
+
+impl Member {
+    const ADULT: u8 = 1;
+    const LOW_PAID: u8 = 2;
+    const UNEMPLOYED: u8 = 4;
+}
+
+impl Acc {
+    /// Add a person (if they live in a modelled town) of a later slot than all
+    /// members added so far. Children add nothing to the savings (as adding +0.0 would
+    /// not change the sum, which starts at +0.0).
+    #[inline(always)]
+    fn add_in_order(&mut self, rules: &MemberRules<'_>, p: Person, slot: usize) {
+        let Some(town) = p.town else {
+            return;
+        };
+        self.members = self.members.saturating_add(1);
+        if p.birth > rules.adult_born_by {
+            return;
+        }
+        self.adults = self.adults.saturating_add(1);
+        self.savings += p.savings;
+        if p.birth < self.head_birth {
+            self.head_birth = p.birth;
+            self.head = slot as u32;
+        }
+        if p.employer.is_some() {
+            self.low_paid |= p.wage < rules.low_wage[town.index()];
+        } else {
+            let female = (p.flags & flag::FEMALE) as usize;
+            self.unemployed |=
+                (p.birth <= rules.entry_born_by) & (p.birth > rules.pension_born_by[female]);
+        }
+    }
+
+    /// Add a member of any slot (the head is the oldest adult, the lowest slot among
+    /// equals). The savings are added at the end of the sum.
+    fn add_any(&mut self, m: &Member) {
+        let adult = m.bits & Member::ADULT != 0;
+        self.members = self.members.saturating_add(1);
+        if !adult {
+            return;
+        }
+        self.adults = self.adults.saturating_add(1);
+        self.savings += m.savings;
+        if m.birth < self.head_birth || (m.birth == self.head_birth && m.slot < self.head) {
+            self.head_birth = m.birth;
+            self.head = m.slot;
+        }
+        self.low_paid |= m.bits & Member::LOW_PAID != 0;
+        self.unemployed |= m.bits & Member::UNEMPLOYED != 0;
+    }
+}
+
+/// The households' sums, by chunks of `chunk` people (see [`HouseholdMonth::gather`]).
+fn sum_members(people: &People, rules: &MemberRules<'_>, chunk: usize) -> Vec<Acc> {
+    let n = people.households.len();
+    let mut acc = vec![Acc::EMPTY; n];
+    let k = people.len().div_ceil(chunk).max(1);
+    let bounds = if k > 1 {
+        owner_bounds(&people.household, people.households.ordered, n, chunk)
+    } else {
+        vec![0, n]
+    };
+    // Phase 1: each chunk sums its members that fall in its own range.
+    let outliers: Vec<Vec<Vec<Member>>> = split_by(&mut acc, &bounds)
+        .into_par_iter()
+        .enumerate()
+        .map(|(c, part)| gather_chunk(people, rules, (c, chunk), part, &bounds))
+        .collect();
+    // Phase 2: each owner merges the other chunks' members of its households, in slot
+    // order (chunk by chunk).
+    let resum: Vec<u32> = split_by(&mut acc, &bounds)
+        .into_par_iter()
+        .enumerate()
+        .flat_map_iter(|(c, part)| merge_outliers(c, part, bounds[c], &outliers))
+        .collect();
+    if !resum.is_empty() {
+        resum_savings(people, rules, &mut acc, &resum);
+    }
+    acc
+}
+
+/// First household id owned by each chunk of `chunk` people (and `n` at the end):
+/// one past the highest household numbered at the last compaction that occurs before
+/// the chunk. So every member of such a household is in its owner chunk or a later
+/// one, whatever happened since; households added since (young adults who left home,
+/// arrivals) belong to the last chunk.
+fn owner_bounds(household: &[u32], ordered: u32, n: usize, chunk: usize) -> Vec<usize> {
+    let k = household.len().div_ceil(chunk);
+    let highest: Vec<usize> = household
+        .par_chunks(chunk)
+        .map(|c| {
+            c.iter()
+                .map(|&h| if h < ordered { h as usize + 1 } else { 0 })
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut bounds = Vec::with_capacity(k + 1);
+    bounds.push(0);
+    for c in 1..k {
+        let b = bounds[c - 1].max(highest[c - 1]).min(n);
+        bounds.push(b);
+    }
+    bounds.push(n);
+    bounds
+}
+
+/// The accumulators cut into the chunks' owned ranges.
+fn split_by<'a>(mut acc: &'a mut [Acc], bounds: &[usize]) -> Vec<&'a mut [Acc]> {
+    let mut parts = Vec::with_capacity(bounds.len() - 1);
+    for w in bounds.windows(2) {
+        let (part, rest) = std::mem::take(&mut acc).split_at_mut(w[1] - w[0]);
+        parts.push(part);
+        acc = rest;
+    }
+    parts
+}
+
+/// Phase 1 for chunk `c` of people: sums the members whose household the chunk owns
+/// into `part`, returns the others by owner chunk (in slot order).
+fn gather_chunk(
+    people: &People,
+    rules: &MemberRules<'_>,
+    (c, chunk): (usize, usize),
+    part: &mut [Acc],
+    bounds: &[usize],
+) -> Vec<Vec<Member>> {
+    let mut out = vec![Vec::new(); bounds.len() - 1];
+    let lo = bounds[c];
+    let slots = c * chunk..((c + 1) * chunk).min(people.len());
+    let p = people;
+    let r = slots.clone();
+    // Zipped columns: no bounds checks on the people's side.
+    let columns = (p.town[r.clone()].iter().zip(&p.household[r.clone()]))
+        .zip(p.birth_month[r.clone()].iter().zip(&p.savings[r.clone()]))
+        .zip(p.employer[r.clone()].iter().zip(&p.wage[r.clone()]))
+        .zip(&p.flags[r]);
+    for (i, ((((&town, &household), (&birth, &savings)), (&employer, &wage)), &flags)) in
+        slots.zip(columns)
+    {
+        let person = Person {
+            town,
+            household,
+            birth,
+            savings,
+            employer,
+            wage,
+            flags,
+        };
+        match part.get_mut((household as usize).wrapping_sub(lo)) {
+            Some(a) => a.add_in_order(rules, person, i),
+            None => {
+                if let Some(m) = rules.contribution(person, i) {
+                    let owner = bounds.partition_point(|&b| b <= m.h as usize) - 1;
+                    out[owner].push(m);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Phase 2 for owner chunk `c`: adds the members found in other chunks, chunk by
+/// chunk. Returns the households whose savings must be summed again because a member
+/// of an earlier chunk was added after adults of this one.
+fn merge_outliers(
+    c: usize,
+    part: &mut [Acc],
+    lo: usize,
+    outliers: &[Vec<Vec<Member>>],
+) -> Vec<u32> {
+    let mut resum = Vec::new();
+    for (d, out) in outliers.iter().enumerate() {
+        for m in &out[c] {
+            let a = &mut part[m.h as usize - lo];
+            if d < c && m.bits & Member::ADULT != 0 && a.adults > 0 {
+                resum.push(m.h);
+            }
+            a.add_any(m);
+        }
+    }
+    resum
+}
+
+/// The adults' savings of households `resum`, summed again over all people in slot
+/// order.
+fn resum_savings(people: &People, rules: &MemberRules<'_>, acc: &mut [Acc], resum: &[u32]) {
+    let mut marked = vec![false; acc.len()];
+    for &h in resum {
+        marked[h as usize] = true;
+        acc[h as usize].savings = 0.0;
+    }
+    for i in 0..people.len() {
+        let h = people.household[i] as usize;
+        if marked[h]
+            && let Some(m) = rules.member(people, i)
+            && m.bits & Member::ADULT != 0
+        {
+            acc[h].savings += m.savings;
+        }
     }
 }
 
@@ -366,5 +635,86 @@ pub fn form_initial(
                 }
             }
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::people::NewPerson;
+
+    /// The sums as one sequential sweep in slot order (the definition).
+    fn sequential(people: &People, rules: &MemberRules<'_>) -> Vec<Acc> {
+        let mut acc = vec![Acc::EMPTY; people.households.len()];
+        for i in 0..people.len() {
+            if let Some(m) = rules.member(people, i) {
+                acc[m.h as usize].add_any(&m);
+            }
+        }
+        acc
+    }
+
+    #[test]
+    fn parallel_sums_equal_the_sequential_sweep_bit_for_bit() {
+        // Households scattered over the slots as in a run: members far apart, young
+        // adults' new households numbered after the compaction, newborns at the end.
+        let mut p = People::default();
+        let mut x = 12345u64;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        for _ in 0..300 {
+            p.households.add();
+        }
+        for i in 0..3000u32 {
+            let h = next(300) as u32;
+            let employed = next(3) > 0;
+            p.push(
+                crate::ids::PersonId(i),
+                NewPerson {
+                    birth_month: 24_000 - next(900) as i32,
+                    town: TownId(next(2) as u16),
+                    female: next(2) == 0,
+                    skill: Skill::Basic,
+                    schooled: true,
+                    employer: employed.then(|| FirmId::from_index(0)),
+                    wage: next(1000) as f32 / 37.0,
+                    savings: next(100_000) as f32 / 7.0,
+                    household: h,
+                },
+            );
+        }
+        p.compact();
+        // New households of three adults far apart (an early member found after later
+        // ones: the savings are summed again).
+        for i in (0..p.len() - 600).step_by(97) {
+            let h = p.households.add();
+            for j in [i, i + 300, i + 600] {
+                p.household[j] = h;
+                p.birth_month[j] = 23_000;
+            }
+        }
+        for i in (0..p.len()).step_by(89) {
+            p.town[i] = None;
+        }
+        let low_wage = [10.0f32, 20.0];
+        let rules = MemberRules {
+            adult_born_by: 24_000 - 216,
+            entry_born_by: 24_000 - 192,
+            pension_born_by: [24_000 - 720, 24_000 - 660],
+            low_wage: &low_wage,
+        };
+        let want = sequential(&p, &rules);
+        for chunk in [64, 100, 1000, 5000] {
+            let got = sum_members(&p, &rules, chunk);
+            for (a, b) in got.iter().zip(&want) {
+                assert_eq!(a.savings.to_bits(), b.savings.to_bits(), "chunk {chunk}");
+                assert_eq!((a.head, a.members, a.adults), (b.head, b.members, b.adults));
+                assert_eq!((a.low_paid, a.unemployed), (b.low_paid, b.unemployed));
+            }
+        }
     }
 }
