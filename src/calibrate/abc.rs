@@ -593,7 +593,7 @@ mod tests {
         let prior = Prior::parse("uniform(0, 1)").unwrap();
         let sim = |theta: &[f64], _t: u32, a: u64| -> Result<Outcome, String> {
             assert!((0.0..=1.0).contains(&theta[0]));
-            if a % 5 == 0 {
+            if a.is_multiple_of(5) {
                 return Err("boom".into());
             }
             Ok(Outcome {

@@ -279,8 +279,8 @@ pub fn series_observations(
             })
     };
     let mut out = Vec::new();
-    for r in 0..rows.len() {
-        let town = rows[r][ti].trim();
+    for (r, row) in rows.iter().enumerate() {
+        let town = row[ti].trim();
         if let Some(list) = &t.towns
             && !list.iter().any(|x| x == town)
         {
