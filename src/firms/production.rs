@@ -817,6 +817,28 @@ mod tests {
         assert!(f.vacancies > 0 && f.layoff_probability == 0.0);
     }
 
+    /// With `hiring_speed` 0.25 a firm advertised a quarter of the workers it wanted each
+    /// month, so three quarters of its wanted jobs were never open to the unemployed and
+    /// 2010 unemployment sat at 13-15% in every default town (ODD 7.12a).
+    #[test]
+    fn regression_three_quarters_of_wanted_jobs_went_unadvertised() {
+        let p = Firms {
+            giant_volatility: 0.0,
+            idiosyncratic_volatility: 0.0,
+            ..Firms::default()
+        };
+        let mut f = firm(100);
+        run(&mut f, &markets(1.0, 1.5), &p, 1);
+        let gap = f.target - 100.0;
+        assert!(gap > 10.0, "demand growth should open a gap, got {gap}");
+        // Every wanted position is advertised (rounded stochastically).
+        assert!(
+            (f.vacancies as f64 - gap).abs() <= 1.0,
+            "{} vacancies for a gap of {gap}",
+            f.vacancies
+        );
+    }
+
     #[test]
     fn low_vacancy_yield_cuts_posting_in_proportion() {
         let p = Firms {
