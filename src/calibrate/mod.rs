@@ -6,7 +6,8 @@
 //! - [`target`]: observed series and fact ranges, and the distance of a run to them;
 //! - [`abc`]: the ABC-SMC algorithm, pure and independent of the model;
 //! - `sim`: one particle = the model run in memory for each scenario;
-//! - [`output`]: the folder (resumable per generation).
+//! - [`output`]: the folder (resumable per generation);
+//! - [`chart`], [`report`]: the charts and `report.html`.
 //!
 //! ```text
 //! DIR/state/generation_NNN.json   complete generations (resume reads them)
@@ -15,12 +16,16 @@
 //! DIR/failures.csv                failed runs (rejected, not fatal)
 //! DIR/checks.csv                  observations vs the last generation (in and out of sample)
 //! DIR/calibrated/<scenario>.toml  base scenario with the posterior medians written in
+//! DIR/posterior_<parameter>.{png,svg}, epsilon.{png,svg}, pairs.{png,svg}   charts
+//! DIR/report.html                 generations, posterior, charts, checks, links
 //! ```
 
 pub mod abc;
+pub mod chart;
 pub mod file;
 pub mod output;
 pub mod prior;
+pub mod report;
 mod sim;
 pub mod target;
 
