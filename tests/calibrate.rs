@@ -38,6 +38,54 @@ fn read(p: &Path) -> Vec<u8> {
     std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
+/// The charts are a PNG and a well-formed SVG each, no temporary file is left, and
+/// report.html links every chart that exists and the calibrated scenario.
+fn charts_and_report(dir: &Path) {
+    let stems = [
+        "posterior_migration.base_hazard",
+        "posterior_town.Biysk.amenity",
+        "epsilon",
+        "pairs",
+    ];
+    for s in stems {
+        let png = read(&dir.join(format!("{s}.png")));
+        assert!(
+            png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 1000,
+            "{s}.png is not a PNG"
+        );
+        // IHDR: width and height, big-endian, at bytes 16..24.
+        let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
+        assert!(w >= 400 && h >= 300, "{s}.png is {w}x{h}");
+        let svg = String::from_utf8(read(&dir.join(format!("{s}.svg")))).unwrap();
+        assert!(
+            svg.contains("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{s}.svg is not an SVG"
+        );
+    }
+    let html = String::from_utf8(read(&dir.join("report.html"))).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.contains(".tmp"), "temporary file {name} left");
+        if name.ends_with(".png") {
+            assert!(
+                html.contains(&format!("src=\"{name}\"")),
+                "report.html does not show {name}"
+            );
+        }
+    }
+    for needle in [
+        "href=\"calibrated/biysk.toml\"",
+        "seed <code>20240501</code>",
+        "In-sample fit",
+        "Out-of-sample check",
+        "90% interval",
+    ] {
+        assert!(html.contains(needle), "report.html lacks {needle}");
+    }
+}
+
 #[test]
 fn tiny_calibration_writes_resumes_and_ignores_threads() {
     let tmp = tempfile::tempdir().unwrap();
@@ -55,6 +103,7 @@ fn tiny_calibration_writes_resumes_and_ignores_threads() {
     ] {
         assert!(a.join(f).exists(), "{f} missing");
     }
+    charts_and_report(&a);
     let posterior = String::from_utf8(read(&a.join("posterior.csv"))).unwrap();
     let mut lines = posterior.lines();
     assert_eq!(

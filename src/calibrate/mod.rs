@@ -6,7 +6,8 @@
 //! - [`target`]: observed series and fact ranges, and the distance of a run to them;
 //! - [`abc`]: the ABC-SMC algorithm, pure and independent of the model;
 //! - `sim`: one particle = the model run in memory for each scenario;
-//! - [`output`]: the folder (resumable per generation).
+//! - [`output`]: the folder (resumable per generation);
+//! - [`chart`], [`report`]: the charts and `report.html`.
 //!
 //! ```text
 //! DIR/state/generation_NNN.json   complete generations (resume reads them)
@@ -15,12 +16,16 @@
 //! DIR/failures.csv                failed runs (rejected, not fatal)
 //! DIR/checks.csv                  observations vs the last generation (in and out of sample)
 //! DIR/calibrated/<scenario>.toml  base scenario with the posterior medians written in
+//! DIR/posterior_<parameter>.{png,svg}, epsilon.{png,svg}, pairs.{png,svg}   charts
+//! DIR/report.html                 generations, posterior, charts, checks, links
 //! ```
 
 pub mod abc;
+pub mod chart;
 pub mod file;
 pub mod output;
 pub mod prior;
+pub mod report;
 mod sim;
 pub mod target;
 
@@ -106,10 +111,13 @@ pub struct Finished {
     pub runs: u64,
 }
 
-/// Run (or resume) a calibration into `dir`. `on_generation` sees each new generation.
+/// Run (or resume) a calibration into `dir`. `on_run` is called after each simulated
+/// particle (from any thread, e.g. to advance a progress bar); `on_generation` sees each
+/// new generation.
 pub fn calibrate(
     cal: &Calibration,
     dir: &Path,
+    on_run: &(dyn Fn() + Sync),
     mut on_generation: impl FnMut(&abc::Generation),
 ) -> Result<Finished, CalibrateError> {
     let mut states = output::load_generations(dir, &cal.fingerprint)?;
@@ -120,7 +128,11 @@ pub fn calibrate(
     let resumed = states.len();
     let mut done: Vec<abc::Generation> = states.iter().map(|s| s.generation.clone()).collect();
     let priors: Vec<prior::Prior> = cal.parameters.iter().map(|p| p.prior).collect();
-    let sim = |theta: &[f64], t: u32, a: u64| cal.simulate(theta, t, a);
+    let sim = |theta: &[f64], t: u32, a: u64| {
+        let r = cal.simulate(theta, t, a);
+        on_run();
+        r
+    };
     #[allow(clippy::disallowed_methods)]
     // wall-clock timing of a generation, written to generations.csv only
     let mut t0 = Instant::now();

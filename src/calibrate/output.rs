@@ -11,6 +11,7 @@ use super::CalibrateError;
 use super::abc::{Generation, Stop, weighted_quantile};
 use super::file::Calibration;
 use super::target::ObsKind;
+use super::{chart, report};
 use crate::output::{Format, write_atomic, write_table};
 
 /// The state file of one complete generation (`state/generation_NNN.json`).
@@ -186,7 +187,49 @@ pub fn write_tables(
         w("checks.csv", &checks_csv(cal, &last.generation))?;
         write_calibrated(cal, dir, gens, stop)?;
     }
-    Ok(())
+    write_report(cal, dir, gens, stop)
+}
+
+/// Draw the charts and write `report.html`.
+fn write_report(
+    cal: &Calibration,
+    dir: &Path,
+    gens: &[GenerationState],
+    stop: Option<Stop>,
+) -> Result<(), CalibrateError> {
+    let names: Vec<String> = (0..cal.parameters.len())
+        .map(|i| parameter_column(cal, i))
+        .collect();
+    let priors: Vec<_> = cal.parameters.iter().map(|p| p.prior).collect();
+    let generations: Vec<&Generation> = gens.iter().map(|g| &g.generation).collect();
+    let figures = chart::draw_charts(
+        dir,
+        &chart::ChartInput {
+            names: &names,
+            priors: &priors,
+            generations: &generations,
+        },
+    )
+    .map_err(|e| out_err(dir, e))?;
+    let calibrated: Vec<String> = if gens.is_empty() {
+        Vec::new()
+    } else {
+        cal.scenarios
+            .iter()
+            .map(|s| format!("calibrated/{}.toml", s.base.name))
+            .collect()
+    };
+    let html = report::render(
+        cal,
+        &report::ReportInput {
+            generations: gens,
+            stop,
+            figures: &figures,
+            calibrated: &calibrated,
+        },
+    );
+    let p = dir.join("report.html");
+    write_atomic(&p, html.as_bytes()).map_err(|e| out_err(&p, e))
 }
 
 /// Every observation beside the last generation's weighted median and 5-95% range of

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use monotown::calibrate::{self, CalibrateError, Calibration};
 
@@ -11,6 +12,24 @@ use monotown::calibrate::{self, CalibrateError, Calibration};
 fn input_error(e: &CalibrateError) -> ! {
     eprintln!("error: {e}");
     std::process::exit(2)
+}
+
+/// Progress bar of the current generation: model runs done of the expected number (the
+/// last generation's runs; the population for generation 0), with ETA.
+fn progress_bar(cal: &Calibration) -> ProgressBar {
+    let b = ProgressBar::with_draw_target(
+        Some(cal.settings.population as u64),
+        ProgressDrawTarget::stderr(),
+    );
+    b.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} {msg} [{bar:30}] {pos}/~{len} runs, ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    b.set_message("generation 0");
+    b
 }
 
 /// `monotown calibrate`.
@@ -51,21 +70,38 @@ pub fn calibrate(
     // A panicking run is caught and recorded as a failure; keep the default hook quiet.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
+    let bar = (!quiet).then(|| progress_bar(&cal));
+    let on_run = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
     let result = pool.install(|| {
-        calibrate::calibrate(&cal, &dir, |g| {
-            if !quiet {
-                eprintln!(
+        calibrate::calibrate(&cal, &dir, &on_run, |g| {
+            if let Some(b) = &bar {
+                // Printed also when stderr is not a terminal (println would drop it).
+                b.suspend(|| {
+                    eprintln!(
                     "generation {}: epsilon {}, acceptance {:.3}, ESS {:.1}, {} runs, {} failed",
                     g.index,
                     g.epsilon.map_or("inf".to_string(), |e| format!("{e:.4}")),
                     g.acceptance_rate(),
                     g.ess(),
                     g.runs,
-                    g.failures.len()
-                );
+                        g.failures.len()
+                    )
+                });
+                // Expected model runs of the next generation: as many as this one's.
+                b.set_length(g.runs.max(1));
+                b.set_position(0);
+                b.reset_eta();
+                b.set_message(format!("generation {}", g.index + 1));
             }
         })
     });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     std::panic::set_hook(hook);
     let fin = match result {
         Ok(f) => f,
