@@ -855,7 +855,13 @@ mod tests {
         (f.vacancies, f.hires) = (4, 3);
         assert_eq!(posting_share(&f, false, &p), 1.0);
         (f.vacancies, f.hires) = (19, 0);
-        assert_eq!(posting_share(&f, false, &Firms::default()), 1.0);
+        let off = Firms {
+            vacancy_min_yield: 0.0,
+            ..Firms::default()
+        };
+        assert_eq!(posting_share(&f, false, &off), 1.0);
+        // The default threshold is on: the same firm posts less.
+        assert!(posting_share(&f, false, &Firms::default()) < 1.0);
     }
 
     #[test]
