@@ -53,7 +53,9 @@ pub fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn num(v: f64) -> String {
+/// A number for a report table: 4 decimals, none from 100, scientific outside
+/// [1e-3, 1e7); a dash for NaN or infinity.
+pub fn num(v: f64) -> String {
     if !v.is_finite() {
         return "–".into();
     }

@@ -8,27 +8,13 @@ use super::abc::{Generation, Stop, weighted_quantile};
 use super::file::Calibration;
 use super::output::{GenerationState, parameter_column};
 use super::target::ObsKind;
-use crate::batch::report::{Figure, esc};
+use crate::batch::report::{Figure, esc, num};
 
 const STYLE: &str = "body{font-family:DejaVu Sans,Arial,sans-serif;margin:2em;color:#222;max-width:1200px}\
 table{border-collapse:collapse;margin:0.5em 0 1.5em 0;font-size:0.9em}\
 th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f0f0f0}\
 td.l,th.l{text-align:left}tr.out td{background:#fde2e2}.note{color:#8a4b00}\
 img{max-width:100%;border:1px solid #ddd}code{background:#f5f5f5;padding:0 3px}";
-
-fn num(v: f64) -> String {
-    if !v.is_finite() {
-        return "–".into();
-    }
-    let a = v.abs();
-    if a != 0.0 && !(1e-3..1e7).contains(&a) {
-        format!("{v:.3e}")
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.4}")
-    }
-}
 
 /// What the report shows besides the calibration.
 pub struct ReportInput<'a> {

@@ -555,18 +555,7 @@ mod tests {
     }
 
     fn markets() -> Markets {
-        Markets {
-            world_price: [1.0; Sector::COUNT],
-            export_volume: 1.0,
-            national: 1.0,
-            state_orders: 1.0,
-            wage_drift: 1.0,
-            local: vec![1.0],
-            public: vec![1.0],
-            hub_jobs: vec![0.0],
-            hub_wage: vec![0.0],
-            wage_curve: vec![1.0],
-        }
+        Markets::neutral()
     }
 
     fn start_ups_in(

@@ -552,15 +552,8 @@ mod tests {
     fn markets(world_price: f64, national: f64) -> Markets {
         Markets {
             world_price: [world_price; Sector::COUNT],
-            export_volume: 1.0,
             national,
-            state_orders: 1.0,
-            wage_drift: 1.0,
-            local: vec![1.0],
-            public: vec![1.0],
-            hub_jobs: vec![0.0],
-            hub_wage: vec![0.0],
-            wage_curve: vec![1.0],
+            ..Markets::neutral()
         }
     }
 

@@ -49,6 +49,25 @@ pub struct Markets {
     pub wage_curve: Vec<f64>,
 }
 
+#[cfg(test)]
+impl Markets {
+    /// One town's markets with every index at 1 (no hub jobs): the fixture of unit tests.
+    pub(crate) fn neutral() -> Self {
+        Markets {
+            world_price: [1.0; Sector::COUNT],
+            export_volume: 1.0,
+            national: 1.0,
+            state_orders: 1.0,
+            wage_drift: 1.0,
+            local: vec![1.0],
+            public: vec![1.0],
+            hub_jobs: vec![0.0],
+            hub_wage: vec![0.0],
+            wage_curve: vec![1.0],
+        }
+    }
+}
+
 impl Markets {
     /// Demand index of a firm's market mix.
     pub fn demand_index(&self, f: &Firm) -> f64 {
@@ -393,16 +412,8 @@ mod tests {
         let mut f = test_firm("a", Sector::Chemicals, FirmKind::Sme, 100.0, &p);
         f.base_wage = 20.0;
         let m = Markets {
-            world_price: [1.0; Sector::COUNT],
-            export_volume: 1.0,
-            national: 1.0,
-            state_orders: 1.0,
-            wage_drift: 1.0,
-            local: vec![1.0],
-            public: vec![1.0],
-            hub_jobs: vec![0.0],
-            hub_wage: vec![0.0],
             wage_curve: vec![0.9],
+            ..Markets::neutral()
         };
         m.apply_wage_curve(&mut f, 0.0);
         assert_eq!((f.base_wage, f.wage_curve), (20.0, 1.0));
