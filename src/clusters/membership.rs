@@ -15,7 +15,9 @@
 //! related sectors, and firms of other towns within reach, learn of it only through a
 //! supplier link to a member (partners tell partners). Each firm reviews its membership
 //! with a monthly probability and joins the organisation that pays most (or leaves when
-//! none pays). City-forming giants never join.
+//! none pays). City-forming giants never join. The equipment pool serves a limited number
+//! of member workers: past its capacity each member's share of it shrinks (club
+//! congestion, Buchanan 1965), so the pool stops attracting members once the club is full.
 
 use crate::firms::{Firm, FirmKind, Sector, relatedness};
 use crate::ids::ClusterId;
@@ -49,6 +51,21 @@ pub struct Candidate {
     pub wage: f64,
     /// Workforce of one represented firm in real persons (for absorptive capacity).
     pub workers: f64,
+    /// Workforce of all the firms the agent firm represents (agent persons, the unit of
+    /// the organisation's employment), for the pool's congestion.
+    pub represented: f64,
+}
+
+/// Share of the shared equipment pool each member can use when the members employ
+/// `workers` real persons and the pool serves `capacity` of them at the full discount
+/// (club congestion, Buchanan 1965): `min(1, capacity / workers)`; 1 when `capacity` is 0
+/// (congestion off) or nobody works.
+pub fn pool_share(workers: f64, capacity: f64) -> f64 {
+    if capacity <= 0.0 || workers <= capacity {
+        1.0
+    } else {
+        capacity / workers
+    }
 }
 
 /// Share of the learning spillover a firm of `workers` real persons can absorb
@@ -73,7 +90,12 @@ pub fn net_benefit(c: &Candidate, others: f64, m: &ClusterMonth<'_>) -> f64 {
     let learning =
         absorptive_share(c.workers, p.absorptive_half_size) * p.spillover * ratio.ln_1p();
     let leakage = p.leakage_weight * p.spillover * c.employment / (c.employment + others);
-    let pool = p.pool_capital_discount * c.capital * m.capital_cost / 12.0;
+    let users = (others + c.represented) / m.scale.max(f64::MIN_POSITIVE);
+    let pool = p.pool_capital_discount
+        * pool_share(users, p.pool_capacity_workers)
+        * c.capital
+        * m.capital_cost
+        / 12.0;
     c.output * (learning - leakage) + pool - p.membership_cost_wage_months * c.wage
 }
 
@@ -94,6 +116,7 @@ fn candidate(f: &Firm, scale: f64) -> Candidate {
         capital: f.capital / (scale * w),
         wage: f.base_wage,
         workers: f.workforce as f64 / (scale * w),
+        represented: f.workforce as f64,
     }
 }
 

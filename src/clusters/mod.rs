@@ -207,6 +207,7 @@ fn assign(firms: &mut [Firm], clusters: &[Cluster], m: &ClusterMonth<'_>) -> Vec
     let mut sizes = vec![0u32; firms.len()];
     for f in firms.iter_mut() {
         f.cluster = None;
+        f.pool_share = 1.0;
     }
     for c in clusters {
         let total: f64 = c
@@ -214,9 +215,14 @@ fn assign(firms: &mut [Firm], clusters: &[Cluster], m: &ClusterMonth<'_>) -> Vec
             .iter()
             .map(|&i| firms[i.index()].workforce as f64)
             .sum();
+        let pool = membership::pool_share(
+            total / m.scale.max(f64::MIN_POSITIVE),
+            m.params.pool_capacity_workers,
+        );
         for &i in &c.members {
             let f = &mut firms[i.index()];
             f.cluster = Some(c.id);
+            f.pool_share = pool;
             let own = f.workforce as f64 / f.weight.max(1.0);
             let ratio = if own > 0.0 {
                 ((total - f.workforce as f64).max(0.0) / own).min(m.params.max_spillover_ratio)
@@ -625,6 +631,7 @@ mod tests {
             capital: 0.0,
             wage: 10.0,
             workers: 10.0,
+            represented: 10.0,
         };
         assert!(membership::net_benefit(&small, 1000.0, &m) > 0.0);
         let giant = membership::Candidate {
@@ -655,6 +662,7 @@ mod tests {
             capital: 0.0,
             wage: 10.0,
             workers: 2.0,
+            represented: 2.0,
         };
         let net = |c: &membership::Candidate, p: &Clusters| {
             membership::net_benefit(c, 5000.0, &month(p, &levers, 1, 0))
@@ -703,5 +711,63 @@ mod tests {
         assert!(seen(10.0, 3).iter().all(|&s| s == 5));
         // Nothing absorbed: no spillover (size 1).
         assert!(seen(1.0e6, 4).iter().all(|&s| s == 1));
+    }
+
+    #[test]
+    fn a_full_equipment_pool_stops_attracting_members() {
+        assert_eq!(membership::pool_share(5000.0, 0.0), 1.0);
+        assert_eq!(membership::pool_share(800.0, 1000.0), 1.0);
+        assert!((membership::pool_share(4000.0, 1000.0) - 0.25).abs() < 1e-12);
+        // A capital-intensive firm that learns nothing (no spillover): only the pool pays
+        // its fee. Next to a small club it joins; next to a club of 4,000 workers its share
+        // of the pool (a quarter) no longer covers the fee.
+        let levers = vec![TownLevers::default()];
+        let p = Clusters {
+            spillover: 0.0,
+            ..Clusters::default()
+        };
+        let capital_heavy = membership::Candidate {
+            employment: 10.0,
+            output: 300.0,
+            capital: 10.0 * 1500.0,
+            wage: 20.0,
+            workers: 10.0,
+            represented: 10.0,
+        };
+        // Pool: 0.2 x 15,000 x 0.1 / 12 = 25 a month against a fee of 20.
+        let net = |others: f64, p: &Clusters| {
+            membership::net_benefit(&capital_heavy, others, &month(p, &levers, 1, 0))
+        };
+        assert!(net(500.0, &p) > 0.0);
+        assert!(net(4000.0, &p) < 0.0);
+        let uncongested = Clusters {
+            pool_capacity_workers: 0.0,
+            ..p.clone()
+        };
+        assert!(net(4000.0, &uncongested) > 0.0);
+    }
+
+    #[test]
+    fn members_of_a_congested_cluster_get_a_share_of_the_pool() {
+        let mut firms: Vec<Firm> = (0..30).map(|_| firm(Sector::PharmaBiotech)).collect();
+        let p = Clusters {
+            link_probability: 0.0,
+            min_cluster_employment: 0.0,
+            review_probability: 1.0,
+            pool_capacity_workers: 150.0,
+            absorptive_half_size: 0.0,
+            membership_cost_wage_months: 0.0,
+            ..Clusters::default()
+        };
+        let mut seeded = TownLevers::default();
+        seeded.cluster_seeds[0] = 1 << Sector::PharmaBiotech.index();
+        let levers = vec![seeded];
+        let mut state = ClusterState::default();
+        for step in 0..3 {
+            state.step(&mut firms, &month(&p, &levers, 6, step));
+        }
+        // 30 members of 10 workers share a pool for 150: half each.
+        assert!(firms.iter().all(|f| f.cluster.is_some()));
+        assert!(firms.iter().all(|f| (f.pool_share - 0.5).abs() < 1e-12));
     }
 }

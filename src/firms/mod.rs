@@ -309,6 +309,9 @@ pub struct Firm {
     pub modernisation: u8,
     /// Cluster the firm belongs to.
     pub cluster: Option<ClusterId>,
+    /// Share of the cluster's equipment pool this member can use (1 unless the pool is
+    /// congested; 7.18, club congestion).
+    pub pool_share: f64,
     /// Multiplier on target from closure shocks.
     pub capacity: f64,
     /// Wage arrears: wages owed to the workers but not yet paid (thousand RUB).

@@ -178,7 +178,7 @@ fn produce_and_account(
         * ctx.national.input_cost
         * (1.0 - f.import_share + f.import_share * ctx.national.import_cost);
     let pool = if f.cluster.is_some() {
-        1.0 - ctx.clusters.pool_capital_discount
+        1.0 - ctx.clusters.pool_capital_discount * f.pool_share
     } else {
         1.0
     };
@@ -538,6 +538,7 @@ mod tests {
             profit_year: 0.0,
             modernisation: 0,
             cluster: None,
+            pool_share: 1.0,
             capacity: 1.0,
             arrears: 0.0,
             pay_ratio: 1.0,

@@ -217,6 +217,7 @@ fn firm_from_parts(parts: FirmParts, p: &Firms) -> Firm {
         profit_year: 0.0,
         modernisation: 0,
         cluster: None,
+        pool_share: 1.0,
         capacity: 1.0,
         arrears: 0.0,
         pay_ratio: 1.0,

@@ -562,6 +562,8 @@ param_block! {
         leakage_weight: f64 = 1.0, [0.0, 100.0], "spillover units", "Shaver & Flyer 2000; Alcacer & Chung 2007: leading firms avoid clusters; free, prior [0.5, 2]";
         /// Cap on the cluster's size relative to a member (others' employment over own) in the learning spillover.
         max_spillover_ratio: f64 = 100.0, [1.0, 1.0e9], "ratio", "free; prior [20, 500]: diminishing returns to cluster size (Duranton & Puga 2004)";
+        /// Capacity of a cluster organisation's shared equipment pool, in member workers (real persons) it can serve at the full discount; with more member workers each member gets capacity / members' workers of it (club congestion). 0 switches congestion off.
+        pool_capacity_workers: f64 = 1000.0, [0.0, 1.0e7], "persons", "Buchanan 1965 club congestion; seed 000: one shared centre serves several medium enterprises (4 x 250 workers, the medium-firm bound of 209-FZ); free, prior [300, 3000]";
         /// Absorptive capacity: workforce (real persons per firm) at which a member can use half of the cluster's learning spillover; a firm of n workers uses n / (n + this). 0 switches it off (every firm uses all).
         absorptive_half_size: f64 = 15.0, [0.0, 1.0e6], "persons", "Cohen & Levinthal 1990; Giuliani & Bell 2005: firms with a small knowledge base stay peripheral; 15 = upper bound of a micro firm (Russian Federal Law 209-FZ); free, prior [5, 50]";
     }
