@@ -1,8 +1,9 @@
 //! No hidden per-town fudges: every per-town, per-firm and per-distance number of the
 //! shipped scenarios is listed in `scenarios/data/town_inputs.csv` with its value, its
-//! status (`observed`, `assumption` or `free`) and a source; free parameters carry the
-//! prior the calibration is to estimate them under. Observed values are checked against
-//! the observed data files.
+//! status (`observed`, `assumption`, `free` or `calibrated`) and a source; free parameters
+//! carry the prior the calibration is to estimate them under, calibrated ones the prior
+//! they were estimated under (the same as in the calibration file named as their source).
+//! Observed values are checked against the observed data files.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -141,19 +142,22 @@ fn every_per_town_number_is_listed_with_its_value_status_and_source() {
                 None => assert_eq!(row.value, "table", "{s} {key}"),
             }
             assert!(
-                ["observed", "assumption", "free"].contains(&row.status.as_str()),
+                ["observed", "assumption", "free", "calibrated"].contains(&row.status.as_str()),
                 "{s} {key}: unknown status `{}`",
                 row.status
             );
             assert!(!row.source.trim().is_empty(), "{s} {key}: no source");
-            if row.status == "free" {
+            if row.status == "free" || row.status == "calibrated" {
                 let (a, b) = prior_bounds(&row.prior)
-                    .unwrap_or_else(|| panic!("{s} {key}: free without a prior"));
+                    .unwrap_or_else(|| panic!("{s} {key}: {} without a prior", row.status));
                 let x = number(&v).unwrap();
                 assert!(
                     a < b && a <= x && x <= b,
                     "{s} {key}: {x} outside prior {a}..{b}"
                 );
+                if row.status == "calibrated" {
+                    calibrated_prior_matches_its_calibration_file(s, &key, row);
+                }
             } else {
                 assert!(
                     row.prior.is_empty(),
@@ -166,6 +170,42 @@ fn every_per_town_number_is_listed_with_its_value_status_and_source() {
     assert_eq!(
         seen, listed,
         "the inventory lists keys the scenarios do not have"
+    );
+}
+
+/// A calibrated input's source names its calibration file (`scenarios/calibration/X.toml`),
+/// which must estimate that key for that scenario under the same prior.
+fn calibrated_prior_matches_its_calibration_file(scenario: &str, key: &str, row: &Row) {
+    let file = row
+        .source
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("scenarios/"))
+        .map(|w| w.trim_end_matches([',', ';', ')', '.']))
+        .filter(|w| w.starts_with("calibration/") && w.ends_with(".toml"))
+        .unwrap_or_else(|| {
+            panic!("{scenario} {key}: a calibrated input must name its scenarios/calibration/*.toml")
+        });
+    let text = std::fs::read_to_string(data_dir().join(file)).unwrap();
+    let table: toml::Table = text.parse().unwrap();
+    // The inventory writes `town[Name].field`, calibration files `town.Name.field`.
+    let key_path = key.replace('[', ".").replace(']', "");
+    let found = table["parameter"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_table())
+        .find(|p| {
+            p["key"].as_str() == Some(key_path.as_str())
+                && p.get("scenario")
+                    .and_then(|v| v.as_str())
+                    .is_none_or(|s| s == scenario)
+        })
+        .unwrap_or_else(|| panic!("{scenario} {key}: not a parameter of {file}"));
+    let prior = found["prior"].as_str().unwrap().replace(' ', "");
+    assert_eq!(
+        prior,
+        row.prior.replace(' ', ""),
+        "{scenario} {key}: prior differs from {file}"
     );
 }
 
