@@ -108,10 +108,14 @@ fn predictive_outputs(dir: &Path) {
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 1000);
     let svg = String::from_utf8(read(&p.join("Biysk_population.svg"))).unwrap();
     assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"));
-    assert!(svg.contains("fit_until = 2002"), "no fit_until line in the SVG");
+    assert!(
+        svg.contains("fit_until = 2002"),
+        "no fit_until line in the SVG"
+    );
     for d in 0..20 {
         assert!(
-            dir.join(format!("state/predictive/draw_{d:05}.json")).exists(),
+            dir.join(format!("state/predictive/draw_{d:05}.json"))
+                .exists(),
             "draw {d} not saved"
         );
     }
@@ -290,7 +294,10 @@ fn tiny_calibration_writes_resumes_and_ignores_threads() {
     calibrate(&b, "1");
     assert_eq!(read(&b.join("posterior.parquet")), bytes);
     assert_eq!(read(&b.join("posterior.csv")), csv);
-    assert!(predictive_bytes(&b) == pred, "predictive outputs differ at 1 thread");
+    assert!(
+        predictive_bytes(&b) == pred,
+        "predictive outputs differ at 1 thread"
+    );
     predictive_outputs(&b);
 }
 

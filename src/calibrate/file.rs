@@ -321,7 +321,12 @@ fn check_settings(
     range("min_acceptance", c.min_acceptance, 0.0, 1.0)?;
     range("quantile", c.quantile, 0.01, 0.99)?;
     range("fit_until", f64::from(c.fit_until), 1900.0, 2100.0)?;
-    range("predictive_draws", c.predictive_draws as f64, 0.0, 100_000.0)?;
+    range(
+        "predictive_draws",
+        c.predictive_draws as f64,
+        0.0,
+        100_000.0,
+    )?;
     range(
         "predictive_replicates",
         c.predictive_replicates as f64,

@@ -214,12 +214,7 @@ fn december_rows(
 }
 
 /// Run draw `d`: its particle, each replicate over every scenario's full years.
-fn simulate_draw(
-    cal: &Calibration,
-    g: &Generation,
-    d: u32,
-    on_run: &(dyn Fn() + Sync),
-) -> Draw {
+fn simulate_draw(cal: &Calibration, g: &Generation, d: u32, on_run: &(dyn Fn() + Sync)) -> Draw {
     let seed = cal.settings.seed;
     let particle = pick(seed, g, d);
     let theta = g.particles[particle].theta.clone();
@@ -313,10 +308,7 @@ pub fn run(
                 return Ok(draw);
             }
             let draw = simulate_draw(cal, g, d, on_run);
-            ran.fetch_add(
-                draw.runs.len() as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
+            ran.fetch_add(draw.runs.len() as u64, std::sync::atomic::Ordering::Relaxed);
             let state = DrawState {
                 fingerprint: cal.fingerprint.clone(),
                 generation: g.index,
@@ -408,7 +400,10 @@ fn series_frame(cal: &Calibration, draws: &[Draw]) -> PolarsResult<DataFrame> {
         })
     };
     let mut cols = vec![
-        Column::new("draw".into(), rows().map(|x| x.0.draw).collect::<Vec<u32>>()),
+        Column::new(
+            "draw".into(),
+            rows().map(|x| x.0.draw).collect::<Vec<u32>>(),
+        ),
         Column::new(
             "replicate".into(),
             rows().map(|x| x.1.replicate).collect::<Vec<u32>>(),
@@ -417,7 +412,10 @@ fn series_frame(cal: &Calibration, draws: &[Draw]) -> PolarsResult<DataFrame> {
             "particle".into(),
             rows().map(|x| x.0.particle).collect::<Vec<u32>>(),
         ),
-        Column::new("seed".into(), rows().map(|x| x.1.seed).collect::<Vec<u64>>()),
+        Column::new(
+            "seed".into(),
+            rows().map(|x| x.1.seed).collect::<Vec<u64>>(),
+        ),
     ];
     for i in 0..cal.parameters.len() {
         cols.push(Column::new(

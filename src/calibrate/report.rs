@@ -218,10 +218,7 @@ fn predictive_section(h: &mut String, cal: &Calibration, p: &Predictive) {
     let _ = writeln!(
         h,
         "<h2>Posterior predictive</h2>\n<p>{} draw(s) from the weighted posterior of generation {}, {} replicate(s) each: {runs} run(s) over the full years of each scenario, {} failed. The predictive median and 90% interval (5%–95% of the runs) of every observation; in predictive/predictive.csv.</p>",
-        p.draws,
-        p.generation,
-        p.replicates,
-        p.failures
+        p.draws, p.generation, p.replicates, p.failures
     );
     for f in &p.figures {
         let _ = writeln!(
@@ -235,7 +232,10 @@ fn predictive_section(h: &mut String, cal: &Calibration, p: &Predictive) {
     }
     for (in_sample, title) in [
         (true, "Posterior predictive, in sample"),
-        (false, "Posterior predictive, out of sample (after fit_until)"),
+        (
+            false,
+            "Posterior predictive, out of sample (after fit_until)",
+        ),
     ] {
         let rows: Vec<_> = cal
             .observations
@@ -286,7 +286,11 @@ fn predictive_section(h: &mut String, cal: &Calibration, p: &Predictive) {
         let _ = writeln!(
             h,
             "</table>\n<p>{}: mean absolute relative error {}; coverage of the 90% predictive interval {inside} of {} ({coverage:.0}%).</p>",
-            if in_sample { "In sample" } else { "Out of sample" },
+            if in_sample {
+                "In sample"
+            } else {
+                "Out of sample"
+            },
             if n > 0 {
                 format!("{:.1}%", 100.0 * sum_abs / n as f64)
             } else {

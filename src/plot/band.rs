@@ -56,7 +56,9 @@ pub fn band_chart(
     ensure_font()?;
     let x = chart.series.x();
     if x.is_empty() {
-        return Err(PlotError::EmptyData(format!("{stem}: the series has no points")));
+        return Err(PlotError::EmptyData(format!(
+            "{stem}: the series has no points"
+        )));
     }
     let colour = town_colour(0);
     let (mut x0, mut x1) = (x[0], x[x.len() - 1]);
