@@ -83,6 +83,10 @@ pub enum Process {
     /// The model seeds of a calibration attempt's replicates. Entity: the attempt number;
     /// month: the generation.
     CalibrateSeed = 91,
+    /// A calibration's posterior-predictive draw. Entity: the draw number; month 0: the
+    /// weighted pick of a particle of the final generation; month 1: the model seeds of
+    /// the draw's replicates, in order (see `calibrate::predictive`).
+    CalibratePredictive = 92,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

@@ -65,6 +65,12 @@ fn charts_and_report(dir: &Path) {
     }
     let html = String::from_utf8(read(&dir.join("report.html"))).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    for sub in ["predictive", "state", "state/predictive"] {
+        for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(!name.contains(".tmp"), "temporary file {sub}/{name} left");
+        }
+    }
     for entry in std::fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(!name.contains(".tmp"), "temporary file {name} left");
@@ -81,9 +87,113 @@ fn charts_and_report(dir: &Path) {
         "In-sample fit",
         "Out-of-sample check",
         "90% interval",
+        "<h2>Posterior predictive</h2>",
+        "src=\"predictive/Biysk_population.png\"",
+        "90% predictive interval",
+        "In sample: mean absolute relative error",
+        "Out of sample: mean absolute relative error",
+        "href=\"predictive/predictive.csv\"",
     ] {
         assert!(html.contains(needle), "report.html lacks {needle}");
     }
+}
+
+/// The posterior-predictive outputs of the tiny calibration (20 draws, 1 replicate, full
+/// years 1989-2035): the band chart, the December table read back with polars, and
+/// predictive.csv with ordered intervals around every observation.
+fn predictive_outputs(dir: &Path) {
+    use polars::prelude::*;
+    let p = dir.join("predictive");
+    let png = read(&p.join("Biysk_population.png"));
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 1000);
+    let svg = String::from_utf8(read(&p.join("Biysk_population.svg"))).unwrap();
+    assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert!(
+        svg.contains("fit_until = 2002"),
+        "no fit_until line in the SVG"
+    );
+    for d in 0..20 {
+        assert!(
+            dir.join(format!("state/predictive/draw_{d:05}.json"))
+                .exists(),
+            "draw {d} not saved"
+        );
+    }
+    let file = std::fs::File::open(p.join("series.parquet")).unwrap();
+    let df = ParquetReader::new(file).finish().unwrap();
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "draw",
+            "replicate",
+            "particle",
+            "seed",
+            "migration.base_hazard",
+            "town.Biysk.amenity",
+            "scenario",
+            "town",
+            "year",
+            "population"
+        ]
+    );
+    // Full years: 1989-2035 for each of the 20 draws, not shortened to 2010.
+    assert_eq!(df.height(), 20 * 47, "{df}");
+    let year = df.column("year").unwrap().i32().unwrap();
+    assert_eq!(year.min(), Some(1989));
+    assert_eq!(year.max(), Some(2035));
+    let pop = df.column("population").unwrap().f64().unwrap();
+    assert_eq!(pop.null_count(), 0);
+    assert!(pop.min().is_some_and(|v| v > 50_000.0), "{pop:?}");
+    let draws = df.column("draw").unwrap().u32().unwrap();
+    assert_eq!((draws.min(), draws.max()), (Some(0), Some(19)));
+    let csv = std::fs::read_to_string(p.join("series.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 20 * 47 + 1);
+    assert_eq!(
+        std::fs::read_to_string(p.join("failures.csv")).unwrap(),
+        "draw,replicate,particle,seed,error\n"
+    );
+    let text = std::fs::read_to_string(p.join("predictive.csv")).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "target,scenario,town,year,statistic,in_sample,observed,low,high,pred_median,pred_q05,pred_q95,rel_error,inside,runs"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let years: Vec<(&str, &str)> = rows.iter().map(|r| (r[3], r[5])).collect();
+    assert_eq!(
+        years,
+        [("1989", "true"), ("2002", "true"), ("2010", "false")],
+        "{text}"
+    );
+    for r in &rows {
+        let f = |i: usize| r[i].parse::<f64>().unwrap();
+        let (obs, med, lo, hi, rel) = (f(6), f(9), f(10), f(11), f(12));
+        assert!(lo <= med && med <= hi, "interval not ordered: {r:?}");
+        assert!(hi > lo, "degenerate interval: {r:?}");
+        assert!((rel - (med / obs - 1.0)).abs() < 1e-12, "{r:?}");
+        assert_eq!(r[13] == "true", lo <= obs && obs <= hi, "{r:?}");
+        assert_eq!(r[14], "20");
+    }
+}
+
+/// The bytes of every posterior-predictive output.
+fn predictive_bytes(dir: &Path) -> Vec<Vec<u8>> {
+    [
+        "series.parquet",
+        "series.csv",
+        "predictive.csv",
+        "failures.csv",
+        "Biysk_population.svg",
+        "Biysk_population.png",
+    ]
+    .iter()
+    .map(|f| read(&dir.join("predictive").join(f)))
+    .collect()
 }
 
 #[test]
@@ -104,6 +214,8 @@ fn tiny_calibration_writes_resumes_and_ignores_threads() {
         assert!(a.join(f).exists(), "{f} missing");
     }
     charts_and_report(&a);
+    predictive_outputs(&a);
+    let pred = predictive_bytes(&a);
     let posterior = String::from_utf8(read(&a.join("posterior.csv"))).unwrap();
     let mut lines = posterior.lines();
     assert_eq!(
@@ -161,11 +273,32 @@ fn tiny_calibration_writes_resumes_and_ignores_threads() {
     calibrate(&a, "2");
     assert_eq!(read(&a.join("posterior.parquet")), bytes);
     assert_eq!(read(&a.join("posterior.csv")), csv);
-    // One thread: the same posterior.
+    assert!(predictive_bytes(&a) == pred, "predictive outputs changed");
+    // The predictive folder deleted: rewritten from the saved draws, to the same bytes.
+    std::fs::remove_dir_all(a.join("predictive")).unwrap();
+    calibrate(&a, "2");
+    assert!(predictive_bytes(&a) == pred, "predictive outputs changed");
+    // As after a kill during the predictive batch: some draws were never saved, and
+    // temporary files are left. The re-run runs the missing draws, to the same bytes.
+    for d in [3, 11, 19] {
+        std::fs::remove_file(a.join(format!("state/predictive/draw_{d:05}.json"))).unwrap();
+    }
+    std::fs::write(a.join("state/predictive/draw_00003.json.tmp"), "{\"half").unwrap();
+    std::fs::write(a.join("predictive/predictive.csv.tmp"), "target,scen").unwrap();
+    std::fs::remove_file(a.join("predictive/predictive.csv")).unwrap();
+    calibrate(&a, "2");
+    assert!(predictive_bytes(&a) == pred, "predictive outputs changed");
+    charts_and_report(&a);
+    // One thread: the same posterior and the same predictive batch.
     let b = tmp.path().join("b");
     calibrate(&b, "1");
     assert_eq!(read(&b.join("posterior.parquet")), bytes);
     assert_eq!(read(&b.join("posterior.csv")), csv);
+    assert!(
+        predictive_bytes(&b) == pred,
+        "predictive outputs differ at 1 thread"
+    );
+    predictive_outputs(&b);
 }
 
 #[test]
@@ -233,6 +366,21 @@ fn bad_calibration_files_are_clear_errors_with_exit_2_and_no_output() {
             "unknown field `epsilon`",
         ),
         (
+            "predictive_draws = 20",
+            "predictive_draws = -1",
+            "`calibration.predictive_draws`: value -1 is outside the valid range [0, 100000]",
+        ),
+        (
+            "predictive_draws = 20",
+            "predictive_draws = 1e9",
+            "calibration.predictive_draws",
+        ),
+        (
+            "predictive_replicates = 1",
+            "predictive_replicates = 0",
+            "`calibration.predictive_replicates`: value 0 is outside the valid range [1, 1000]",
+        ),
+        (
             "[[target]]\nname = \"census\"",
             "[[target]]\nname = \"okun\"\nfact = \"okun_coeficient\"\ntown = \"Biysk\"\n\n[[target]]\nname = \"census\"",
             "did you mean `okun_coefficient`",
@@ -296,6 +444,7 @@ fit_until = 2010
 population = 20
 generations = 4
 scale = 0.02
+predictive_draws = 0
 
 [[parameter]]
 key = "migration.base_hazard"
@@ -315,6 +464,10 @@ relative_sd = 0.01
     let (f, o) = (file.display().to_string(), dir.display().to_string());
     let r = monotown(&["calibrate", &f, "--out", &o, "--quiet"]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    // predictive_draws = 0 switches the posterior-predictive batch off.
+    assert!(!dir.join("predictive").exists() && !dir.join("state/predictive").exists());
+    let report = String::from_utf8(read(&dir.join("report.html"))).unwrap();
+    assert!(!report.contains("Posterior predictive"));
     let text = String::from_utf8(read(&dir.join("posterior.csv"))).unwrap();
     let last: Vec<(f64, f64)> = text
         .lines()

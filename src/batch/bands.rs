@@ -77,3 +77,26 @@ impl ChartHook for ReplicateBands {
         Ok(figures)
     }
 }
+
+/// Draw one [`plot::BandChart`] (median and 5–95% band over runs, observed points, an
+/// optional vertical marker) as `out/<stem>.png` and `.svg`, and describe it for a report
+/// whose folder holds `out` at `rel` (e.g. `predictive`).
+pub fn band_chart(
+    out: &Path,
+    rel: &str,
+    stem: &str,
+    chart: &plot::BandChart,
+    caption: String,
+) -> Result<Figure, String> {
+    plot::band_chart(chart, out, stem, &plot::Format::ALL).map_err(|e| e.to_string())?;
+    let prefix = if rel.is_empty() {
+        String::new()
+    } else {
+        format!("{rel}/")
+    };
+    Ok(Figure {
+        title: chart.title.clone(),
+        path: format!("{prefix}{stem}.png"),
+        caption,
+    })
+}

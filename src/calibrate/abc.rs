@@ -65,7 +65,7 @@ pub struct Outcome {
 /// Numbers saved by their bit patterns, so that a resumed calibration continues from
 /// exactly the values it saved (decimal JSON parsing need not round-trip, and JSON has no
 /// NaN).
-mod bits {
+pub(super) mod bits {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub mod one {

@@ -43,6 +43,20 @@ pub struct CalibrationSection {
     /// Quantile of the previous distances that sets epsilon (default 0.5).
     #[serde(default = "half")]
     pub quantile: f64,
+    /// Posterior-predictive draws from the final generation, each run over the full
+    /// scenario years (default 50; 0 switches the posterior-predictive batch off).
+    #[serde(default = "fifty")]
+    pub predictive_draws: i64,
+    /// Model runs per posterior-predictive draw (default 1).
+    #[serde(default = "one_i64")]
+    pub predictive_replicates: i64,
+}
+
+fn fifty() -> i64 {
+    50
+}
+fn one_i64() -> i64 {
+    1
 }
 
 fn one_u32() -> u32 {
@@ -218,10 +232,14 @@ impl Calibration {
     /// The scenario text of scenario `s` with parameter values `theta` (all parameters,
     /// in file order) and the shortened end year.
     pub fn scenario_text(&self, s: usize, theta: &[f64]) -> String {
+        self.text_with(s, theta, true)
+    }
+
+    fn text_with(&self, s: usize, theta: &[f64], shorten: bool) -> String {
         let setup = &self.scenarios[s];
         let mut pairs: Vec<(&ResolvedKey, f64)> =
             setup.keys.iter().map(|(p, k)| (k, theta[*p])).collect();
-        if let Some((k, y)) = &setup.end_year {
+        if shorten && let Some((k, y)) = &setup.end_year {
             pairs.push((k, f64::from(*y)));
         }
         setup.base.with_values(&pairs)
@@ -233,8 +251,19 @@ impl Calibration {
         s: usize,
         theta: &[f64],
     ) -> Result<Scenario, crate::scenario::ScenarioError> {
+        self.scenario_with(s, theta, true)
+    }
+
+    /// A validated scenario for `theta` at the calibration's scale, its run ending at the
+    /// last year a target needs (`shorten`) or at the scenario's own `run.end_year`.
+    pub fn scenario_with(
+        &self,
+        s: usize,
+        theta: &[f64],
+        shorten: bool,
+    ) -> Result<Scenario, crate::scenario::ScenarioError> {
         let setup = &self.scenarios[s];
-        Scenario::from_toml(&self.scenario_text(s, theta), &setup.base.origin)?
+        Scenario::from_toml(&self.text_with(s, theta, shorten), &setup.base.origin)?
             .with_scale(setup.scale)
     }
 
@@ -292,6 +321,18 @@ fn check_settings(
     range("min_acceptance", c.min_acceptance, 0.0, 1.0)?;
     range("quantile", c.quantile, 0.01, 0.99)?;
     range("fit_until", f64::from(c.fit_until), 1900.0, 2100.0)?;
+    range(
+        "predictive_draws",
+        c.predictive_draws as f64,
+        0.0,
+        100_000.0,
+    )?;
+    range(
+        "predictive_replicates",
+        c.predictive_replicates as f64,
+        1.0,
+        1000.0,
+    )?;
     if let Some(s) = c.scale
         && !(s > 0.0 && s <= 1.0)
     {

@@ -7,6 +7,7 @@
 //! - [`abc`]: the ABC-SMC algorithm, pure and independent of the model;
 //! - `sim`: one particle = the model run in memory for each scenario;
 //! - [`output`]: the folder (resumable per generation);
+//! - [`predictive`]: the posterior-predictive batch after the last generation;
 //! - [`chart`], [`report`]: the charts and `report.html`.
 //!
 //! ```text
@@ -17,13 +18,17 @@
 //! DIR/checks.csv                  observations vs the last generation (in and out of sample)
 //! DIR/calibrated/<scenario>.toml  base scenario with the posterior medians written in
 //! DIR/posterior_<parameter>.{png,svg}, epsilon.{png,svg}, pairs.{png,svg}   charts
-//! DIR/report.html                 generations, posterior, charts, checks, links
+//! DIR/predictive/                 posterior-predictive batch: series.{parquet,csv},
+//!                                 predictive.csv, failures.csv, band charts (see [`predictive`])
+//! DIR/state/predictive/           its finished draws (resume reads them)
+//! DIR/report.html                 generations, posterior, charts, checks, predictive, links
 //! ```
 
 pub mod abc;
 pub mod chart;
 pub mod file;
 pub mod output;
+pub mod predictive;
 pub mod prior;
 pub mod report;
 mod sim;
@@ -107,8 +112,11 @@ pub struct Finished {
     pub resumed: usize,
     /// Why it stopped.
     pub stop: Stop,
-    /// Model runs in all.
+    /// Model runs of the generations in all.
     pub runs: u64,
+    /// Posterior-predictive draws, and the model runs they took in this call (0 when all
+    /// were loaded); `None` when `predictive_draws` is 0.
+    pub predictive: Option<(usize, u64)>,
 }
 
 /// Run (or resume) a calibration into `dir`. `on_run` is called after each simulated
@@ -145,7 +153,7 @@ pub fn calibrate(
         let r = output::save_generation(dir, &state)
             .and_then(|()| {
                 states.push(state);
-                output::write_tables(cal, dir, &states, None)
+                output::write_tables(cal, dir, &states, None, None)
             })
             .map_err(|e| e.to_string());
         #[allow(clippy::disallowed_methods)]
@@ -159,11 +167,16 @@ pub fn calibrate(
         path: dir.to_path_buf(),
         message,
     })?;
-    output::write_tables(cal, dir, &states, Some(stop))?;
+    let pred = match states.last() {
+        Some(last) => predictive::run(cal, dir, &last.generation, on_run)?,
+        None => None,
+    };
+    output::write_tables(cal, dir, &states, Some(stop), pred.as_ref())?;
     Ok(Finished {
         generations: states.len(),
         resumed,
         stop,
         runs: states.iter().map(|s| s.generation.runs).sum(),
+        predictive: pred.map(|p| (p.draws, p.runs_now)),
     })
 }

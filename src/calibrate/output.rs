@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::CalibrateError;
 use super::abc::{Generation, Stop, weighted_quantile};
 use super::file::Calibration;
+use super::predictive::Predictive;
 use super::target::ObsKind;
 use super::{chart, report};
 use crate::output::{Format, write_atomic, write_table};
@@ -125,7 +126,7 @@ fn posterior_frame(cal: &Calibration, gens: &[GenerationState]) -> PolarsResult<
     DataFrame::new_infer_height(cols)
 }
 
-fn csv_field(s: &str) -> String {
+pub(super) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -133,7 +134,7 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn num(x: f64) -> String {
+pub(super) fn num(x: f64) -> String {
     if x.is_nan() {
         String::new()
     } else {
@@ -148,6 +149,7 @@ pub fn write_tables(
     dir: &Path,
     gens: &[GenerationState],
     stop: Option<Stop>,
+    predictive: Option<&Predictive>,
 ) -> Result<(), CalibrateError> {
     let mut df = posterior_frame(cal, gens).map_err(|e| out_err(dir, e))?;
     write_table(dir, "posterior", &mut df, Format::Both).map_err(|e| out_err(dir, e))?;
@@ -187,7 +189,7 @@ pub fn write_tables(
         w("checks.csv", &checks_csv(cal, &last.generation))?;
         write_calibrated(cal, dir, gens, stop)?;
     }
-    write_report(cal, dir, gens, stop)
+    write_report(cal, dir, gens, stop, predictive)
 }
 
 /// Draw the charts and write `report.html`.
@@ -196,6 +198,7 @@ fn write_report(
     dir: &Path,
     gens: &[GenerationState],
     stop: Option<Stop>,
+    predictive: Option<&Predictive>,
 ) -> Result<(), CalibrateError> {
     let names: Vec<String> = (0..cal.parameters.len())
         .map(|i| parameter_column(cal, i))
@@ -226,6 +229,7 @@ fn write_report(
             stop,
             figures: &figures,
             calibrated: &calibrated,
+            predictive,
         },
     );
     let p = dir.join("report.html");

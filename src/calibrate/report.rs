@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::abc::{Generation, Stop, weighted_quantile};
 use super::file::Calibration;
 use super::output::{GenerationState, parameter_column};
+use super::predictive::Predictive;
 use super::target::ObsKind;
 use crate::batch::report::{Figure, esc, num};
 
@@ -26,6 +27,8 @@ pub struct ReportInput<'a> {
     pub figures: &'a [Figure],
     /// Calibrated scenario files, relative to the folder.
     pub calibrated: &'a [String],
+    /// The posterior-predictive batch, once run.
+    pub predictive: Option<&'a Predictive>,
 }
 
 /// Render `report.html`.
@@ -77,11 +80,18 @@ pub fn render(cal: &Calibration, d: &ReportInput) -> String {
     if let Some(last) = d.generations.last() {
         checks_section(&mut h, cal, &last.generation);
     }
+    if let Some(p) = d.predictive {
+        predictive_section(&mut h, cal, p);
+    }
     h.push_str("<h2>Calibrated scenarios</h2>\n<p>Base scenarios with the last generation's weighted posterior medians written in:</p>\n<ul>\n");
     for c in d.calibrated {
         let _ = writeln!(h, "<li><a href=\"{0}\"><code>{0}</code></a></li>", esc(c));
     }
-    h.push_str("</ul>\n<p>Tables: <a href=\"posterior.csv\">posterior.csv</a>, <a href=\"generations.csv\">generations.csv</a>, <a href=\"checks.csv\">checks.csv</a>, <a href=\"failures.csv\">failures.csv</a>.</p>\n</body></html>\n");
+    h.push_str("</ul>\n<p>Tables: <a href=\"posterior.csv\">posterior.csv</a>, <a href=\"generations.csv\">generations.csv</a>, <a href=\"checks.csv\">checks.csv</a>, <a href=\"failures.csv\">failures.csv</a>.</p>\n");
+    if d.predictive.is_some() {
+        h.push_str("<p>Posterior predictive: <a href=\"predictive/predictive.csv\">predictive/predictive.csv</a>, <a href=\"predictive/series.csv\">predictive/series.csv</a> (also .parquet), <a href=\"predictive/failures.csv\">predictive/failures.csv</a>.</p>\n");
+    }
+    h.push_str("</body></html>\n");
     h
 }
 
@@ -197,6 +207,96 @@ fn checks_section(h: &mut String, cal: &Calibration, g: &Generation) {
                 .iter()
                 .filter(|o| o.in_sample == in_sample)
                 .count()
+        );
+    }
+}
+
+/// The posterior-predictive batch: its band charts, and every observation against the
+/// predictive median and 90% interval, in sample and out of sample.
+fn predictive_section(h: &mut String, cal: &Calibration, p: &Predictive) {
+    let runs = p.draws * p.replicates;
+    let _ = writeln!(
+        h,
+        "<h2>Posterior predictive</h2>\n<p>{} draw(s) from the weighted posterior of generation {}, {} replicate(s) each: {runs} run(s) over the full years of each scenario, {} failed. The predictive median and 90% interval (5%–95% of the runs) of every observation; in predictive/predictive.csv.</p>",
+        p.draws, p.generation, p.replicates, p.failures
+    );
+    for f in &p.figures {
+        let _ = writeln!(
+            h,
+            "<h3>{}</h3>\n<p><a href=\"{p}\"><img src=\"{p}\" alt=\"{t}\"></a><br>{c}</p>",
+            esc(&f.title),
+            p = esc(&f.path),
+            t = esc(&f.title),
+            c = esc(&f.caption)
+        );
+    }
+    for (in_sample, title) in [
+        (true, "Posterior predictive, in sample"),
+        (
+            false,
+            "Posterior predictive, out of sample (after fit_until)",
+        ),
+    ] {
+        let rows: Vec<_> = cal
+            .observations
+            .iter()
+            .zip(&p.checks)
+            .filter(|(o, _)| o.in_sample == in_sample)
+            .collect();
+        let _ = writeln!(h, "<h3>{}</h3>", esc(title));
+        if rows.is_empty() {
+            h.push_str("<p class=\"note\">No observations.</p>\n");
+            continue;
+        }
+        h.push_str("<table><tr><th class=\"l\">target</th><th class=\"l\">scenario</th><th class=\"l\">town</th><th>year</th><th class=\"l\">statistic</th><th>observed</th><th>predictive median</th><th>90% predictive interval</th><th>relative error</th><th>observed inside</th><th>runs</th></tr>\n");
+        let (mut sum_abs, mut n, mut inside) = (0.0, 0usize, 0usize);
+        for (o, c) in &rows {
+            if c.rel_error.is_finite() {
+                sum_abs += c.rel_error.abs();
+                n += 1;
+            }
+            inside += usize::from(c.inside);
+            let what = match &o.kind {
+                ObsKind::Series(m) => format!("{} {}", m.column, m.stat.name()),
+                ObsKind::Fact(f) => format!("fact {f}"),
+            };
+            let _ = writeln!(
+                h,
+                "<tr{}><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{} – {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                if c.inside { "" } else { " class=\"out\"" },
+                esc(&o.target),
+                esc(&cal.scenarios[o.scenario].base.name),
+                esc(&o.town),
+                o.year.map(|y| y.to_string()).unwrap_or_default(),
+                esc(&what),
+                num(o.observed),
+                num(c.median),
+                num(c.q05),
+                num(c.q95),
+                if c.rel_error.is_finite() {
+                    format!("{:+.1}%", 100.0 * c.rel_error)
+                } else {
+                    "–".into()
+                },
+                if c.inside { "yes" } else { "no" },
+                c.runs
+            );
+        }
+        let coverage = 100.0 * inside as f64 / rows.len() as f64;
+        let _ = writeln!(
+            h,
+            "</table>\n<p>{}: mean absolute relative error {}; coverage of the 90% predictive interval {inside} of {} ({coverage:.0}%).</p>",
+            if in_sample {
+                "In sample"
+            } else {
+                "Out of sample"
+            },
+            if n > 0 {
+                format!("{:.1}%", 100.0 * sum_abs / n as f64)
+            } else {
+                "–".into()
+            },
+            rows.len(),
         );
     }
 }

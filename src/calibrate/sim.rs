@@ -20,10 +20,41 @@ fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
 }
 
 impl Calibration {
+    /// The columns of the towns table that series observations compare with, in the
+    /// order of first appearance.
+    pub fn series_columns(&self) -> Vec<String> {
+        let mut cols: Vec<String> = Vec::new();
+        for o in &self.observations {
+            if let ObsKind::Series(m) = &o.kind
+                && !cols.contains(&m.column)
+            {
+                cols.push(m.column.clone());
+            }
+        }
+        cols
+    }
+
     /// The statistics of every observation for one run of scenario `s` (NaN for those of
     /// other scenarios).
     fn run_stats(&self, s: usize, theta: &[f64], seed: u64, out: &mut [f64]) -> Result<(), String> {
-        let scenario = self.scenario(s, theta).map_err(|e| e.to_string())?;
+        self.run_observed(s, theta, seed, false, out).map(|_| ())
+    }
+
+    /// Run scenario `s` with `theta` and model seed `seed` (over its full years when
+    /// `full`, else ending at the last year a target needs), write the statistic of each
+    /// of its observations into `out`, and return the towns table's `town`, `year`,
+    /// `month` and [`Calibration::series_columns`] (as Float64).
+    pub(super) fn run_observed(
+        &self,
+        s: usize,
+        theta: &[f64],
+        seed: u64,
+        full: bool,
+        out: &mut [f64],
+    ) -> Result<DataFrame, String> {
+        let scenario = self
+            .scenario_with(s, theta, !full)
+            .map_err(|e| e.to_string())?;
         let output = catch_unwind(AssertUnwindSafe(|| crate::run::simulate(&scenario, seed)))
             .map_err(|p| panic_text(p.as_ref()))?;
         let r = &output.records;
@@ -34,22 +65,15 @@ impl Calibration {
                 .enumerate()
                 .filter(|(_, o)| o.scenario == s)
         };
-        let mut cols: Vec<String> = Vec::new();
-        for (_, o) in mine() {
-            if let ObsKind::Series(m) = &o.kind
-                && !cols.contains(&m.column)
-            {
-                cols.push(m.column.clone());
-            }
-        }
-        let full = towns_frame(r).map_err(pe)?;
+        let cols = self.series_columns();
+        let full_frame = towns_frame(r).map_err(pe)?;
         let mut exprs = vec![
             col(towns::TOWN.name),
             col(towns::YEAR.name).cast(DataType::Int32),
             col(towns::MONTH.name).cast(DataType::Int32),
         ];
         exprs.extend(cols.iter().map(|c| col(c.as_str()).cast(DataType::Float64)));
-        let df = full.lazy().select(exprs).collect().map_err(pe)?;
+        let df = full_frame.lazy().select(exprs).collect().map_err(pe)?;
         let facts = if mine().any(|(_, o)| matches!(o.kind, ObsKind::Fact(_))) {
             let input = crate::facts::Input::from_frames(
                 &towns_frame(r).map_err(pe)?,
@@ -71,7 +95,7 @@ impl Calibration {
                     .map_or(f64::NAN, |x| x.value),
             };
         }
-        Ok(())
+        Ok(df)
     }
 
     /// Run attempt `attempt` of `generation` with values `theta`: every scenario,

@@ -117,6 +117,13 @@ pub fn calibrate(
             fin.stop.text(),
             dir.join("posterior.csv").display()
         );
+        if let Some((draws, runs)) = fin.predictive {
+            eprintln!(
+                "posterior predictive: {draws} draw(s) x {} replicate(s), {runs} run(s) now: {}",
+                cal.file.calibration.predictive_replicates,
+                dir.join("predictive").join("predictive.csv").display()
+            );
+        }
     }
     Ok(())
 }

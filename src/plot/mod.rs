@@ -21,6 +21,7 @@
 //! `firm_size_<year>` (when firm sizes exist), `monotown_status` (when status
 //! data exist).
 
+mod band;
 mod charts;
 mod data;
 mod demo;
@@ -40,6 +41,7 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 
+pub use band::{BandChart, BandPoint, band_chart};
 pub use data::{
     ObservedKind, ObservedPoint, OdMatrix, RunData, Series, StatusPoint, Summary, TownData, month_x,
 };
