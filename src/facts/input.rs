@@ -9,7 +9,7 @@ use polars::prelude::*;
 use crate::firms::{FirmKind, Sector};
 use crate::model::observe::{FirmRow, Records};
 use crate::output::schema::{clusters, commuting, firms, towns};
-use crate::plot::load::{LoadError, table};
+use crate::plot::load::{LoadError, table, table_columns};
 
 /// One agent town in one month (hubs are left out).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -296,7 +296,17 @@ impl Input {
     pub fn from_dir(dir: &Path) -> Result<Input, LoadError> {
         crate::plot::load::read_manifest(dir)?;
         let t = table(dir, &towns::TABLE)?;
-        let f = table(dir, &firms::TABLE)?;
+        // Only the columns the facts use (the firm table is the run's largest).
+        let f = {
+            use firms::*;
+            let all = [YEAR, TOWN, SECTOR, KIND, WORKFORCE, REPRESENTS, OUTPUT_KRUB, PROFIT_YEAR_KRUB, AGE_MONTHS];
+            // Older runs may lack `profit_year_krub`: then read every column.
+            match table_columns(dir, &firms::TABLE, Some(&all.map(|c| c.name))) {
+                Ok(df) => df,
+                Err(LoadError::Table { .. }) => table(dir, &firms::TABLE)?,
+                Err(e) => return Err(e),
+            }
+        };
         let c = table(dir, &clusters::TABLE)?;
         let k = match table(dir, &commuting::TABLE) {
             Ok(df) => Some(df),
