@@ -299,7 +299,17 @@ impl Input {
         // Only the columns the facts use (the firm table is the run's largest).
         let f = {
             use firms::*;
-            let all = [YEAR, TOWN, SECTOR, KIND, WORKFORCE, REPRESENTS, OUTPUT_KRUB, PROFIT_YEAR_KRUB, AGE_MONTHS];
+            let all = [
+                YEAR,
+                TOWN,
+                SECTOR,
+                KIND,
+                WORKFORCE,
+                REPRESENTS,
+                OUTPUT_KRUB,
+                PROFIT_YEAR_KRUB,
+                AGE_MONTHS,
+            ];
             // Older runs may lack `profit_year_krub`: then read every column.
             match table_columns(dir, &firms::TABLE, Some(&all.map(|c| c.name))) {
                 Ok(df) => df,

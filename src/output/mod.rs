@@ -325,7 +325,8 @@ pub fn write_table_parts<I>(
 where
     I: Iterator<Item = PolarsResult<DataFrame>>,
 {
-    let pq = matches!(format, Format::Parquet | Format::Both).then(|| dir.join(format!("{stem}.parquet")));
+    let pq = matches!(format, Format::Parquet | Format::Both)
+        .then(|| dir.join(format!("{stem}.parquet")));
     let csv = matches!(format, Format::Csv | Format::Both).then(|| dir.join(format!("{stem}.csv")));
     let pe = |path: &Path| {
         let path = path.to_path_buf();
@@ -483,7 +484,11 @@ pub fn write_run(
     let firm_parts: Box<dyn Iterator<Item = PolarsResult<DataFrame>>> = if years.is_empty() {
         Box::new(std::iter::once(firms_frame(records)))
     } else {
-        Box::new(years.into_iter().map(|rows| firms_frame_rows(records, rows)))
+        Box::new(
+            years
+                .into_iter()
+                .map(|rows| firms_frame_rows(records, rows)),
+        )
     };
     written.extend(write_table_parts(
         dir,
