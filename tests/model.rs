@@ -186,6 +186,58 @@ fn golden_summary_of_the_tiny_scenario() {
     );
 }
 
+/// Issue 14: the firm snapshots are written one December at a time (one Parquet row
+/// group per year, the CSV appended) and the facts read the records' compact rows. The
+/// files must hold exactly what writing the whole table at once gives, and the facts
+/// input must equal the one built from the whole frames.
+#[test]
+fn firm_snapshots_stream_one_row_group_per_year_with_unchanged_content() {
+    use monotown::output::{clusters_frame, commuting_frame, firms_frame, towns_frame};
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let s = common::tiny();
+    let out = simulate(&s, 5);
+    write_run(dir.path(), &out.records, &out.manifest, Format::Both).unwrap();
+    let mut whole = firms_frame(&out.records).unwrap();
+    let years = out.records.firm_years();
+    assert_eq!(years.len(), 8, "one December snapshot per simulated year");
+    // Parquet: same frame, one row group per year.
+    let path = dir.path().join("firms.parquet");
+    let back = read_parquet(&path).unwrap();
+    assert_eq!(back.height(), whole.height());
+    assert_eq!(back.schema(), whole.schema());
+    assert!(back == whole, "firms.parquet content changed");
+    let mut reader = ParquetReader::new(std::fs::File::open(&path).unwrap());
+    assert_eq!(reader.get_metadata().unwrap().row_groups.len(), years.len());
+    // CSV: byte-identical to writing the whole frame at once.
+    let mut bytes = Vec::new();
+    CsvWriter::new(&mut bytes)
+        .include_header(true)
+        .finish(&mut whole)
+        .unwrap();
+    let written = std::fs::read(dir.path().join("firms.csv")).unwrap();
+    assert!(
+        written == bytes,
+        "firms.csv differs from the whole-frame CSV"
+    );
+    // Facts input from the records equals the one from the whole frames.
+    let r = &out.records;
+    let (t, c, k) = (
+        towns_frame(r).unwrap(),
+        clusters_frame(r).unwrap(),
+        commuting_frame(r).unwrap(),
+    );
+    let from_frames = monotown::facts::Input::from_frames(&t, &whole, &c, Some(&k)).unwrap();
+    let from_records = monotown::facts::Input::from_records(r, &t, &c, Some(&k)).unwrap();
+    assert!(!from_records.firms.is_empty());
+    assert_eq!(from_records, from_frames);
+    // No temporary file is left behind.
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let name = e.unwrap().file_name();
+        assert!(!name.to_string_lossy().ends_with(".tmp"), "{name:?} left");
+    }
+}
+
 #[test]
 fn outputs_are_real_parquet_with_the_documented_columns() {
     let dir = tempfile::tempdir().unwrap();

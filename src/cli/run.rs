@@ -66,6 +66,8 @@ pub(super) fn run_one(s: &Scenario, opts: &RunOpts) -> Result<PathBuf> {
     write_run(&dir, &out.records, &out.manifest, format)
         .with_context(|| format!("writing results to {}", dir.display()))?;
     out.manifest.write_seconds = t.elapsed().as_secs_f64();
+    // The records are on disk now: free them before the charts read the tables back.
+    drop(std::mem::take(&mut out.records));
     // Rewrite the manifest with the write time (atomic).
     let json = serde_json::to_vec_pretty(&out.manifest)?;
     monotown::output::write_atomic(&dir.join("manifest.json"), &json)?;

@@ -142,7 +142,7 @@ fn is_industrial(sector: &str) -> bool {
 fn giant_facts(input: &Input, town: &str, out: &mut Vec<(String, f64)>) {
     // year -> (giants, loss-making giants, workers, output)
     let mut by_year: BTreeMap<i32, (f64, f64, f64, f64)> = BTreeMap::new();
-    for f in input.firms.iter().filter(|f| f.town == town && f.giant) {
+    for f in input.firms.iter().filter(|f| *f.town == *town && f.giant) {
         let e = by_year.entry(f.year).or_default();
         e.0 += f.represents;
         if f.profit_year < 0.0 {
@@ -186,7 +186,7 @@ fn giant_facts(input: &Input, town: &str, out: &mut Vec<(String, f64)>) {
 /// Firm-size facts: tail exponents in the last year, the largest entrant, the counts of
 /// industrial firms in 2000-2010 (registered enterprises, and all firms).
 fn firm_facts(input: &Input, town: &str, start: i32, out: &mut Vec<(String, f64)>) {
-    let firms: Vec<_> = input.firms.iter().filter(|f| f.town == town).collect();
+    let firms: Vec<_> = input.firms.iter().filter(|f| *f.town == *town).collect();
     let end = firms.iter().map(|f| f.year).max().unwrap_or(i32::MIN);
     let entrant = |born: i32| born > start + ENTRANT_AFTER_YEARS;
     let sizes = |only_entrants: bool| -> Vec<(f64, f64)> {

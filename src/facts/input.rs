@@ -1,11 +1,15 @@
 //! The columns the facts need, read from a run's tables (in memory or saved).
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use polars::prelude::*;
 
+use crate::firms::{FirmKind, Sector};
+use crate::model::observe::{FirmRow, Records};
 use crate::output::schema::{clusters, commuting, firms, towns};
-use crate::plot::load::{LoadError, table};
+use crate::plot::load::{LoadError, table, table_columns};
 
 /// One agent town in one month (hubs are left out).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -25,13 +29,15 @@ pub struct TownMonth {
     pub output: f64,
 }
 
-/// One firm row of a December snapshot (hub firms are left out).
+/// One firm row of a December snapshot (hub firms are left out). Town and sector are
+/// shared strings (one allocation per distinct value, not per row): a Novokuznetsk run
+/// has ~650k of these rows.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[allow(missing_docs)]
 pub struct FirmYear {
     pub year: i32,
-    pub town: String,
-    pub sector: String,
+    pub town: Arc<str>,
+    pub sector: Arc<str>,
     pub giant: bool,
     /// Workers of one represented firm.
     pub workforce: f64,
@@ -143,31 +149,74 @@ fn town_rows(df: &DataFrame) -> PolarsResult<Vec<TownMonth>> {
         .collect())
 }
 
+/// Shared copies of the distinct strings of a column.
+#[derive(Default)]
+struct Interner(HashMap<String, Arc<str>>);
+
+impl Interner {
+    fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.0.insert(s.to_string(), a.clone());
+        a
+    }
+}
+
 fn firm_rows(df: &DataFrame) -> PolarsResult<Vec<FirmYear>> {
     use firms::*;
     let year = i32s(df, YEAR.name)?;
-    let town = strs(df, TOWN.name)?;
-    let sector = strs(df, SECTOR.name)?;
-    let kind = strs(df, KIND.name)?;
+    let town = df.column(TOWN.name)?.cast(&DataType::String)?;
+    let sector = df.column(SECTOR.name)?.cast(&DataType::String)?;
+    let kind = df.column(KIND.name)?.cast(&DataType::String)?;
+    let (town, sector, kind) = (town.str()?, sector.str()?, kind.str()?);
     let workforce = f64s(df, WORKFORCE.name)?;
     let represents = f64s(df, REPRESENTS.name)?;
     let output = f64s(df, OUTPUT_KRUB.name)?;
     let profit = f64s_or_nan(df, PROFIT_YEAR_KRUB.name)?;
     let age = i32s(df, AGE_MONTHS.name)?;
-    Ok((0..df.height())
-        .filter(|&i| kind[i] != "hub")
-        .map(|i| FirmYear {
+    let mut names = Interner::default();
+    let mut out = Vec::new();
+    for (i, ((t, s), k)) in town.iter().zip(sector.iter()).zip(kind.iter()).enumerate() {
+        let k = k.unwrap_or("");
+        if k == "hub" {
+            continue;
+        }
+        out.push(FirmYear {
             year: year[i],
-            town: town[i].clone(),
-            sector: sector[i].clone(),
-            giant: kind[i] == "giant",
+            town: names.get(t.unwrap_or("")),
+            sector: names.get(s.unwrap_or("")),
+            giant: k == "giant",
             workforce: workforce[i],
             represents: represents[i].max(1.0),
             output: output[i],
             profit_year: profit[i],
             born: year[i] - age[i].max(0) / 12,
-        })
-        .collect())
+        });
+    }
+    Ok(out)
+}
+
+/// The firm rows of the facts straight from a run's records, as [`firm_rows`] reads them
+/// from the written table (workforce is written as a whole number, the rest as is).
+fn firm_rows_of_records(r: &Records) -> Vec<FirmYear> {
+    let towns: Vec<Arc<str>> = r.town_names.iter().map(|t| Arc::from(t.as_str())).collect();
+    let sectors: Vec<Arc<str>> = Sector::ALL.iter().map(|s| Arc::from(s.name())).collect();
+    let keep = |f: &&FirmRow| f.kind != FirmKind::Hub;
+    let mut out = Vec::with_capacity(r.firms.iter().filter(keep).count());
+    out.extend(r.firms.iter().filter(keep).map(|f| FirmYear {
+        year: f.year,
+        town: towns[f.town as usize].clone(),
+        sector: sectors[f.sector.index()].clone(),
+        giant: f.kind == FirmKind::Giant,
+        workforce: f.workforce as f64,
+        represents: f.represents.max(1.0),
+        output: f.output_krub,
+        profit_year: f.profit_year_krub,
+        born: f.year - f.age_months.max(0) / 12,
+    }));
+    out
 }
 
 fn cluster_rows(df: &DataFrame) -> PolarsResult<Vec<ClusterYear>> {
@@ -223,12 +272,51 @@ impl Input {
         })
     }
 
+    /// From a run's records and its towns, clusters and commuting frames: the firm rows
+    /// come from the records' compact snapshots, without a firms frame.
+    pub fn from_records(
+        records: &Records,
+        towns: &DataFrame,
+        clusters: &DataFrame,
+        commuting: Option<&DataFrame>,
+    ) -> PolarsResult<Input> {
+        Ok(Input {
+            towns: town_rows(towns)?,
+            firms: firm_rows_of_records(records),
+            clusters: cluster_rows(clusters)?,
+            commuting: match commuting {
+                Some(df) => commute_rows(df)?,
+                None => Vec::new(),
+            },
+        })
+    }
+
     /// From a saved run folder (Parquet, or CSV for runs written with `--format csv`).
     /// A folder without `commuting_od` (an older run) gives no commuting facts.
     pub fn from_dir(dir: &Path) -> Result<Input, LoadError> {
         crate::plot::load::read_manifest(dir)?;
         let t = table(dir, &towns::TABLE)?;
-        let f = table(dir, &firms::TABLE)?;
+        // Only the columns the facts use (the firm table is the run's largest).
+        let f = {
+            use firms::*;
+            let all = [
+                YEAR,
+                TOWN,
+                SECTOR,
+                KIND,
+                WORKFORCE,
+                REPRESENTS,
+                OUTPUT_KRUB,
+                PROFIT_YEAR_KRUB,
+                AGE_MONTHS,
+            ];
+            // Older runs may lack `profit_year_krub`: then read every column.
+            match table_columns(dir, &firms::TABLE, Some(&all.map(|c| c.name))) {
+                Ok(df) => df,
+                Err(LoadError::Table { .. }) => table(dir, &firms::TABLE)?,
+                Err(e) => return Err(e),
+            }
+        };
         let c = table(dir, &clusters::TABLE)?;
         let k = match table(dir, &commuting::TABLE) {
             Ok(df) => Some(df),

@@ -7,7 +7,9 @@
 //! phase before it.
 
 use super::{Context, Model};
-use crate::firms::{FirmKind, Sector};
+use std::collections::HashMap;
+
+use crate::firms::{FirmKind, Owner, Sector};
 use crate::ids::ClusterId;
 use crate::migration::arrivals::Arrivals;
 use crate::people::pass::{PassResult, WAGE_BINS};
@@ -75,17 +77,22 @@ pub struct OdRow {
     pub migrants_18_29: i64,
 }
 
-/// Yearly firm snapshot row.
+/// Yearly firm snapshot row, compact: no string per row. The firm's name and town are
+/// indices into [`Records::firm_names`] and [`Records::town_names`] (see
+/// [`Records::firm_name`], [`Records::firm_town`]); sector, kind and owner are the
+/// model's enums. A Novokuznetsk run holds ~665k of these (about 120 bytes each).
 #[derive(Debug, Clone)]
 #[allow(missing_docs)]
 pub struct FirmRow {
     pub year: i32,
     pub firm_id: u32,
-    pub name: String,
-    pub town: String,
-    pub sector: &'static str,
-    pub kind: &'static str,
-    pub owner: &'static str,
+    /// Index into [`Records::firm_names`].
+    pub name: u32,
+    /// Index into [`Records::town_names`].
+    pub town: u32,
+    pub sector: Sector,
+    pub kind: FirmKind,
+    pub owner: Owner,
     pub workforce: i64,
     pub represents: f64,
     pub wage_krub: f64,
@@ -235,6 +242,49 @@ pub struct Records {
     /// Running profit of each firm (by firm index, agent units) since January; reset
     /// after the December snapshot.
     profit_year: Vec<f64>,
+    /// Distinct firm names of [`Records::firms`], in order of first appearance.
+    pub firm_names: Vec<String>,
+    /// Index of each name in `firm_names`.
+    name_index: HashMap<String, u32>,
+    /// Town names of [`Records::firms`] (the model's towns, in order).
+    pub town_names: Vec<String>,
+}
+
+impl Records {
+    /// The name of a firm snapshot row.
+    pub fn firm_name(&self, row: &FirmRow) -> &str {
+        &self.firm_names[row.name as usize]
+    }
+
+    /// The town of a firm snapshot row.
+    pub fn firm_town(&self, row: &FirmRow) -> &str {
+        &self.town_names[row.town as usize]
+    }
+
+    /// The ranges of [`Records::firms`] holding one December snapshot each, in order
+    /// (rows are recorded year by year).
+    pub fn firm_years(&self) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for i in 1..=self.firms.len() {
+            if i == self.firms.len() || self.firms[i].year != self.firms[start].year {
+                out.push(start..i);
+                start = i;
+            }
+        }
+        out
+    }
+
+    /// Index of `name` in `firm_names`, adding it on first sight.
+    fn intern_name(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.name_index.get(name) {
+            return i;
+        }
+        let i = self.firm_names.len() as u32;
+        self.firm_names.push(name.to_string());
+        self.name_index.insert(name.to_string(), i);
+        i
+    }
 }
 
 /// What one month's town rows are built from.
@@ -471,20 +521,24 @@ impl Model {
     /// Yearly snapshot rows of the alive firms and the clusters.
     fn snapshot_firms_and_clusters(&mut self, year: i32, town_output: &[f64]) {
         let inv = 1.0 / self.scale;
+        if self.records.town_names.len() != self.towns.len() {
+            self.records.town_names = self.towns.iter().map(|t| t.name.clone()).collect();
+        }
         for (i, f) in self.firms.iter().enumerate() {
             if !f.alive {
                 continue;
             }
             // A generated firm stands for 1/scale real firms of its own size.
             let per_firm = f.workforce as f64 * inv / f.weight.max(1.0);
+            let name = self.records.intern_name(&f.name);
             self.records.firms.push(FirmRow {
                 year,
                 firm_id: (i + 1) as u32,
-                name: f.name.clone(),
-                town: self.towns[f.town.index()].name.clone(),
-                sector: f.sector.name(),
-                kind: f.kind.name(),
-                owner: f.owner.name(),
+                name,
+                town: f.town.index() as u32,
+                sector: f.sector,
+                kind: f.kind,
+                owner: f.owner,
                 workforce: per_firm.round() as i64,
                 represents: f.weight,
                 wage_krub: f.base_wage,

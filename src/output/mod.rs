@@ -275,78 +275,116 @@ pub fn od_frame(r: &Records) -> PolarsResult<DataFrame> {
 
 /// The yearly firm snapshot ([`schema::firms`]).
 pub fn firms_frame(r: &Records) -> PolarsResult<DataFrame> {
+    firms_frame_rows(r, 0..r.firms.len())
+}
+
+/// Rows `rows` of the yearly firm snapshot ([`schema::firms`]).
+pub fn firms_frame_rows(r: &Records, rows: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
     use schema::firms::*;
-    let f = &r.firms;
+    let f = &r.firms[rows];
+    macro_rules! c {
+        ($def:ident, $x:ident => $e:expr) => {
+            col(&$def, f.iter().map(|$x| $e).collect::<Vec<_>>())
+        };
+    }
     DataFrame::new_infer_height(vec![
-        col(&YEAR, f.iter().map(|x| x.year).collect::<Vec<_>>()),
-        col(&FIRM_ID, f.iter().map(|x| x.firm_id).collect::<Vec<_>>()),
-        col(&NAME, f.iter().map(|x| x.name.clone()).collect::<Vec<_>>()),
-        col(&TOWN, f.iter().map(|x| x.town.clone()).collect::<Vec<_>>()),
-        col(
-            &SECTOR,
-            f.iter().map(|x| x.sector.to_string()).collect::<Vec<_>>(),
-        ),
-        col(
-            &KIND,
-            f.iter().map(|x| x.kind.to_string()).collect::<Vec<_>>(),
-        ),
-        col(
-            &OWNER,
-            f.iter().map(|x| x.owner.to_string()).collect::<Vec<_>>(),
-        ),
-        col(
-            &WORKFORCE,
-            f.iter().map(|x| x.workforce).collect::<Vec<_>>(),
-        ),
-        col(
-            &REPRESENTS,
-            f.iter().map(|x| x.represents).collect::<Vec<_>>(),
-        ),
-        col(
-            &WAGE_KRUB,
-            f.iter().map(|x| x.wage_krub).collect::<Vec<_>>(),
-        ),
-        col(
-            &PRODUCTIVITY,
-            f.iter().map(|x| x.productivity).collect::<Vec<_>>(),
-        ),
-        col(
-            &CAPITAL_KRUB,
-            f.iter().map(|x| x.capital_krub).collect::<Vec<_>>(),
-        ),
-        col(
-            &OUTPUT_KRUB,
-            f.iter().map(|x| x.output_krub).collect::<Vec<_>>(),
-        ),
-        col(
-            &PROFIT_KRUB,
-            f.iter().map(|x| x.profit_krub).collect::<Vec<_>>(),
-        ),
-        col(
-            &PROFIT_YEAR_KRUB,
-            f.iter().map(|x| x.profit_year_krub).collect::<Vec<_>>(),
-        ),
-        col(
-            &MODERNISATION_STAGE,
-            f.iter().map(|x| x.modernisation_stage).collect::<Vec<_>>(),
-        ),
-        col(
-            &EXPORT_SHARE,
-            f.iter().map(|x| x.export_share).collect::<Vec<_>>(),
-        ),
-        col(
-            &IMPORT_SHARE,
-            f.iter().map(|x| x.import_share).collect::<Vec<_>>(),
-        ),
-        col(
-            &CLUSTER_ID,
-            f.iter().map(|x| x.cluster_id).collect::<Vec<_>>(),
-        ),
-        col(
-            &AGE_MONTHS,
-            f.iter().map(|x| x.age_months).collect::<Vec<_>>(),
-        ),
+        c!(YEAR, x => x.year),
+        c!(FIRM_ID, x => x.firm_id),
+        c!(NAME, x => r.firm_name(x)),
+        c!(TOWN, x => r.firm_town(x)),
+        c!(SECTOR, x => x.sector.name()),
+        c!(KIND, x => x.kind.name()),
+        c!(OWNER, x => x.owner.name()),
+        c!(WORKFORCE, x => x.workforce),
+        c!(REPRESENTS, x => x.represents),
+        c!(WAGE_KRUB, x => x.wage_krub),
+        c!(PRODUCTIVITY, x => x.productivity),
+        c!(CAPITAL_KRUB, x => x.capital_krub),
+        c!(OUTPUT_KRUB, x => x.output_krub),
+        c!(PROFIT_KRUB, x => x.profit_krub),
+        c!(PROFIT_YEAR_KRUB, x => x.profit_year_krub),
+        c!(MODERNISATION_STAGE, x => x.modernisation_stage),
+        c!(EXPORT_SHARE, x => x.export_share),
+        c!(IMPORT_SHARE, x => x.import_share),
+        c!(CLUSTER_ID, x => x.cluster_id),
+        c!(AGE_MONTHS, x => x.age_months),
     ])
+}
+
+/// Write a table as Parquet and/or CSV under `dir/<stem>.<ext>` from a sequence of
+/// frames of the same schema, one at a time: each frame becomes one Parquet row group
+/// and is appended to the CSV (header once), so only one part is in memory. Files are
+/// written under a temporary name and renamed when complete. `parts` yields at least
+/// one frame (an empty one for an empty table).
+pub fn write_table_parts<I>(
+    dir: &Path,
+    stem: &str,
+    parts: I,
+    format: Format,
+) -> Result<Vec<PathBuf>, OutputError>
+where
+    I: Iterator<Item = PolarsResult<DataFrame>>,
+{
+    let pq = matches!(format, Format::Parquet | Format::Both)
+        .then(|| dir.join(format!("{stem}.parquet")));
+    let csv = matches!(format, Format::Csv | Format::Both).then(|| dir.join(format!("{stem}.csv")));
+    let pe = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| OutputError::Polars { path, source }
+    };
+    let first_path = pq.clone().or(csv.clone()).unwrap_or_else(|| dir.join(stem));
+    let create = |p: &Path| -> Result<BufWriter<File>, OutputError> {
+        let tmp = tmp_path(p);
+        // Buffered: the writers issue many small writes.
+        Ok(BufWriter::new(File::create(&tmp).map_err(io(&tmp))?))
+    };
+    let mut pq_file = pq.as_deref().map(create).transpose()?;
+    let mut csv_file = csv.as_deref().map(create).transpose()?;
+    let mut parts = parts;
+    let Some(head) = parts.next() else {
+        return Err(OutputError::Polars {
+            path: first_path,
+            source: PolarsError::NoData("no part to write".into()),
+        });
+    };
+    let head = head.map_err(pe(&first_path))?;
+    let mut pq_writer = match (&pq, &mut pq_file) {
+        (Some(p), Some(file)) => Some(
+            ParquetWriter::new(file)
+                .with_compression(ParquetCompression::Snappy)
+                .batched(head.schema())
+                .map_err(pe(p))?,
+        ),
+        _ => None,
+    };
+    let mut first = true;
+    for part in std::iter::once(Ok(head)).chain(parts) {
+        let mut df = part.map_err(pe(&first_path))?;
+        if let (Some(p), Some(w)) = (&pq, &mut pq_writer) {
+            w.write_batch(&df).map_err(pe(p))?;
+        }
+        if let (Some(p), Some(file)) = (&csv, &mut csv_file) {
+            CsvWriter::new(&mut *file)
+                .include_header(first)
+                .finish(&mut df)
+                .map_err(pe(p))?;
+        }
+        first = false;
+    }
+    if let (Some(p), Some(w)) = (&pq, pq_writer) {
+        w.finish().map_err(pe(p))?;
+    }
+    let mut written = Vec::new();
+    for (p, file) in [(pq, pq_file), (csv, csv_file)] {
+        if let (Some(p), Some(mut file)) = (p, file) {
+            let tmp = tmp_path(&p);
+            file.flush().map_err(io(&tmp))?;
+            drop(file);
+            std::fs::rename(&tmp, &p).map_err(io(&p))?;
+            written.push(p);
+        }
+    }
+    Ok(written)
 }
 
 /// The yearly cluster snapshot ([`schema::clusters`]).
@@ -425,29 +463,50 @@ pub fn write_run(
         std::fs::remove_file(&manifest_path).map_err(io(&manifest_path))?;
     }
     let mut written = Vec::new();
-    let frames: [fn(&Records) -> PolarsResult<DataFrame>; 6] = [
-        towns_frame,
-        od_frame,
-        firms_frame,
-        clusters_frame,
-        events_frame,
-        commuting_frame,
-    ];
-    let mut built = Vec::with_capacity(frames.len());
-    for (table, build) in schema::TABLES.iter().zip(frames) {
-        let stem = table.stem;
+    let frame_err = |stem: &str| {
         let path = dir.join(stem);
-        let mut df = build(records).map_err(|source| OutputError::Polars { path, source })?;
-        written.extend(write_table(dir, stem, &mut df, format)?);
-        built.push(df);
-    }
+        move |source| OutputError::Polars { path, source }
+    };
+    // One table at a time, each dropped once written unless the facts need it. The
+    // firm snapshots (by far the largest table) are written one December at a time,
+    // one Parquet row group each, and the facts read them from the records.
+    let table = |table: &schema::Table,
+                 build: fn(&Records) -> PolarsResult<DataFrame>,
+                 written: &mut Vec<PathBuf>|
+     -> Result<DataFrame, OutputError> {
+        let mut df = build(records).map_err(frame_err(table.stem))?;
+        written.extend(write_table(dir, table.stem, &mut df, format)?);
+        Ok(df)
+    };
+    let towns = table(&schema::towns::TABLE, towns_frame, &mut written)?;
+    table(&schema::od::TABLE, od_frame, &mut written)?;
+    let years = records.firm_years();
+    let firm_parts: Box<dyn Iterator<Item = PolarsResult<DataFrame>>> = if years.is_empty() {
+        Box::new(std::iter::once(firms_frame(records)))
+    } else {
+        Box::new(
+            years
+                .into_iter()
+                .map(|rows| firms_frame_rows(records, rows)),
+        )
+    };
+    written.extend(write_table_parts(
+        dir,
+        schema::firms::TABLE.stem,
+        firm_parts,
+        format,
+    )?);
+    let clusters = table(&schema::clusters::TABLE, clusters_frame, &mut written)?;
+    table(&schema::events::TABLE, events_frame, &mut written)?;
+    let commuting = table(&schema::commuting::TABLE, commuting_frame, &mut written)?;
     // The stylised facts, from the tables just written (the same numbers as
     // `monotown facts` computes from the files).
-    let input = crate::facts::Input::from_frames(&built[0], &built[2], &built[3], Some(&built[5]))
+    let input = crate::facts::Input::from_records(records, &towns, &clusters, Some(&commuting))
         .map_err(|source| OutputError::Polars {
             path: dir.join(crate::facts::FACTS_CSV),
             source,
         })?;
+    drop((towns, clusters, commuting));
     let facts = crate::facts::compute(&input);
     let facts_path = dir.join(crate::facts::FACTS_CSV);
     write_atomic(&facts_path, crate::facts::to_csv(&facts).as_bytes())?;

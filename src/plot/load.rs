@@ -64,13 +64,44 @@ pub enum LoadError {
 /// A run table, from its Parquet file or, for runs written with `--format csv`, from
 /// the CSV file of the same name.
 pub fn table(dir: &Path, table: &schema::Table) -> Result<DataFrame, LoadError> {
+    table_columns(dir, table, None)
+}
+
+/// Some columns of a run table (all when `columns` is `None`): only these are read from
+/// a Parquet file, so a large table (the firm snapshots) costs memory for what is used.
+pub fn table_columns(
+    dir: &Path,
+    table: &schema::Table,
+    columns: Option<&[&str]>,
+) -> Result<DataFrame, LoadError> {
     let path = dir.join(table.parquet());
     if path.exists() {
-        return read_parquet(&path).map_err(|source| LoadError::Table { path, source });
+        let read = || -> PolarsResult<DataFrame> {
+            match columns {
+                None => read_parquet(&path),
+                Some(cols) => {
+                    let file = std::fs::File::open(&path).map_err(|e| PolarsError::IO {
+                        error: std::sync::Arc::new(e),
+                        msg: Some(format!("{}", path.display()).into()),
+                    })?;
+                    ParquetReader::new(file)
+                        .with_columns(Some(cols.iter().map(|c| c.to_string()).collect()))
+                        .finish()
+                }
+            }
+        };
+        return read().map_err(|source| LoadError::Table { path, source });
     }
     let csv = path.with_extension("csv");
     if csv.exists() {
-        return read_csv(&csv).map_err(|source| LoadError::Table { path: csv, source });
+        let read = || -> PolarsResult<DataFrame> {
+            let df = read_csv(&csv)?;
+            match columns {
+                None => Ok(df),
+                Some(cols) => df.select(cols.iter().copied()),
+            }
+        };
+        return read().map_err(|source| LoadError::Table { path: csv, source });
     }
     Err(LoadError::NotARun {
         path: dir.to_path_buf(),
@@ -197,7 +228,16 @@ pub fn load_runs(dirs: &[PathBuf]) -> Result<RunData, LoadError> {
                     })
                     .collect();
             }
-            let firm_table = table(dir, &firms::TABLE)?;
+            let firm_table = table_columns(
+                dir,
+                &firms::TABLE,
+                Some(&[
+                    firms::YEAR.name,
+                    firms::TOWN.name,
+                    firms::WORKFORCE.name,
+                    firms::REPRESENTS.name,
+                ]),
+            )?;
             let fpath = dir.join(firms::TABLE.parquet());
             let fw = |source| LoadError::Table {
                 path: fpath.clone(),
@@ -206,9 +246,14 @@ pub fn load_runs(dirs: &[PathBuf]) -> Result<RunData, LoadError> {
             let fy = f64_column(&firm_table, firms::YEAR.name).map_err(fw)?;
             let fwk = f64_column(&firm_table, firms::WORKFORCE.name).map_err(fw)?;
             let frep = f64_column(&firm_table, firms::REPRESENTS.name).map_err(fw)?;
-            let ftown = str_column(&firm_table, firms::TOWN.name).map_err(fw)?;
-            for i in 0..fy.len() {
-                if let Some(ti) = order.iter().position(|t| *t == ftown[i]) {
+            let ftown = firm_table
+                .column(firms::TOWN.name)
+                .and_then(|c| c.str().cloned())
+                .map_err(fw)?;
+            drop(firm_table);
+            for (i, town) in ftown.iter().enumerate() {
+                let town = town.unwrap_or("");
+                if let Some(ti) = order.iter().position(|t| t == town) {
                     let copies = frep[i].round().clamp(1.0, 1000.0) as usize;
                     let sizes = towns[ti].firm_sizes.entry(fy[i] as i32).or_default();
                     for _ in 0..copies {
