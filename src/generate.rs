@@ -525,7 +525,7 @@ mod tests {
                 .file()
                 .town
                 .iter()
-                .filter(|t| t.kind == crate::scenario::file::TownKind::Agent)
+                .filter(|t| t.kind == crate::scenario::TownKind::Agent)
                 .count();
             assert_eq!(agents, n);
             assert!(s.file().firm.len() >= n);
