@@ -456,7 +456,8 @@ fn write_toml(opts: &NationalOptions, towns: &[Place], hubs: &[Place]) -> String
 
 /// National shocks up to 2010, as in the default scenarios (their sources are given
 /// there).
-const NATIONAL_SHOCKS: &str = "# National shocks up to 2010, as in scenarios/nizhny_tagil.toml (sources there).
+const NATIONAL_SHOCKS: &str =
+    "# National shocks up to 2010, as in scenarios/nizhny_tagil.toml (sources there).
 [[shock]]
 kind = \"input_price\"
 start = 1992
@@ -539,7 +540,11 @@ mod tests {
         assert!((total - 14_000_000.0).abs() < 300.0, "{total}");
         let biggest = sys.towns[0].population;
         assert!((400_000.0..1_000_000.0).contains(&biggest), "{biggest}");
-        assert!(sys.towns.windows(2).all(|w| w[0].population >= w[1].population));
+        assert!(
+            sys.towns
+                .windows(2)
+                .all(|w| w[0].population >= w[1].population)
+        );
     }
 
     /// OLS slope of log size on log rank over the top half of the ranks (the lower tail

@@ -29,7 +29,11 @@ fn writes_the_same_valid_file_for_the_same_seed() {
     );
     for (path, seed) in [(&a, "4"), (&b, "4"), (&c, "5")] {
         let out = generate(path, &["--towns", "300", "--seed", seed]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let (ta, tb, tc) = (
         std::fs::read(&a).unwrap(),
@@ -57,9 +61,22 @@ fn a_small_generated_system_runs() {
     let file = tmp.path().join("n5.toml");
     let out = generate(
         &file,
-        &["--towns", "5", "--hubs", "2", "--end-year", "1991", "--seed", "9"],
+        &[
+            "--towns",
+            "5",
+            "--hubs",
+            "2",
+            "--end-year",
+            "1991",
+            "--seed",
+            "9",
+        ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let run = tmp.path().join("run");
     let r = monotown(&[
         "run",
@@ -80,9 +97,15 @@ fn bad_flags_exit_2_and_write_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("bad.toml");
     for (args, expect) in [
-        (vec!["--towns", "0"], "--towns: 0 is outside the valid range [1, 900]"),
+        (
+            vec!["--towns", "0"],
+            "--towns: 0 is outside the valid range [1, 900]",
+        ),
         (vec!["--towns", "5000"], "--towns"),
-        (vec!["--hubs", "101"], "--hubs: 101 is outside the valid range [1, 100]"),
+        (
+            vec!["--hubs", "101"],
+            "--hubs: 101 is outside the valid range [1, 100]",
+        ),
         (vec!["--exponent", "0.1"], "--exponent"),
         (vec!["--population", "5"], "--population"),
         (vec!["--end-year", "2050"], "--end-year"),

@@ -17,10 +17,7 @@ pub fn national(opts: &NationalOptions, out: &Path) -> Result<()> {
         }
     };
     if out.extension().is_none_or(|e| e != "toml") {
-        eprintln!(
-            "error: --out: `{}` must name a .toml file",
-            out.display()
-        );
+        eprintln!("error: --out: `{}` must name a .toml file", out.display());
         std::process::exit(2);
     }
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {

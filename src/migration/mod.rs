@@ -129,7 +129,8 @@ pub fn build_tables(p: &Migration, inp: &TableInputs<'_>) -> (Vec<f32>, Vec<f32>
         }
         for d in 0..nd {
             if d != o {
-                distance[d] = p.beta_distance * (1.0 + inp.km[o * nd + d] / p.distance_scale_km).ln();
+                distance[d] =
+                    p.beta_distance * (1.0 + inp.km[o * nd + d] / p.distance_scale_km).ln();
                 network[d] = p.beta_network * (1.0 + inp.network[o * nd + d]).ln();
             }
         }
@@ -288,7 +289,13 @@ mod tests {
             })
             .collect();
         let km: Vec<f64> = (0..nd * nd)
-            .map(|i| if i / nd == i % nd { 0.0 } else { 17.0 + (i * 97 % 1500) as f64 })
+            .map(|i| {
+                if i / nd == i % nd {
+                    0.0
+                } else {
+                    17.0 + (i * 97 % 1500) as f64
+                }
+            })
             .collect();
         let network: Vec<f64> = (0..nd * nd).map(|i| (i * 31 % 500) as f64 * 1.7).collect();
         let inp = TableInputs {
