@@ -13,6 +13,7 @@ pub mod calibrate;
 pub mod clusters;
 pub mod facts;
 pub mod firms;
+pub mod generate;
 pub mod ids;
 pub mod markets;
 pub mod migration;

@@ -38,6 +38,10 @@ pub enum Process {
     /// Sweep designs (Latin hypercube, Morris) and bootstrap resamples of the sensitivity
     /// indices. Entity and month: see `batch::design` and `batch::sensitivity`.
     Design = 11,
+    /// A generated national system (`monotown generate national`, `src/generate.rs`).
+    /// Entity: the place's index in the written `[[town]]` list (agent towns by rank,
+    /// then hubs); month 0: its size and position, month 1: its attributes and firms.
+    Generate = 12,
     /// Start-ups of a town in a month: their number, sectors and productivity. Entity:
     /// the town index.
     StartUp = 20,

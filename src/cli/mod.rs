@@ -5,6 +5,7 @@
 mod batch;
 mod calibrate;
 mod facts;
+mod generate;
 mod run;
 
 use std::path::PathBuf;
@@ -138,6 +139,11 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Generate a synthetic scenario (see README, "National system").
+    Generate {
+        #[command(subcommand)]
+        what: GenerateCommand,
+    },
     /// Combine the shards of a batch folder: rebuild the run table, summary, sensitivity
     /// analysis and report from all complete runs.
     Merge {
@@ -146,6 +152,36 @@ enum Command {
         /// No progress output.
         #[arg(long)]
         quiet: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum GenerateCommand {
+    /// A national system of monotowns: rank-size town sizes, a city-forming giant in
+    /// each, regional hubs on a plane with distances from the coordinates. Synthetic,
+    /// not observed; deterministic from the seed.
+    National {
+        /// Agent towns, in [1, 900].
+        #[arg(long, default_value_t = 300)]
+        towns: usize,
+        /// Regional hubs, in [1, 100] (default: one per 15 towns, at least 1).
+        #[arg(long)]
+        hubs: Option<usize>,
+        /// Seed of the generator (also the scenario's run.seed).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Pareto shape of the town sizes, in [0.5, 3] (1 = Zipf's law).
+        #[arg(long, default_value_t = 1.0)]
+        exponent: f64,
+        /// Residents of all towns together (default: 14 million x towns / 300).
+        #[arg(long)]
+        population: Option<f64>,
+        /// Last simulated year, in [1989, 2035].
+        #[arg(long, default_value_t = 2035)]
+        end_year: i32,
+        /// Scenario file to write (.toml).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -251,6 +287,28 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             opts,
         }) => batch::batch(&scenarios, replicates, &set, &opts),
         Some(Command::Sweep { sweep, opts }) => batch::sweep(&sweep, &opts),
+        Some(Command::Generate {
+            what:
+                GenerateCommand::National {
+                    towns,
+                    hubs,
+                    seed,
+                    exponent,
+                    population,
+                    end_year,
+                    out,
+                },
+        }) => generate::national(
+            &monotown::generate::NationalOptions {
+                towns,
+                hubs,
+                seed,
+                exponent,
+                population,
+                end_year,
+            },
+            &out,
+        ),
         Some(Command::Merge { dir, quiet }) => batch::merge(&dir, quiet),
         Some(Command::Calibrate {
             file,
