@@ -179,7 +179,7 @@ fn calibrated_prior_matches_its_calibration_file(scenario: &str, key: &str, row:
     let file = row
         .source
         .split_whitespace()
-        .find_map(|w| w.strip_prefix("scenarios/"))
+        .find_map(|w| w.trim_start_matches('(').strip_prefix("scenarios/"))
         .map(|w| w.trim_end_matches([',', ';', ')', '.']))
         .filter(|w| w.starts_with("calibration/") && w.ends_with(".toml"))
         .unwrap_or_else(|| {
