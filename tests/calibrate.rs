@@ -401,14 +401,24 @@ fn bad_calibration_files_are_clear_errors_with_exit_2_and_no_output() {
     }
 }
 
-/// Parameter recovery: Biysk at scale 0.02 with the default `migration.base_hazard`
-/// (0.001) and seed 5 gives the "observed" December populations 1990-2010; a calibration
+/// Parameter recovery: Biysk at scale 0.02 with `migration.base_hazard` set to the code
+/// default 0.001 (the shipped file carries its calibrated value) and seed 5 gives the "observed" December populations 1990-2010; a calibration
 /// from a prior ten times wider must put the truth inside its 90% credible interval.
 #[test]
 fn recovers_the_migration_hazard_of_a_simulated_town() {
     use monotown::output::towns_frame;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let biysk = root.join("scenarios/biysk.toml");
+    // The shipped Biysk with the hazard set to the truth (the shipped file carries its
+    // calibrated value, which must not be what this test recovers by accident).
+    let tmp = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(root.join("scenarios/biysk.toml")).unwrap();
+    let line = shipped
+        .lines()
+        .find(|l| l.starts_with("base_hazard = "))
+        .expect("scenarios/biysk.toml sets migration.base_hazard");
+    let truth = shipped.replace(line, "base_hazard = 0.001");
+    let biysk = tmp.path().join("biysk_truth.toml");
+    std::fs::write(&biysk, truth).unwrap();
     let s = monotown::scenario::Scenario::load(&biysk)
         .unwrap()
         .with_scale(0.02)
@@ -430,7 +440,6 @@ fn recovers_the_migration_hazard_of_a_simulated_town() {
             csv.push_str(&format!("Biysk,{y},{},simulated\n", pop.get(i).unwrap()));
         }
     }
-    let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("obs.csv"), csv).unwrap();
     let file = tmp.path().join("recover.toml");
     std::fs::write(

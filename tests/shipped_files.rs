@@ -46,3 +46,22 @@ fn example_sweep_parses_and_every_point_validates() {
             .unwrap_or_else(|e| panic!("point {p} of the sweep is invalid: {e:#}"));
     }
 }
+
+/// Every calibration file in `scenarios/calibration/` passes all of `monotown calibrate`'s
+/// checks (keys, priors against the parameter table and the scenarios, targets and their
+/// observations) without running anything; the default-scenario files estimate the values
+/// written into the shipped scenarios.
+#[test]
+fn every_shipped_calibration_file_passes_its_checks() {
+    let dir = scenarios_dir().join("calibration");
+    let mut found = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            monotown::calibrate::file::Calibration::load(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            found += 1;
+        }
+    }
+    assert!(found >= 3, "only {found} calibration files found");
+}

@@ -183,7 +183,9 @@ fn calibrated_prior_matches_its_calibration_file(scenario: &str, key: &str, row:
         .map(|w| w.trim_end_matches([',', ';', ')', '.']))
         .filter(|w| w.starts_with("calibration/") && w.ends_with(".toml"))
         .unwrap_or_else(|| {
-            panic!("{scenario} {key}: a calibrated input must name its scenarios/calibration/*.toml")
+            panic!(
+                "{scenario} {key}: a calibrated input must name its scenarios/calibration/*.toml"
+            )
         });
     let text = std::fs::read_to_string(data_dir().join(file)).unwrap();
     let table: toml::Table = text.parse().unwrap();

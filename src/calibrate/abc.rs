@@ -666,7 +666,12 @@ mod tests {
             // as the population accepts somewhat fewer, never the 2% of the bug.
             assert!(g.acceptance_rate() > 0.15, "{}", g.acceptance_rate());
             // Every attempt up to the last accepted one was run.
-            assert!(g.attempts <= g.runs, "{} attempts, {} runs", g.attempts, g.runs);
+            assert!(
+                g.attempts <= g.runs,
+                "{} attempts, {} runs",
+                g.attempts,
+                g.runs
+            );
         }
     }
 
