@@ -413,7 +413,7 @@ param_block! {
     /// Migration decisions: hazard of considering a move, destination choice, liquidity.
     Migration, "migration" {
         /// Monthly probability that an adult aged 40-59 in work considers moving (the base).
-        base_hazard: f64 = 0.0010, [0.0, 1.0], "1/month", "hand-set code default (about a third of 18-30s consider moving, brief); the shipped scenarios set 0.000683, the ABC-SMC posterior median of scenarios/calibration/defaults_2002.toml (prior loguniform(0.0005, 0.002))";
+        base_hazard: f64 = 0.0010, [0.0, 1.0], "1/month", "hand-set code default (about a third of 18-30s consider moving, brief); the shipped scenarios set 0.000722, the ABC-SMC posterior median of scenarios/calibration/defaults_2010.toml (prior loguniform(0.0005, 0.002))";
         /// Hazard multiplier for ages 18-29.
         young_multiplier: f64 = 4.0, [0.0, 50.0], "ratio", "brief: youth out-migration is the main problem (seed 003)";
         /// Hazard multiplier for ages 30-39.
