@@ -501,3 +501,133 @@ relative_sd = 0.01
         "[{lo}, {hi}] is hardly narrower than the prior"
     );
 }
+
+/// `monotown calibrate TINY --out DIR EXTRA...` with `--quiet`; its status and stderr.
+fn calibrate_with(out: &Path, extra: &[&str]) -> (i32, String) {
+    let o = out.display().to_string();
+    let mut args = vec!["calibrate", TINY, "--out", &o, "--threads", "2"];
+    args.extend_from_slice(extra);
+    let r = monotown(&args);
+    (
+        r.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&r.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn shards_then_merge_give_the_unsharded_posterior() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    calibrate(&a, "2");
+    // Generation by generation: three shards in a shuffled order, one of them run twice
+    // (it resumes its saved rounds), then a merge.
+    for generation in 0..2 {
+        for shard in ["2/3", "0/3", "1/3", "0/3"] {
+            let (code, err) = calibrate_with(&b, &["--shard", shard]);
+            assert_eq!(code, 0, "{err}");
+        }
+        let dir = b.join(format!("state/shards/generation_{generation:03}"));
+        let files = std::fs::read_dir(&dir).unwrap().count();
+        assert!(files >= 3, "{}: {files} files", dir.display());
+        let (code, err) = calibrate_with(&b, &["--merge"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            b.join(format!("state/generation_{generation:03}.json"))
+                .exists()
+        );
+    }
+    // The stop rules hold: a shard has nothing to do, and a merge (already run) has
+    // written everything.
+    let (code, err) = calibrate_with(&b, &["--shard", "1/3"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!b.join("state/shards/generation_002").exists());
+    for f in [
+        "posterior.csv",
+        "posterior.parquet",
+        "checks.csv",
+        "calibrated/biysk.toml",
+    ] {
+        assert!(read(&a.join(f)) == read(&b.join(f)), "{f} differs");
+    }
+    assert!(
+        predictive_bytes(&a) == predictive_bytes(&b),
+        "predictive outputs differ"
+    );
+    // generations.csv: the same but for the wall time (last column).
+    let strip = |p: &Path| -> Vec<String> {
+        String::from_utf8(read(p))
+            .unwrap()
+            .lines()
+            .map(|l| l.rsplit_once(',').unwrap().0.to_string())
+            .collect()
+    };
+    assert_eq!(
+        strip(&a.join("generations.csv")),
+        strip(&b.join("generations.csv"))
+    );
+}
+
+#[test]
+fn bad_shard_flags_are_clear_errors_with_exit_2_and_no_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (args, needle) in [
+        (vec!["--shard", "3/3"], "--shard"),
+        (vec!["--shard", "a/3"], "--shard"),
+        (vec!["--shard", "0/0"], "--shard"),
+        (vec!["--shard", "0/2", "--merge"], "--merge"),
+    ] {
+        let out = tmp.path().join("x");
+        let (code, err) = calibrate_with(&out, &args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+    }
+}
+
+#[test]
+fn common_random_numbers_give_every_particle_of_a_generation_the_same_seed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join(TINY)).unwrap();
+    let cal = root.join("scenarios/calibration");
+    let text = text
+        .replace("\"../", &format!("\"{}/../", cal.display()))
+        .replace("predictive_draws = 20", "predictive_draws = 0")
+        .replace(
+            "[calibration]\n",
+            "[calibration]\ncommon_random_numbers = true\n",
+        );
+    assert!(text.contains("common_random_numbers = true"));
+    let file = tmp.path().join("crn.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = tmp.path().join("out");
+    let r = monotown(&[
+        "calibrate",
+        &file.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--quiet",
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let posterior = String::from_utf8(read(&out.join("posterior.csv"))).unwrap();
+    let rows: Vec<Vec<&str>> = posterior
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    for g in ["0", "1"] {
+        let seeds: std::collections::BTreeSet<&str> =
+            rows.iter().filter(|r| r[0] == g).map(|r| r[7]).collect();
+        assert_eq!(seeds.len(), 1, "generation {g}: seeds {seeds:?}");
+    }
+    // Without it (the shipped tiny file), seeds differ between particles.
+    let plain = tmp.path().join("plain");
+    calibrate(&plain, "2");
+    let posterior = String::from_utf8(read(&plain.join("posterior.csv"))).unwrap();
+    let seeds: std::collections::BTreeSet<&str> = posterior
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(7).unwrap())
+        .collect();
+    assert!(seeds.len() > 10, "{seeds:?}");
+}

@@ -49,6 +49,23 @@ pub struct Settings {
     pub batch: usize,
     /// Model runs per attempt (replicates), for counting runs.
     pub runs_per_attempt: u64,
+    /// Common random numbers: every attempt of a generation runs with the same model seeds
+    /// (replicate `r` of every attempt uses the seed of attempt 0), so that distances within
+    /// a generation differ by the parameters alone, not by the draws.
+    pub common_random_numbers: bool,
+}
+
+impl Settings {
+    /// The model seed of replicate `r` of attempt `a` in generation `t` ([`model_seed`]; with
+    /// common random numbers the seed of attempt 0).
+    pub fn model_seed(&self, generation: u32, attempt: u64, replicate: u32) -> u64 {
+        let a = if self.common_random_numbers {
+            0
+        } else {
+            attempt
+        };
+        model_seed(self.seed, generation, a, replicate)
+    }
 }
 
 /// What the model returned for one attempt.
@@ -390,6 +407,96 @@ fn propose(
     None
 }
 
+/// The proposal side of one generation: its number, its tolerance, and the previous
+/// generation with its perturbation kernel. Shared by [`next_generation`] and by the shards
+/// of a generation ([`run_attempts`]), so that attempt `a` proposes the same values in both.
+pub struct Step<'a> {
+    /// Generation number.
+    pub index: u32,
+    /// Tolerance; `None` in generation 0.
+    pub epsilon: Option<f64>,
+    prev: Option<(&'a Generation, Kernel)>,
+}
+
+impl<'a> Step<'a> {
+    /// The generation after `prev` (`None`: generation 0).
+    pub fn new(s: &Settings, prev: Option<&'a Generation>) -> Step<'a> {
+        Step {
+            index: prev.map_or(0, |g| g.index + 1),
+            epsilon: prev.map(|g| {
+                let d: Vec<f64> = g.particles.iter().map(|p| p.distance).collect();
+                quantile(&d, s.quantile)
+            }),
+            prev: prev.map(|g| (g, Kernel::new(g))),
+        }
+    }
+
+    fn prev(&self) -> Option<(&Generation, &Kernel)> {
+        self.prev.as_ref().map(|(g, k)| (*g, k))
+    }
+
+    /// The proposal of attempt `attempt` (`None`: none inside the prior's support).
+    pub fn propose(&self, s: &Settings, priors: &[Prior], attempt: u64) -> Option<Vec<f64>> {
+        propose(s, priors, self.prev(), self.index, attempt)
+    }
+
+    /// Whether an attempt with this result is accepted.
+    pub fn accepts(&self, result: &Result<Outcome, String>) -> bool {
+        match result {
+            Ok(o) => {
+                o.distance.is_finite()
+                    && o.distance >= 0.0
+                    && self.epsilon.is_none_or(|e| o.distance <= e)
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// One attempt run by a shard of a generation (`monotown calibrate --shard I/N`): the
+/// unsharded algorithm, given it, takes its result instead of running the model again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptRecord {
+    /// Attempt number within its generation.
+    pub attempt: u64,
+    /// Its proposal (empty: no proposal inside the prior's support; not run).
+    #[serde(with = "bits::many")]
+    pub theta: Vec<f64>,
+    /// What the model returned (an error for a failed run).
+    pub result: Result<Outcome, String>,
+}
+
+/// Propose and run the given attempts of the generation `step` (in parallel).
+pub fn run_attempts<F>(
+    s: &Settings,
+    priors: &[Prior],
+    step: &Step,
+    attempts: &[u64],
+    simulate: &F,
+) -> Vec<AttemptRecord>
+where
+    F: Fn(&[f64], u32, u64) -> Result<Outcome, String> + Sync,
+{
+    attempts
+        .par_iter()
+        .map(|&a| match step.propose(s, priors, a) {
+            Some(theta) => {
+                let result = simulate(&theta, step.index, a);
+                AttemptRecord {
+                    attempt: a,
+                    theta,
+                    result,
+                }
+            }
+            None => AttemptRecord {
+                attempt: a,
+                theta: Vec::new(),
+                result: Err("no proposal inside the prior's support".into()),
+            },
+        })
+        .collect()
+}
+
 /// Run the next generation after `prev` (`None`: generation 0). `runs_left` caps the model
 /// runs; `None` is returned when it runs out before `population` particles are accepted
 /// (the incomplete generation is discarded).
@@ -403,13 +510,8 @@ pub fn next_generation<F>(
 where
     F: Fn(&[f64], u32, u64) -> Result<Outcome, String> + Sync,
 {
-    let t = prev.map_or(0, |g| g.index + 1);
-    let epsilon = prev.map(|g| {
-        let d: Vec<f64> = g.particles.iter().map(|p| p.distance).collect();
-        quantile(&d, s.quantile)
-    });
-    let kernel = prev.map(Kernel::new);
-    let prev_k = prev.zip(kernel.as_ref());
+    let step = Step::new(s, prev);
+    let (t, epsilon) = (step.index, step.epsilon);
     let mut g = Generation {
         index: t,
         epsilon,
@@ -424,7 +526,7 @@ where
             return None;
         }
         let batch: Vec<(u64, Option<Vec<f64>>)> = (next_attempt..next_attempt + s.batch as u64)
-            .map(|a| (a, propose(s, priors, prev_k, t, a)))
+            .map(|a| (a, step.propose(s, priors, a)))
             .collect();
         next_attempt += s.batch as u64;
         let results: Vec<Option<Result<Outcome, String>>> = batch
@@ -448,7 +550,7 @@ where
                             theta,
                             weight: 0.0,
                             distance: o.distance,
-                            seed: model_seed(s.seed, t, a, 0),
+                            seed: s.model_seed(t, a, 0),
                             stats: o.stats,
                         });
                     }
@@ -462,7 +564,7 @@ where
         }
     }
     g.failures.retain(|f| f.attempt < g.attempts);
-    set_weights(&mut g, priors, prev_k);
+    set_weights(&mut g, priors, step.prev());
     Some(g)
 }
 
@@ -534,6 +636,7 @@ mod tests {
             quantile: 0.5,
             batch: 256,
             runs_per_attempt: 1,
+            common_random_numbers: false,
         };
         let sim = |theta: &[f64], t: u32, a: u64| -> Result<Outcome, String> {
             let mut rng = Stream::new(model_seed(11, t, a, 0), Process::CalibrateSeed, 0, 0);
@@ -601,6 +704,7 @@ mod tests {
             quantile: 0.5,
             batch: 16,
             runs_per_attempt: 1,
+            common_random_numbers: false,
         };
         let prior = Prior::parse("uniform(0, 1)").unwrap();
         let sim = |theta: &[f64], _t: u32, a: u64| -> Result<Outcome, String> {
@@ -648,6 +752,7 @@ mod tests {
             quantile: 0.5,
             batch: 64,
             runs_per_attempt: 1,
+            common_random_numbers: false,
         };
         let priors = vec![Prior::parse("uniform(0, 1)").unwrap(); 9];
         let sim = |theta: &[f64], _t: u32, _a: u64| -> Result<Outcome, String> {

@@ -50,6 +50,10 @@ pub struct CalibrationSection {
     /// Model runs per posterior-predictive draw (default 1).
     #[serde(default = "one_i64")]
     pub predictive_replicates: i64,
+    /// Common random numbers within a generation: every particle of a generation runs with
+    /// the same model seeds (default false: each attempt has its own).
+    #[serde(default)]
+    pub common_random_numbers: bool,
 }
 
 fn fifty() -> i64 {
@@ -357,6 +361,7 @@ fn check_settings(
         quantile: c.quantile,
         batch: c.population,
         runs_per_attempt: per_attempt,
+        common_random_numbers: c.common_random_numbers,
     })
 }
 

@@ -8,6 +8,8 @@
 //! - `sim`: one particle = the model run in memory for each scenario;
 //! - [`output`]: the folder (resumable per generation);
 //! - [`predictive`]: the posterior-predictive batch after the last generation;
+//! - [`shard`]: a generation's attempts spread over cluster jobs (`--shard I/N`), merged
+//!   by the unsharded algorithm;
 //! - [`chart`], [`report`]: the charts and `report.html`.
 //!
 //! ```text
@@ -21,6 +23,7 @@
 //! DIR/predictive/                 posterior-predictive batch: series.{parquet,csv},
 //!                                 predictive.csv, failures.csv, band charts (see [`predictive`])
 //! DIR/state/predictive/           its finished draws (resume reads them)
+//! DIR/state/shards/               attempts run by `--shard I/N` jobs (see [`shard`])
 //! DIR/report.html                 generations, posterior, charts, checks, predictive, links
 //! ```
 
@@ -31,6 +34,7 @@ pub mod output;
 pub mod predictive;
 pub mod prior;
 pub mod report;
+pub mod shard;
 mod sim;
 pub mod target;
 
@@ -110,10 +114,12 @@ pub struct Finished {
     pub generations: usize,
     /// Of which were loaded from an earlier run.
     pub resumed: usize,
-    /// Why it stopped.
-    pub stop: Stop,
+    /// Why it stopped (`None`: a merge made its generation and the calibration goes on).
+    pub stop: Option<Stop>,
     /// Model runs of the generations in all.
     pub runs: u64,
+    /// Attempts of this call whose results were taken from `--shard` jobs, not run.
+    pub from_shards: u64,
     /// Posterior-predictive draws, and the model runs they took in this call (0 when all
     /// were loaded); `None` when `predictive_draws` is 0.
     pub predictive: Option<(usize, u64)>,
@@ -121,10 +127,14 @@ pub struct Finished {
 
 /// Run (or resume) a calibration into `dir`. `on_run` is called after each simulated
 /// particle (from any thread, e.g. to advance a progress bar); `on_generation` sees each
-/// new generation.
+/// new generation. Attempts saved by `--shard` jobs are taken instead of being run again
+/// (the result is the same). With `merge`, at most one new generation is made (the
+/// generation the shards worked on); the posterior-predictive batch runs only once the
+/// stop rules hold. `Finished::stop` is `None` when a merge left the calibration unfinished.
 pub fn calibrate(
     cal: &Calibration,
     dir: &Path,
+    merge: bool,
     on_run: &(dyn Fn() + Sync),
     mut on_generation: impl FnMut(&abc::Generation),
 ) -> Result<Finished, CalibrateError> {
@@ -136,15 +146,39 @@ pub fn calibrate(
     let resumed = states.len();
     let mut done: Vec<abc::Generation> = states.iter().map(|s| s.generation.clone()).collect();
     let priors: Vec<prior::Prior> = cal.parameters.iter().map(|p| p.prior).collect();
+    let cache = shard::load_cache(dir, &cal.fingerprint, resumed as u32)?;
+    let from_shards = std::sync::atomic::AtomicU64::new(0);
     let sim = |theta: &[f64], t: u32, a: u64| {
+        if let Some(r) = cache.get(&(t, a))
+            && r.theta.len() == theta.len()
+            && r.theta
+                .iter()
+                .zip(theta)
+                .all(|(x, y)| x.to_bits() == y.to_bits())
+        {
+            from_shards.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return r.result.clone();
+        }
         let r = cal.simulate(theta, t, a);
         on_run();
         r
     };
+    // A merge makes at most one generation: the same algorithm with the generation count
+    // capped after it (the stop rule is only reported when the real rules hold).
+    let capped;
+    let settings = if merge {
+        capped = abc::Settings {
+            generations: cal.settings.generations.min(resumed as u32 + 1),
+            ..cal.settings.clone()
+        };
+        &capped
+    } else {
+        &cal.settings
+    };
     #[allow(clippy::disallowed_methods)]
     // wall-clock timing of a generation, written to generations.csv only
     let mut t0 = Instant::now();
-    let stop = abc::run(&cal.settings, &priors, &mut done, &sim, |g| {
+    let stop = abc::run(settings, &priors, &mut done, &sim, |g| {
         let state = GenerationState {
             fingerprint: cal.fingerprint.clone(),
             generation: g.clone(),
@@ -167,6 +201,26 @@ pub fn calibrate(
         path: dir.to_path_buf(),
         message,
     })?;
+    // The real stop rules (a merge's cap is not one of them).
+    let stop = if merge {
+        match abc::stop_after(&cal.settings, &done) {
+            Some(real) => real,
+            None if stop == Stop::Budget => Stop::Budget,
+            None => {
+                output::write_tables(cal, dir, &states, None, None)?;
+                return Ok(Finished {
+                    generations: states.len(),
+                    resumed,
+                    stop: None,
+                    runs: states.iter().map(|s| s.generation.runs).sum(),
+                    from_shards: from_shards.into_inner(),
+                    predictive: None,
+                });
+            }
+        }
+    } else {
+        stop
+    };
     let pred = match states.last() {
         Some(last) => predictive::run(cal, dir, &last.generation, on_run)?,
         None => None,
@@ -175,8 +229,9 @@ pub fn calibrate(
     Ok(Finished {
         generations: states.len(),
         resumed,
-        stop,
+        stop: Some(stop),
         runs: states.iter().map(|s| s.generation.runs).sum(),
+        from_shards: from_shards.into_inner(),
         predictive: pred.map(|p| (p.draws, p.runs_now)),
     })
 }

@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use polars::prelude::*;
 
-use super::abc::{Outcome, model_seed};
+use super::abc::Outcome;
 use super::file::Calibration;
 use super::target::{ObsKind, distance};
 use crate::batch::summary::metric_value;
@@ -111,7 +111,7 @@ impl Calibration {
         let mut sum = vec![0.0; n];
         let mut one = vec![f64::NAN; n];
         for r in 0..reps {
-            let seed = model_seed(self.settings.seed, generation, attempt, r);
+            let seed = self.settings.model_seed(generation, attempt, r);
             for s in 0..self.scenarios.len() {
                 self.run_stats(s, theta, seed, &mut one)
                     .map_err(|e| format!("scenario {}: {e}", self.scenarios[s].base.name))?;

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use monotown::batch::plan::Shard;
+use monotown::calibrate::shard::ShardDone;
 use monotown::calibrate::{self, CalibrateError, Calibration};
 
 /// Bad input exits with status 2, before anything is written.
@@ -38,11 +40,19 @@ pub fn calibrate(
     out: Option<&PathBuf>,
     threads: Option<usize>,
     quiet: bool,
+    shard: Option<&str>,
+    merge: bool,
 ) -> Result<()> {
     if let Err(e) = super::check_threads(threads) {
         eprintln!("error: {e}");
         std::process::exit(2);
     }
+    let shard = shard.map(|s| {
+        Shard::parse(s).unwrap_or_else(|e| {
+            eprintln!("error: {e}");
+            std::process::exit(2)
+        })
+    });
     let cal = Calibration::load(path).unwrap_or_else(|e| input_error(&e));
     let dir = out.cloned().unwrap_or_else(|| {
         let stem = path
@@ -70,6 +80,40 @@ pub fn calibrate(
     // A panicking run is caught and recorded as a failure; keep the default hook quiet.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
+    if let Some(shard) = shard {
+        let result = pool.install(|| calibrate::shard::run(&cal, &dir, shard, &|| {}));
+        std::panic::set_hook(hook);
+        match result {
+            Ok(ShardDone::Complete) => {
+                if !quiet {
+                    eprintln!(
+                        "shard {}/{}: the calibration's stop rules hold; nothing to run (finish with --merge)",
+                        shard.index, shard.count
+                    );
+                }
+            }
+            Ok(ShardDone::Ran {
+                generation,
+                rounds,
+                resumed,
+                attempts,
+                accepted,
+            }) => {
+                if !quiet {
+                    eprintln!(
+                        "shard {}/{}: generation {generation}, {attempts} attempts in {rounds} round(s) ({resumed} resumed), {accepted} accepted; after all shards: monotown calibrate {} --out {} --merge",
+                        shard.index,
+                        shard.count,
+                        path.display(),
+                        dir.display()
+                    );
+                }
+            }
+            Err(e) if e.is_input() => input_error(&e),
+            Err(e) => return Err(e.into()),
+        }
+        return Ok(());
+    }
     let bar = (!quiet).then(|| progress_bar(&cal));
     let on_run = || {
         if let Some(b) = &bar {
@@ -77,7 +121,7 @@ pub fn calibrate(
         }
     };
     let result = pool.install(|| {
-        calibrate::calibrate(&cal, &dir, &on_run, |g| {
+        calibrate::calibrate(&cal, &dir, merge, &on_run, |g| {
             if let Some(b) = &bar {
                 // Printed also when stderr is not a terminal (println would drop it).
                 b.suspend(|| {
@@ -110,11 +154,15 @@ pub fn calibrate(
     };
     if !quiet {
         eprintln!(
-            "{} generations ({} resumed), {} runs; stopped because {}: {}",
+            "{} generations ({} resumed), {} runs ({} attempts taken from shards); {}: {}",
             fin.generations,
             fin.resumed,
             fin.runs,
-            fin.stop.text(),
+            fin.from_shards,
+            fin.stop.map_or(
+                "not finished: run the next generation's shards, then --merge".to_string(),
+                |s| format!("stopped because {}", s.text())
+            ),
             dir.join("posterior.csv").display()
         );
         if let Some((draws, runs)) = fin.predictive {

@@ -138,6 +138,14 @@ enum Command {
         /// No progress output (errors are still printed).
         #[arg(long)]
         quiet: bool,
+        /// Run slice I of N (0-based) of the next generation's attempts and save them, for a
+        /// cluster job array; then `--merge` (docs/CALIBRATION.md, "On a cluster").
+        #[arg(long, value_name = "I/N", conflicts_with = "merge")]
+        shard: Option<String>,
+        /// Finish the generation the shards worked on (running any attempt they did not) and
+        /// stop; once the stop rules hold, also the posterior-predictive batch and report.
+        #[arg(long)]
+        merge: bool,
     },
     /// Generate a synthetic scenario (see README, "National system").
     Generate {
@@ -315,6 +323,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             out,
             threads,
             quiet,
-        }) => calibrate::calibrate(&file, out.as_ref(), threads, quiet),
+            shard,
+            merge,
+        }) => calibrate::calibrate(&file, out.as_ref(), threads, quiet, shard.as_deref(), merge),
     }
 }
