@@ -346,6 +346,11 @@ fn bad_calibration_files_are_clear_errors_with_exit_2_and_no_output() {
             "calibration.fit_until",
         ),
         (
+            "fit_until = 2002",
+            "fit_until = 2002\nkernel = \"olmc\"",
+            "calibration.kernel",
+        ),
+        (
             "towns = [\"Biysk\"]",
             "towns = [\"Biysk\"]\nyears = [2011, 2020]",
             "has no observations",

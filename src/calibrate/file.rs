@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::CalibrateError;
-use super::abc::Settings;
+use super::abc::{KernelKind, Settings};
 use super::prior::Prior;
 use super::target::{ObsKind, Observation, TargetSpec, series_observations};
 use crate::batch::keypath::{BaseScenario, ResolvedKey, check_value};
@@ -54,6 +54,13 @@ pub struct CalibrationSection {
     /// the same model seeds (default false: each attempt has its own).
     #[serde(default)]
     pub common_random_numbers: bool,
+    /// Perturbation kernel: "standard" (default) or "olcm".
+    #[serde(default = "standard")]
+    pub kernel: String,
+}
+
+fn standard() -> String {
+    "standard".into()
 }
 
 fn fifty() -> i64 {
@@ -345,6 +352,15 @@ fn check_settings(
             format!("value {s} is outside the valid range (0, 1]"),
         ));
     }
+    let kernel = KernelKind::parse(&c.kernel).ok_or_else(|| {
+        invalid(
+            "calibration.kernel",
+            format!(
+                "`{}` is not a kernel: valid values are \"standard\" (2x the weighted covariance, Beaumont et al. 2009) and \"olcm\" (Filippi et al. 2013)",
+                c.kernel
+            ),
+        )
+    })?;
     let per_attempt = u64::from(c.replicates);
     let min_budget = c.population as u64 * per_attempt;
     let budget = c
@@ -362,6 +378,7 @@ fn check_settings(
         batch: c.population,
         runs_per_attempt: per_attempt,
         common_random_numbers: c.common_random_numbers,
+        kernel,
     })
 }
 
