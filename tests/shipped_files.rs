@@ -65,3 +65,42 @@ fn every_shipped_calibration_file_passes_its_checks() {
     }
     assert!(found >= 3, "only {found} calibration files found");
 }
+
+/// The data rule: no observation after 2010 in `scenarios/data/` (later years are the
+/// out-of-sample test of the projections). Every CSV with a `year` column is read with a
+/// real CSV parser (quoted sources hold commas) and each year checked.
+#[test]
+fn no_observation_after_2010_in_the_shipped_data() {
+    use polars::prelude::*;
+    let dir = scenarios_dir().join("data");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("csv") {
+            continue;
+        }
+        let df = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0)) // every column as text
+            .try_into_reader_with_file_path(Some(path.clone()))
+            .unwrap()
+            .finish()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let Ok(year) = df.column("year") else {
+            continue;
+        };
+        for (i, y) in year.str().unwrap().iter().enumerate() {
+            let y: i32 = y
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or_else(|| panic!("{} row {}: year {y:?}", path.display(), i + 2));
+            assert!(
+                (1900..=2010).contains(&y),
+                "{} row {}: year {y} (no observation after 2010 may enter the repository)",
+                path.display(),
+                i + 2
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 3, "only {checked} CSV files with a year column");
+}
