@@ -50,11 +50,11 @@ pub enum ShardDone {
     Ran {
         /// Generation number.
         generation: u32,
-        /// Rounds of this shard in all, and of them loaded from an earlier call.
+        /// Rounds of this shard in all.
         rounds: u64,
         /// Rounds loaded from an earlier call.
         resumed: u64,
-        /// Attempts of this shard, and accepted particles among them.
+        /// Attempts of this shard.
         attempts: u64,
         /// Accepted particles among them.
         accepted: u64,
