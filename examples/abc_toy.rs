@@ -118,7 +118,11 @@ fn big_phi(x: f64) -> f64 {
                             + t * (-1.13520398
                                 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
     let erfc = t * poly.exp();
-    if x >= 0.0 { 1.0 - 0.5 * erfc } else { 0.5 * erfc }
+    if x >= 0.0 {
+        1.0 - 0.5 * erfc
+    } else {
+        0.5 * erfc
+    }
 }
 
 /// Analytic posterior mean and sd.
@@ -126,7 +130,10 @@ fn analytic(prior: &Prior, n: f64, xbar: f64) -> (f64, f64) {
     match *prior {
         Prior::Normal { mean, sd } => {
             let precision = 1.0 / (sd * sd) + n;
-            ((mean / (sd * sd) + n * xbar) / precision, precision.sqrt().recip())
+            (
+                (mean / (sd * sd) + n * xbar) / precision,
+                precision.sqrt().recip(),
+            )
         }
         Prior::Uniform { low, high } => {
             // N(xbar, 1/n) truncated to [low, high].
@@ -169,12 +176,7 @@ fn main() {
     let seed = s.seed;
     // The model: its seed is the attempt's model seed, as in `monotown calibrate`.
     let simulate = |theta: &[f64], t: u32, a: u64| -> Result<Outcome, String> {
-        let mut rng = Stream::new(
-            abc::model_seed(seed, t, a, 0),
-            Process::CalibrateSeed,
-            0,
-            0,
-        );
+        let mut rng = Stream::new(abc::model_seed(seed, t, a, 0), Process::CalibrateSeed, 0, 0);
         let ybar = theta[0] + std_normal(&mut rng) / n.sqrt();
         Ok(Outcome {
             distance: (ybar - xbar).abs(),
