@@ -52,6 +52,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--seeds", type=int, default=10)
     p.add_argument("--out", default=None)
+    p.add_argument("--tools", default="monotown,pyabc", help="comma-separated: monotown, pyabc")
     p.add_argument("--reuse", action="store_true", help="read the CSVs already in --out instead of running")
     args = p.parse_args()
     out = args.out or tempfile.mkdtemp(prefix="abc_crosscheck_")
@@ -59,11 +60,14 @@ def main():
     print(f"runs kept in {out}", file=sys.stderr)
     if args.reuse and not args.out:
         sys.exit("abc_crosscheck: --reuse needs --out")
+    tools = args.tools.split(",")
+    if not tools or any(t not in ("monotown", "pyabc") for t in tools):
+        sys.exit(f"abc_crosscheck: --tools {args.tools}: want monotown, pyabc or both")
     schedule = {}
     print("| prior | library | posterior mean | posterior sd | final epsilon | final ESS | final acceptance | simulations (all generations) |")
     print("|---|---|---|---|---|---|---|---|")
     for prior in PRIORS:
-        for tool in ["monotown", "pyabc"]:
+        for tool in tools:
             finals, sims, runs = [], [], []
             for seed in range(1, args.seeds + 1):
                 rows, am, asd = run(tool, prior, seed, out, args.reuse)
@@ -82,7 +86,7 @@ def main():
             )
         print(f"| `{prior}` | analytic | {am:.4f} | {asd:.4f} | | | | |")
     # Per generation, mean over seeds: epsilon, acceptance and posterior sd.
-    for prior in PRIORS:
+    for prior in PRIORS if len(tools) == 2 else []:
         print(f"\nPer generation, `{prior}` (mean over seeds; monotown / pyabc):\n")
         print("| generation | epsilon | acceptance | posterior sd | ESS |")
         print("|---|---|---|---|---|")
