@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use crate::firms::Sector;
-use crate::model::observe::Records;
+use crate::model::observe::{FirmRow, Records};
 use crate::run::Manifest;
 
 pub mod schema;
@@ -275,13 +275,14 @@ pub fn od_frame(r: &Records) -> PolarsResult<DataFrame> {
 
 /// The yearly firm snapshot ([`schema::firms`]).
 pub fn firms_frame(r: &Records) -> PolarsResult<DataFrame> {
-    firms_frame_rows(r, 0..r.firms.len())
+    let rows: Vec<FirmRow> = r.firm_rows().cloned().collect();
+    firms_frame_rows(r, &rows)
 }
 
-/// Rows `rows` of the yearly firm snapshot ([`schema::firms`]).
-pub fn firms_frame_rows(r: &Records, rows: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
+/// Rows `f` of the yearly firm snapshot ([`schema::firms`]), e.g. one December of
+/// [`Records::firm_years`].
+pub fn firms_frame_rows(r: &Records, f: &[FirmRow]) -> PolarsResult<DataFrame> {
     use schema::firms::*;
-    let f = &r.firms[rows];
     macro_rules! c {
         ($def:ident, $x:ident => $e:expr) => {
             col(&$def, f.iter().map(|$x| $e).collect::<Vec<_>>())
@@ -486,7 +487,7 @@ pub fn write_run(
     } else {
         Box::new(
             years
-                .into_iter()
+                .iter()
                 .map(|rows| firms_frame_rows(records, rows)),
         )
     };
