@@ -142,6 +142,26 @@ impl People {
         self.household.reserve(n);
     }
 
+    /// Room for `n` more people, growing the arrays by `n` plus 1/32 of their length
+    /// when they are full instead of doubling them: the population changes by a few
+    /// percent a year, so doubling would leave about half of every field's memory
+    /// unused for the rest of the run. (Capacity never changes results.)
+    pub fn reserve_more(&mut self, n: usize) {
+        if self.town.len() + n <= self.town.capacity() {
+            return;
+        }
+        let extra = n + self.town.len() / 32;
+        self.serial.reserve_exact(extra);
+        self.birth_month.reserve_exact(extra);
+        self.town.reserve_exact(extra);
+        self.employer.reserve_exact(extra);
+        self.flags.reserve_exact(extra);
+        self.months_unemployed.reserve_exact(extra);
+        self.wage.reserve_exact(extra);
+        self.savings.reserve_exact(extra);
+        self.household.reserve_exact(extra);
+    }
+
     /// Append a person with the given serial.
     pub fn push(&mut self, id: PersonId, p: NewPerson) {
         self.serial.push(id.0);
