@@ -485,11 +485,7 @@ pub fn write_run(
     let firm_parts: Box<dyn Iterator<Item = PolarsResult<DataFrame>>> = if years.is_empty() {
         Box::new(std::iter::once(firms_frame(records)))
     } else {
-        Box::new(
-            years
-                .iter()
-                .map(|rows| firms_frame_rows(records, rows)),
-        )
+        Box::new(years.iter().map(|rows| firms_frame_rows(records, rows)))
     };
     written.extend(write_table_parts(
         dir,
