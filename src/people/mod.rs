@@ -367,6 +367,42 @@ mod tests {
     }
 
     #[test]
+    fn growth_adds_a_thirty_second_not_a_doubling() {
+        let mut p = People::default();
+        p.reserve(3200);
+        for i in 0..3200 {
+            p.push(PersonId(i), person(1));
+        }
+        let full = p.town.capacity();
+        assert!(full < 3300, "{full}");
+        // Full: room for 10 more adds 10 + 3200/32 = 110 slots to every field.
+        p.reserve_more(10);
+        for cap in [
+            p.serial.capacity(),
+            p.birth_month.capacity(),
+            p.town.capacity(),
+            p.employer.capacity(),
+            p.flags.capacity(),
+            p.months_unemployed.capacity(),
+            p.wage.capacity(),
+            p.savings.capacity(),
+            p.household.capacity(),
+        ] {
+            assert!((p.len() + 110..p.len() + 200).contains(&cap), "{cap}");
+        }
+        // With room left it changes nothing.
+        let cap = p.town.capacity();
+        p.reserve_more(10);
+        assert_eq!(p.town.capacity(), cap);
+        for i in 0..10 {
+            p.push(PersonId(3200 + i), person(2));
+        }
+        assert_eq!(p.len(), 3210);
+        assert_eq!(p.serial[3209], 3209);
+        assert_eq!(p.town[3209], Some(TownId(2)));
+    }
+
+    #[test]
     fn chunks_cover_everyone_once() {
         let mut p = People::default();
         for i in 0..1000 {
