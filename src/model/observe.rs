@@ -269,7 +269,7 @@ impl Records {
     }
 
     /// All firm snapshot rows, year by year.
-    pub fn firm_rows(&self) -> impl Iterator<Item = &FirmRow> + '_ {
+    pub fn firm_rows(&self) -> impl Iterator<Item = &FirmRow> + Clone + '_ {
         self.firms.iter().flatten()
     }
 

@@ -275,17 +275,23 @@ pub fn od_frame(r: &Records) -> PolarsResult<DataFrame> {
 
 /// The yearly firm snapshot ([`schema::firms`]).
 pub fn firms_frame(r: &Records) -> PolarsResult<DataFrame> {
-    let rows: Vec<FirmRow> = r.firm_rows().cloned().collect();
-    firms_frame_rows(r, &rows)
+    firms_frame_of(r, r.firm_rows())
 }
 
 /// Rows `f` of the yearly firm snapshot ([`schema::firms`]), e.g. one December of
 /// [`Records::firm_years`].
 pub fn firms_frame_rows(r: &Records, f: &[FirmRow]) -> PolarsResult<DataFrame> {
+    firms_frame_of(r, f.iter())
+}
+
+fn firms_frame_of<'a, I>(r: &Records, f: I) -> PolarsResult<DataFrame>
+where
+    I: Iterator<Item = &'a FirmRow> + Clone,
+{
     use schema::firms::*;
     macro_rules! c {
         ($def:ident, $x:ident => $e:expr) => {
-            col(&$def, f.iter().map(|$x| $e).collect::<Vec<_>>())
+            col(&$def, f.clone().map(|$x| $e).collect::<Vec<_>>())
         };
     }
     DataFrame::new_infer_height(vec![
