@@ -201,6 +201,12 @@ fn firm_snapshots_stream_one_row_group_per_year_with_unchanged_content() {
     let mut whole = firms_frame(&out.records).unwrap();
     let years = out.records.firm_years();
     assert_eq!(years.len(), 8, "one December snapshot per simulated year");
+    for (k, y) in years.iter().enumerate() {
+        assert!(!y.is_empty() && y.iter().all(|f| f.year == y[0].year));
+        assert!(k == 0 || years[k - 1][0].year < y[0].year, "years in order");
+        assert_eq!(y.capacity(), y.len(), "each December allocated at its size");
+    }
+    assert_eq!(out.records.firm_row_count(), whole.height());
     // Parquet: same frame, one row group per year.
     let path = dir.path().join("firms.parquet");
     let back = read_parquet(&path).unwrap();

@@ -204,8 +204,8 @@ fn firm_rows_of_records(r: &Records) -> Vec<FirmYear> {
     let towns: Vec<Arc<str>> = r.town_names.iter().map(|t| Arc::from(t.as_str())).collect();
     let sectors: Vec<Arc<str>> = Sector::ALL.iter().map(|s| Arc::from(s.name())).collect();
     let keep = |f: &&FirmRow| f.kind != FirmKind::Hub;
-    let mut out = Vec::with_capacity(r.firms.iter().filter(keep).count());
-    out.extend(r.firms.iter().filter(keep).map(|f| FirmYear {
+    let mut out = Vec::with_capacity(r.firm_rows().filter(keep).count());
+    out.extend(r.firm_rows().filter(keep).map(|f| FirmYear {
         year: f.year,
         town: towns[f.town as usize].clone(),
         sector: sectors[f.sector.index()].clone(),

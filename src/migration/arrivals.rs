@@ -201,6 +201,7 @@ fn create_people(
             if k == 0 {
                 continue;
             }
+            people.reserve_more(k as usize);
             let flow = (t * nd + o) as u64;
             let mut rng = Stream::new(inp.seed, Process::ArrivalTraits, flow, inp.step);
             let mut hh_rng = Stream::new(inp.seed, Process::ArrivalHouseholds, flow, inp.step);

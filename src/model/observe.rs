@@ -231,8 +231,10 @@ pub struct Records {
     pub towns: Vec<TownRow>,
     /// Year x origin x destination.
     pub od: Vec<OdRow>,
-    /// Year x firm.
-    pub firms: Vec<FirmRow>,
+    /// Year x firm: one vector per December snapshot, each allocated at its exact size
+    /// (one growing vector would copy every earlier year at each doubling and briefly hold
+    /// both copies, the largest allocation of a run). Empty snapshots are not kept.
+    firms: Vec<Vec<FirmRow>>,
     /// Year x cluster.
     pub clusters: Vec<ClusterRow>,
     /// Events.
@@ -242,11 +244,11 @@ pub struct Records {
     /// Running profit of each firm (by firm index, agent units) since January; reset
     /// after the December snapshot.
     profit_year: Vec<f64>,
-    /// Distinct firm names of [`Records::firms`], in order of first appearance.
+    /// Distinct firm names of the firm snapshot rows, in order of first appearance.
     pub firm_names: Vec<String>,
     /// Index of each name in `firm_names`.
     name_index: HashMap<String, u32>,
-    /// Town names of [`Records::firms`] (the model's towns, in order).
+    /// Town names of the firm snapshot rows (the model's towns, in order).
     pub town_names: Vec<String>,
 }
 
@@ -261,18 +263,19 @@ impl Records {
         &self.town_names[row.town as usize]
     }
 
-    /// The ranges of [`Records::firms`] holding one December snapshot each, in order
-    /// (rows are recorded year by year).
-    pub fn firm_years(&self) -> Vec<std::ops::Range<usize>> {
-        let mut out = Vec::new();
-        let mut start = 0;
-        for i in 1..=self.firms.len() {
-            if i == self.firms.len() || self.firms[i].year != self.firms[start].year {
-                out.push(start..i);
-                start = i;
-            }
-        }
-        out
+    /// The December snapshots of the firms, one slice per year with live firms, in order.
+    pub fn firm_years(&self) -> &[Vec<FirmRow>] {
+        &self.firms
+    }
+
+    /// All firm snapshot rows, year by year.
+    pub fn firm_rows(&self) -> impl Iterator<Item = &FirmRow> + Clone + '_ {
+        self.firms.iter().flatten()
+    }
+
+    /// Number of firm snapshot rows.
+    pub fn firm_row_count(&self) -> usize {
+        self.firms.iter().map(Vec::len).sum()
     }
 
     /// Index of `name` in `firm_names`, adding it on first sight.
@@ -524,6 +527,8 @@ impl Model {
         if self.records.town_names.len() != self.towns.len() {
             self.records.town_names = self.towns.iter().map(|t| t.name.clone()).collect();
         }
+        let live = self.firms.iter().filter(|f| f.alive).count();
+        let mut rows = Vec::with_capacity(live);
         for (i, f) in self.firms.iter().enumerate() {
             if !f.alive {
                 continue;
@@ -531,7 +536,7 @@ impl Model {
             // A generated firm stands for 1/scale real firms of its own size.
             let per_firm = f.workforce as f64 * inv / f.weight.max(1.0);
             let name = self.records.intern_name(&f.name);
-            self.records.firms.push(FirmRow {
+            rows.push(FirmRow {
                 year,
                 firm_id: (i + 1) as u32,
                 name,
@@ -554,6 +559,9 @@ impl Model {
                 cluster_id: f.cluster.map(ClusterId::get),
                 age_months: self.month - f.born_month,
             });
+        }
+        if !rows.is_empty() {
+            self.records.firms.push(rows);
         }
         for c in &self.clusters.clusters {
             let employment: u64 = c

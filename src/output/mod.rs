@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use crate::firms::Sector;
-use crate::model::observe::Records;
+use crate::model::observe::{FirmRow, Records};
 use crate::run::Manifest;
 
 pub mod schema;
@@ -275,16 +275,23 @@ pub fn od_frame(r: &Records) -> PolarsResult<DataFrame> {
 
 /// The yearly firm snapshot ([`schema::firms`]).
 pub fn firms_frame(r: &Records) -> PolarsResult<DataFrame> {
-    firms_frame_rows(r, 0..r.firms.len())
+    firms_frame_of(r, r.firm_rows())
 }
 
-/// Rows `rows` of the yearly firm snapshot ([`schema::firms`]).
-pub fn firms_frame_rows(r: &Records, rows: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
+/// Rows `f` of the yearly firm snapshot ([`schema::firms`]), e.g. one December of
+/// [`Records::firm_years`].
+pub fn firms_frame_rows(r: &Records, f: &[FirmRow]) -> PolarsResult<DataFrame> {
+    firms_frame_of(r, f.iter())
+}
+
+fn firms_frame_of<'a, I>(r: &Records, f: I) -> PolarsResult<DataFrame>
+where
+    I: Iterator<Item = &'a FirmRow> + Clone,
+{
     use schema::firms::*;
-    let f = &r.firms[rows];
     macro_rules! c {
         ($def:ident, $x:ident => $e:expr) => {
-            col(&$def, f.iter().map(|$x| $e).collect::<Vec<_>>())
+            col(&$def, f.clone().map(|$x| $e).collect::<Vec<_>>())
         };
     }
     DataFrame::new_infer_height(vec![
@@ -484,11 +491,7 @@ pub fn write_run(
     let firm_parts: Box<dyn Iterator<Item = PolarsResult<DataFrame>>> = if years.is_empty() {
         Box::new(std::iter::once(firms_frame(records)))
     } else {
-        Box::new(
-            years
-                .into_iter()
-                .map(|rows| firms_frame_rows(records, rows)),
-        )
+        Box::new(years.iter().map(|rows| firms_frame_rows(records, rows)))
     };
     written.extend(write_table_parts(
         dir,

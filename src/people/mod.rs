@@ -142,6 +142,26 @@ impl People {
         self.household.reserve(n);
     }
 
+    /// Room for `n` more people, growing the arrays by `n` plus 1/32 of their length
+    /// when they are full instead of doubling them: the population changes by a few
+    /// percent a year, so doubling would leave about half of every field's memory
+    /// unused for the rest of the run. (Capacity never changes results.)
+    pub fn reserve_more(&mut self, n: usize) {
+        if self.town.len() + n <= self.town.capacity() {
+            return;
+        }
+        let extra = n + self.town.len() / 32;
+        self.serial.reserve_exact(extra);
+        self.birth_month.reserve_exact(extra);
+        self.town.reserve_exact(extra);
+        self.employer.reserve_exact(extra);
+        self.flags.reserve_exact(extra);
+        self.months_unemployed.reserve_exact(extra);
+        self.wage.reserve_exact(extra);
+        self.savings.reserve_exact(extra);
+        self.household.reserve_exact(extra);
+    }
+
     /// Append a person with the given serial.
     pub fn push(&mut self, id: PersonId, p: NewPerson) {
         self.serial.push(id.0);
@@ -344,6 +364,42 @@ mod tests {
         assert_eq!(p.households.len(), 6);
         assert_eq!(p.household, vec![0, 1, 2, 3, 4, 5]);
         assert_eq!(p.households.serial, vec![1, 2, 5, 6, 7, 8]);
+    }
+
+    #[test]
+    fn growth_adds_a_thirty_second_not_a_doubling() {
+        let mut p = People::default();
+        p.reserve(3200);
+        for i in 0..3200 {
+            p.push(PersonId(i), person(1));
+        }
+        let full = p.town.capacity();
+        assert!(full < 3300, "{full}");
+        // Full: room for 10 more adds 10 + 3200/32 = 110 slots to every field.
+        p.reserve_more(10);
+        for cap in [
+            p.serial.capacity(),
+            p.birth_month.capacity(),
+            p.town.capacity(),
+            p.employer.capacity(),
+            p.flags.capacity(),
+            p.months_unemployed.capacity(),
+            p.wage.capacity(),
+            p.savings.capacity(),
+            p.household.capacity(),
+        ] {
+            assert!((p.len() + 110..p.len() + 200).contains(&cap), "{cap}");
+        }
+        // With room left it changes nothing.
+        let cap = p.town.capacity();
+        p.reserve_more(10);
+        assert_eq!(p.town.capacity(), cap);
+        for i in 0..10 {
+            p.push(PersonId(3200 + i), person(2));
+        }
+        assert_eq!(p.len(), 3210);
+        assert_eq!(p.serial[3209], 3209);
+        assert_eq!(p.town[3209], Some(TownId(2)));
     }
 
     #[test]

@@ -151,6 +151,7 @@ pub fn append_newborns(
     month: i32,
     result: &mut PassResult,
 ) {
+    people.reserve_more(result.newborns.len());
     for &(town, girl, mother) in &result.newborns {
         let household = people.household[mother as usize];
         let id = PersonId(*next_serial);
