@@ -18,7 +18,7 @@
 //! (no minimum epsilon or acceptance), as the pyabc script does. Deterministic per seed
 //! whatever the thread count. Bad flags: a message and exit status 2.
 
-use monotown::calibrate::abc::{self, Generation, Outcome, Settings};
+use monotown::calibrate::abc::{self, Generation, KernelKind, Outcome, Settings};
 use monotown::calibrate::prior::{Prior, std_normal};
 use monotown::rng::{Process, Stream};
 
@@ -43,6 +43,8 @@ fn parse_args() -> Result<Args, String> {
         quantile: 0.5,
         batch: 256,
         runs_per_attempt: 1,
+        common_random_numbers: false,
+        kernel: KernelKind::Standard,
     };
     let mut prior = Prior::parse("uniform(-10, 10)")?;
     let (mut n, mut xbar) = (20.0f64, 1.3f64);
