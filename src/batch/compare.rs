@@ -425,10 +425,26 @@ fn run_years(dir: &Path, format: Format, metrics: &[EffectMetric]) -> Result<Run
         what: format!("reading {}", dir.display()),
         source,
     };
-    let town = df.column(towns::TOWN.name).map_err(perr)?.str().map_err(perr)?;
-    let year = df.column(towns::YEAR.name).map_err(perr)?.i32().map_err(perr)?;
-    let month = df.column(towns::MONTH.name).map_err(perr)?.i32().map_err(perr)?;
-    let hub = df.column(towns::IS_HUB.name).map_err(perr)?.f64().map_err(perr)?;
+    let town = df
+        .column(towns::TOWN.name)
+        .map_err(perr)?
+        .str()
+        .map_err(perr)?;
+    let year = df
+        .column(towns::YEAR.name)
+        .map_err(perr)?
+        .i32()
+        .map_err(perr)?;
+    let month = df
+        .column(towns::MONTH.name)
+        .map_err(perr)?
+        .i32()
+        .map_err(perr)?;
+    let hub = df
+        .column(towns::IS_HUB.name)
+        .map_err(perr)?
+        .f64()
+        .map_err(perr)?;
     let values: Vec<&Float64Chunked> = metrics
         .iter()
         .map(|m| df.column(&m.column).and_then(|c| c.f64()))
@@ -557,7 +573,9 @@ pub fn effects(
     for (vi, variant) in runs.iter().enumerate().skip(1) {
         let label = &plan.scenarios[vi].label;
         if variant.iter().all(Option::is_none) {
-            notes.push(format!("variant `{label}` has no complete run, so no effects"));
+            notes.push(format!(
+                "variant `{label}` has no complete run, so no effects"
+            ));
             continue;
         }
         for town in &town_names {
@@ -666,7 +684,10 @@ fn effect_charts(
             let sel: Vec<&EffectRow> = rows
                 .iter()
                 .filter(|r| {
-                    r.variant == variant && r.town == town && r.metric == m.column && r.year.is_some()
+                    r.variant == variant
+                        && r.town == town
+                        && r.metric == m.column
+                        && r.year.is_some()
                 })
                 .collect();
             panels.push(crate::plot::EffectPanel {

@@ -60,7 +60,11 @@ pub fn effect_chart(
             continue;
         }
         let (x0, x1) = (e.x[0], e.x[e.x.len() - 1]);
-        let mut p = Panel::time(Some(e.title.clone()), "variant − base", (x0 - 0.4, x1 + 0.4));
+        let mut p = Panel::time(
+            Some(e.title.clone()),
+            "variant − base",
+            (x0 - 0.4, x1 + 0.4),
+        );
         let ok: Vec<usize> = (0..e.x.len())
             .filter(|&i| e.lo[i].is_finite() && e.hi[i].is_finite())
             .collect();
