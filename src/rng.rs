@@ -33,7 +33,10 @@ pub enum Process {
     /// Which unit of a split giant a worker moves to. Entity: the person's serial.
     Restructure = 9,
     /// A batch run's seed, derived from (master seed, scenario, point, replicate).
-    /// Entity: a hash of the scenario, point and replicate (see `batch::plan`).
+    /// Entity: a hash of the scenario and point; month: the replicate (see
+    /// `batch::plan::run_seed`). The seeds of `monotown compare` under common random
+    /// numbers use a fixed entity (a hash of a constant text) so that they depend on the
+    /// master seed and replicate only (`batch::plan::compare_seed`).
     Replicate = 10,
     /// Sweep designs (Latin hypercube, Morris) and bootstrap resamples of the sensitivity
     /// indices. Entity and month: see `batch::design` and `batch::sensitivity`.

@@ -8,7 +8,9 @@
 //! - [`design`] and [`sensitivity`]: experimental designs and Morris / Sobol' analysis;
 //! - [`runner`]: running a plan in parallel with isolated failures, resume and shards;
 //! - [`summary`], [`report`] and [`chart`]: the batch's run table, replicate summary,
-//!   sensitivity tables and charts, and the HTML report.
+//!   sensitivity tables and charts, and the HTML report;
+//! - [`compare`]: policy comparisons (`monotown compare`): a base and variants under common
+//!   random numbers, and the effects table and charts (mean differences, 90% intervals).
 //!
 //! A batch folder looks like this (the run tables form one Hive-partitioned dataset):
 //!
@@ -23,6 +25,8 @@
 //! DIR/sensitivity.{parquet,csv}   Morris mu*/sigma or Sobol' S1/ST with 95% intervals
 //! DIR/sensitivity_<metric>.{png,svg}
 //! DIR/salib/{problem.json,sample.txt,sample_unit.txt,Y_<metric>.txt}
+//! DIR/effects.{parquet,csv}      comparisons: mean differences with 90% intervals
+//! DIR/charts/effects/effect_<variant>_<town>.{png,svg}
 //! DIR/report.html
 //! ```
 //!
@@ -30,6 +34,7 @@
 
 pub mod bands;
 pub mod chart;
+pub mod compare;
 pub mod design;
 pub mod keypath;
 pub mod lock;
@@ -41,7 +46,7 @@ pub mod summary;
 pub mod sweep;
 
 pub use lock::BatchLock;
-pub use plan::{BatchSpec, Plan, PlanSpec, Shard, SourceText, run_seed};
+pub use plan::{BatchSpec, Plan, PlanSpec, Shard, SourceText, compare_seed, run_seed};
 pub use runner::{
     BatchError, ExecOptions, NoProgress, Progress, RunRecord, Stage, Status, execute, load_plan,
     prepare_dir,

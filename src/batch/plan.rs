@@ -6,7 +6,9 @@
 //! is scenario `s`, parameter point `p`, replicate `r` with
 //! `i = (s * points + p) * replicates + r`; its seed is [`run_seed`], a pure function of the
 //! master seed, the scenario's name, the point and the replicate (Mesa's
-//! `spawn_replications` idea), recorded in the run's manifest.
+//! `spawn_replications` idea), recorded in the run's manifest. In a comparison
+//! ([`PlanSpec::Compare`]) under common random numbers the seed is [`compare_seed`], a
+//! function of the master seed and the replicate only, shared by the base and the variants.
 
 use std::path::{Path, PathBuf};
 
@@ -63,6 +65,33 @@ pub enum PlanSpec {
         #[serde(default)]
         set: Vec<(String, f64)>,
     },
+    /// A policy comparison (`monotown compare`): a base scenario and its variants, each
+    /// with the same replicates. Under common random numbers (the default) replicate `r`
+    /// of every scenario runs with the same model seed, [`compare_seed`]; with
+    /// `independent` the variants get seeds of their own ([`run_seed`]), so that the
+    /// difference is unpaired. The first scenario of the plan is the base.
+    Compare {
+        /// The base scenario file.
+        base: SourceText,
+        /// The variant scenario files.
+        variants: Vec<SourceText>,
+        /// Replicates per scenario (at least 2, for an interval).
+        replicates: u32,
+        /// Master seed.
+        seed: u64,
+        /// Overrides applied to every scenario (key path, value).
+        #[serde(default)]
+        set: Vec<(String, f64)>,
+        /// Independent seeds instead of common random numbers.
+        #[serde(default)]
+        independent: bool,
+        /// Years (first, last) of the window effects (default: the base's whole run).
+        #[serde(default)]
+        window: Option<(i32, i32)>,
+        /// Also write `effects.csv`.
+        #[serde(default)]
+        csv: bool,
+    },
     /// A parameter sweep.
     Sweep {
         /// The sweep file.
@@ -92,6 +121,18 @@ pub fn run_seed(master: u64, scenario: &str, point: u32, replicate: u32) -> u64 
     let entity =
         mix64(fnv1a(scenario.as_bytes())) ^ u64::from(point).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     key(master, Process::Replicate, entity, replicate)
+}
+
+/// The model seed of replicate `replicate` of every scenario of a comparison under common
+/// random numbers: a pure function of the master seed and the replicate only, so the base
+/// and each variant draw from the same streams.
+pub fn compare_seed(master: u64, replicate: u32) -> u64 {
+    key(
+        master,
+        Process::Replicate,
+        mix64(fnv1a(b"monotown compare: common random numbers")),
+        replicate,
+    )
 }
 
 /// One slice of a batch, `--shard I/N`: runs whose index modulo `N` is `I` (`0 <= I < N`,
@@ -246,38 +287,64 @@ impl Plan {
                         message: format!("{replicates} is outside the valid range [1, 100000]"),
                     });
                 }
-                let mut list: Vec<PlanScenario> = Vec::new();
-                for s in scenarios {
-                    let base = BaseScenario::new(&s.text, Path::new(&s.origin))?;
-                    let mut fixed = Vec::new();
-                    for (k, v) in set {
-                        let r = base.resolve(k)?;
-                        check_value(&r, *v)?;
-                        fixed.push((r, *v));
-                    }
-                    let l = label(&base.name);
-                    if let Some(other) = list.iter().find(|o| o.label == l) {
-                        return Err(PlanError::Option {
-                            option: "SCENARIO".into(),
-                            message: format!(
-                                "{} and {} both name their scenario `{}` (run.name); names must differ within a batch",
-                                other.base.origin.display(),
-                                s.origin,
-                                base.name
-                            ),
-                        });
-                    }
-                    list.push(PlanScenario {
-                        label: l,
-                        base,
-                        fixed,
-                    });
-                }
+                let list = scenario_list(scenarios.iter(), set)?;
                 let name = list
                     .iter()
                     .map(|s| s.label.as_str())
                     .collect::<Vec<_>>()
                     .join("+");
+                Ok(Plan {
+                    name,
+                    format,
+                    scenarios: list,
+                    sweep: None,
+                    points: 1,
+                    replicates: *replicates,
+                    master_seed: *seed,
+                    spec,
+                })
+            }
+            PlanSpec::Compare {
+                base,
+                variants,
+                replicates,
+                seed,
+                set,
+                window,
+                ..
+            } => {
+                if variants.is_empty() {
+                    return Err(PlanError::Option {
+                        option: "VARIANT".into(),
+                        message: "give at least one variant scenario file after the base".into(),
+                    });
+                }
+                if *replicates < 2 || *replicates > 100_000 {
+                    return Err(PlanError::Option {
+                        option: "--replicates".into(),
+                        message: format!(
+                            "{replicates} is outside the valid range [2, 100000] (an interval needs at least 2 replicates)"
+                        ),
+                    });
+                }
+                if let Some((a, b)) = window
+                    && a > b
+                {
+                    return Err(PlanError::Option {
+                        option: "--window".into(),
+                        message: format!("{a}-{b}: the first year is after the last"),
+                    });
+                }
+                let list = scenario_list(std::iter::once(base).chain(variants), set)?;
+                let name = format!(
+                    "{}_vs_{}",
+                    list[1..]
+                        .iter()
+                        .map(|s| s.label.as_str())
+                        .collect::<Vec<_>>()
+                        .join("+"),
+                    list[0].label
+                );
                 Ok(Plan {
                     name,
                     format,
@@ -344,7 +411,12 @@ impl Plan {
             scenario: scenario.label.clone(),
             point,
             replicate,
-            seed: run_seed(self.master_seed, &scenario.base.name, point, replicate),
+            seed: match &self.spec.plan {
+                PlanSpec::Compare { independent, .. } if !*independent || s == 0 => {
+                    compare_seed(self.master_seed, replicate)
+                }
+                _ => run_seed(self.master_seed, &scenario.base.name, point, replicate),
+            },
             parameters,
             dir: PathBuf::from("data")
                 .join(format!("scenario={}", scenario.label))
@@ -383,6 +455,41 @@ impl Plan {
             .or_else(|| self.sweep.as_ref().and_then(|s| s.file.sweep.scale))
             .unwrap_or(scenario_scale)
     }
+}
+
+/// Check scenario texts and the overrides every one of them gets; labels must differ.
+fn scenario_list<'a>(
+    texts: impl Iterator<Item = &'a SourceText>,
+    set: &[(String, f64)],
+) -> Result<Vec<PlanScenario>, PlanError> {
+    let mut list: Vec<PlanScenario> = Vec::new();
+    for s in texts {
+        let base = BaseScenario::new(&s.text, Path::new(&s.origin))?;
+        let mut fixed = Vec::new();
+        for (k, v) in set {
+            let r = base.resolve(k)?;
+            check_value(&r, *v)?;
+            fixed.push((r, *v));
+        }
+        let l = label(&base.name);
+        if let Some(other) = list.iter().find(|o| o.label == l) {
+            return Err(PlanError::Option {
+                option: "SCENARIO".into(),
+                message: format!(
+                    "{} and {} both name their scenario `{}` (run.name); names must differ within a batch",
+                    other.base.origin.display(),
+                    s.origin,
+                    base.name
+                ),
+            });
+        }
+        list.push(PlanScenario {
+            label: l,
+            base,
+            fixed,
+        });
+    }
+    Ok(list)
 }
 
 fn index_of_scenario(plan: &Plan, index: usize) -> usize {

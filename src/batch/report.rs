@@ -43,6 +43,8 @@ pub struct ReportData<'a> {
     pub figures: &'a [Figure],
     /// The first December rows of the summary table, for a condensed view.
     pub summary: Option<&'a DataFrame>,
+    /// The effects of a comparison (`monotown compare`).
+    pub effects: Option<&'a super::compare::Effects>,
 }
 
 /// Escape text for HTML.
@@ -100,6 +102,17 @@ pub fn render(d: &ReportData) -> PolarsResult<String> {
     let _ = writeln!(h, "<h1>Batch <code>{}</code></h1>", esc(&plan.name));
     let kind = match &plan.spec.plan {
         PlanSpec::Batch { .. } => "scenarios × replicates".to_string(),
+        PlanSpec::Compare { independent, .. } => format!(
+            "policy comparison of {} variant(s) with base <code>{}</code>, {} replicates each, pairing: {}",
+            plan.scenarios.len() - 1,
+            esc(&plan.scenarios[0].label),
+            plan.replicates,
+            if *independent {
+                "independent seeds (each variant replicate has its own seed; unpaired Welch intervals)"
+            } else {
+                "common random numbers (replicate r of the base and of every variant share one seed; paired intervals)"
+            }
+        ),
         PlanSpec::Sweep { .. } => {
             let sp = plan.sweep.as_ref().expect("a sweep plan has a sweep");
             format!(
@@ -150,6 +163,10 @@ pub fn render(d: &ReportData) -> PolarsResult<String> {
     );
     for n in d.notes {
         let _ = writeln!(h, "<p class=\"note\">Note: {}</p>", esc(n));
+    }
+
+    if let Some(e) = d.effects {
+        effects_section(&mut h, e);
     }
 
     if let Some(sp) = &plan.sweep {
@@ -303,6 +320,55 @@ pub fn render(d: &ReportData) -> PolarsResult<String> {
     }
     h.push_str("</table>\n</body></html>\n");
     Ok(h)
+}
+
+/// The effects of a comparison over the window, per variant, town and metric; the
+/// yearly rows are in the effects table and the charts.
+fn effects_section(h: &mut String, e: &super::compare::Effects) {
+    let _ = writeln!(
+        h,
+        "<h2>Effects</h2><p>Mean difference variant − base across replicates with its 90% interval ({}); over {}–{} (flows summed over the years, the rest averaged). Every year and metric: <code>effects.parquet</code>{}; columns in docs/BATCH.md.</p>",
+        if e.independent {
+            "independent seeds, Welch interval"
+        } else {
+            "common random numbers, paired t interval"
+        },
+        e.window.0,
+        e.window.1,
+        if e.files
+            .iter()
+            .any(|f| f.extension().is_some_and(|x| x == "csv"))
+        {
+            ", <code>effects.csv</code>"
+        } else {
+            ""
+        }
+    );
+    for n in &e.notes {
+        let _ = writeln!(h, "<p class=\"note\">Note: {}</p>", esc(n));
+    }
+    let _ = writeln!(
+        h,
+        "<table><tr><th class=\"l\">variant</th><th class=\"l\">town</th><th class=\"l\">metric</th><th class=\"l\">aggregate</th><th>base mean</th><th>variant mean</th><th>difference</th><th>90% interval</th><th>width</th><th>n</th></tr>"
+    );
+    for r in e.rows.iter().filter(|r| r.year.is_none()) {
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\"><code>{}</code></td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td><td>{}</td></tr>",
+            esc(&r.variant),
+            esc(&r.town),
+            esc(&r.metric),
+            r.agg.name(),
+            num(r.base_mean),
+            num(r.variant_mean),
+            num(r.diff.mean),
+            num(r.diff.lo),
+            num(r.diff.hi),
+            num(r.diff.hi - r.diff.lo),
+            r.n_pairs.unwrap_or(r.n_base.min(r.n_variant)),
+        );
+    }
+    h.push_str("</table>\n");
 }
 
 /// Stylised facts across replicates (median, 5-95% range, share of runs within the

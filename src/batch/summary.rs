@@ -276,6 +276,11 @@ pub fn finalize(
             files.extend(write_table(out, "sensitivity", &mut df, Format::Both)?);
         }
     }
+    let effects = super::compare::effects(out, plan, &records)?;
+    if let Some(e) = &effects {
+        figures.extend(e.figures.iter().cloned());
+        files.extend(e.files.iter().cloned());
+    }
     if let Some(h) = hook {
         match h.charts(out, plan) {
             Ok(f) => figures.extend(f),
@@ -306,6 +311,7 @@ pub fn finalize(
         notes: &notes,
         figures: &figures,
         summary: report_rows.as_ref(),
+        effects: effects.as_ref(),
     };
     let html = report::render(&data).map_err(|source| BatchError::Polars {
         what: "reading the summary for the report".into(),
@@ -382,6 +388,16 @@ fn read_towns(dir: &Path, format: Format, metrics: &[MetricSpec]) -> Result<Data
             }
         }
     }
+    read_columns(dir, format, &cols)
+}
+
+/// Read `cols` of a run's towns table: `town`, `year` and `month` first (year and month as
+/// i32), then any others, all cast to f64 (booleans as 0/1).
+pub(crate) fn read_columns(
+    dir: &Path,
+    format: Format,
+    cols: &[String],
+) -> Result<DataFrame, BatchError> {
     let what = |p: &Path| format!("reading {}", p.display());
     let df = if format == Format::Csv {
         let path = dir.join(format!("{}.csv", towns::TABLE.stem));
@@ -398,7 +414,7 @@ fn read_towns(dir: &Path, format: Format, metrics: &[MetricSpec]) -> Result<Data
         let path = dir.join(towns::TABLE.parquet());
         let file = File::open(&path).map_err(io_err(&path))?;
         ParquetReader::new(file)
-            .with_columns(Some(cols.clone()))
+            .with_columns(Some(cols.to_vec()))
             .finish()
             .map_err(|source| BatchError::Polars {
                 what: what(&path),

@@ -54,13 +54,8 @@ fn read(path: &Path) -> Result<SourceText> {
     })
 }
 
-/// `monotown batch`.
-pub fn batch(
-    scenarios: &[PathBuf],
-    replicates: u32,
-    set: &[String],
-    opts: &BatchOpts,
-) -> Result<()> {
+/// `--set KEY=VALUE` flags as (key, number) pairs.
+fn parse_set(set: &[String]) -> Result<Vec<(String, f64)>> {
     let mut overrides = Vec::new();
     for s in set {
         let Some((k, v)) = s.split_once('=') else {
@@ -72,6 +67,17 @@ pub fn batch(
             .with_context(|| format!("--set {s}: `{}` is not a number", v.trim()))?;
         overrides.push((k.trim().to_string(), v));
     }
+    Ok(overrides)
+}
+
+/// `monotown batch`.
+pub fn batch(
+    scenarios: &[PathBuf],
+    replicates: u32,
+    set: &[String],
+    opts: &BatchOpts,
+) -> Result<()> {
+    let overrides = parse_set(set)?;
     let texts = scenarios
         .iter()
         .map(|p| read(p))
@@ -88,6 +94,72 @@ pub fn batch(
     };
     run_spec(spec, opts, |plan| {
         Path::new("output").join("batch").join(&plan.name)
+    })
+}
+
+/// The flags of `monotown compare` besides the batch options.
+pub struct CompareArgs<'a> {
+    /// Replicates per scenario.
+    pub replicates: u32,
+    /// Independent seeds instead of common random numbers.
+    pub independent: bool,
+    /// `--window FROM-TO`.
+    pub window: Option<&'a str>,
+    /// Also write effects.csv.
+    pub csv: bool,
+    /// `--set KEY=VALUE`.
+    pub set: &'a [String],
+}
+
+/// `--window FROM-TO` as years in [1900, 2200].
+fn parse_window(s: &str) -> Result<(i32, i32)> {
+    let bad = || {
+        anyhow::anyhow!(
+            "--window: `{s}` is not of the form FROM-TO with years in [1900, 2200] (e.g. 2020-2030)"
+        )
+    };
+    let (a, b) = s.trim().split_once('-').ok_or_else(bad)?;
+    let a: i32 = a.trim().parse().map_err(|_| bad())?;
+    let b: i32 = b.trim().parse().map_err(|_| bad())?;
+    if !(1900..=2200).contains(&a) || !(1900..=2200).contains(&b) {
+        return Err(bad());
+    }
+    if a > b {
+        bail!("--window: `{s}`: the first year {a} is after the last {b}");
+    }
+    Ok((a, b))
+}
+
+/// `monotown compare`.
+pub fn compare(
+    base: &Path,
+    variants: &[PathBuf],
+    args: &CompareArgs,
+    opts: &BatchOpts,
+) -> Result<()> {
+    let overrides = parse_set(args.set)?;
+    let window = args.window.map(parse_window).transpose()?;
+    let base = read(base)?;
+    let variants = variants
+        .iter()
+        .map(|p| read(p))
+        .collect::<Result<Vec<_>>>()?;
+    let spec = BatchSpec {
+        plan: PlanSpec::Compare {
+            base,
+            variants,
+            replicates: args.replicates,
+            seed: opts.seed.unwrap_or_else(default_master_seed),
+            set: overrides,
+            independent: args.independent,
+            window,
+            csv: args.csv,
+        },
+        scale: opts.scale,
+        format: opts.format.clone(),
+    };
+    run_spec(spec, opts, |plan| {
+        Path::new("output").join("compare").join(&plan.name)
     })
 }
 

@@ -25,6 +25,7 @@ mod band;
 mod charts;
 mod data;
 mod demo;
+mod effect;
 mod error;
 mod figure;
 pub mod load;
@@ -46,6 +47,7 @@ pub use data::{
     ObservedKind, ObservedPoint, OdMatrix, RunData, Series, StatusPoint, Summary, TownData, month_x,
 };
 pub use demo::synthetic_run_data;
+pub use effect::{EffectChart, EffectPanel, effect_chart};
 pub use error::PlotError;
 pub use report::report_html;
 pub use style::{HEIGHT, WIDTH, age_bands, file_slug, firm_kinds, fmt_si, sectors, town_colour};
