@@ -490,6 +490,8 @@ impl Resolved {
                 .and_then(|r| r.split_once('`'))
                 .map(|(u, _)| u.to_string());
             let (file, local) = match unknown {
+                // (The tree's deserialiser puts the unknown key itself at the path's end.)
+                Some(u) if key == u || key.ends_with(&format!(".{u}")) => self.locate(&key),
                 Some(u) if !key.is_empty() && key != "." => {
                     let (file, local) = self.locate(&format!("{key}.{u}"));
                     let local = local
