@@ -23,6 +23,57 @@ fn every_shipped_scenario_validates() {
     assert!(found >= 3, "only {found} scenarios found");
 }
 
+/// The policy variants in `scenarios/policies/` validate, each `extends` a shipped scenario
+/// of `scenarios/` and sets no per-town number (`[[town]]`, `[[firm]]`, `[[distance]]`): the
+/// town inputs stay those of the base, which `tests/town_inputs.rs` checks against the data
+/// inventory. Each says in its header that its policy is an assumption, not an observation.
+#[test]
+fn every_policy_variant_extends_a_shipped_scenario_and_keeps_its_town_inputs() {
+    let dir = scenarios_dir().join("policies");
+    let mut found = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let table: toml::Table = text.parse().unwrap();
+        let parent = table
+            .get("extends")
+            .and_then(|e| e.as_str())
+            .unwrap_or_else(|| panic!("{}: no `extends`", path.display()));
+        let parent = dir.join(parent);
+        assert_eq!(
+            parent.parent().map(|p| p.canonicalize().unwrap()),
+            Some(scenarios_dir().canonicalize().unwrap()),
+            "{}: extends {}, not a shipped scenario of scenarios/",
+            path.display(),
+            parent.display()
+        );
+        for key in ["town", "firm", "distance", "replace"] {
+            assert!(
+                !table.contains_key(key),
+                "{}: sets `{key}`; a policy variant keeps its base's town inputs",
+                path.display()
+            );
+        }
+        assert!(
+            text.lines()
+                .take_while(|l| l.starts_with('#'))
+                .any(|l| l.to_lowercase().contains("assumption")),
+            "{}: the header must say the policy is an assumption",
+            path.display()
+        );
+        let variant = Scenario::load(&path).unwrap_or_else(|e| panic!("{e:#}"));
+        let base = Scenario::load(&parent).unwrap();
+        assert_eq!(variant.file().town, base.file().town);
+        assert_eq!(variant.file().firm, base.file().firm);
+        assert!(variant.file().policy.len() > base.file().policy.len());
+        found += 1;
+    }
+    assert!(found >= 1, "no policy variant found");
+}
+
 #[test]
 fn example_sweep_parses_and_every_point_validates() {
     let path = scenarios_dir().join("sweeps").join("example_morris.toml");

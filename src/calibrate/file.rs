@@ -190,8 +190,14 @@ impl Calibration {
         let mut scenarios: Vec<ScenarioSetup> = Vec::new();
         for (i, s) in file.scenarios.iter().enumerate() {
             let sp = dir.join(s);
-            let st = read(&sp)?;
+            // The scenario with its `extends` chain resolved: a stand-alone text.
+            let resolved = crate::scenario::resolve(&sp)?;
+            let st = resolved.text.clone();
             hashed.push_str(&st);
+            resolved.parse().map_err(|e| CalibrateError::Key {
+                path: path.to_path_buf(),
+                cause: e.into(),
+            })?;
             let base = BaseScenario::new(&st, &sp).map_err(|cause| CalibrateError::Key {
                 path: path.to_path_buf(),
                 cause,
@@ -202,7 +208,7 @@ impl Calibration {
                     format!("scenario `{}` is listed twice", base.name),
                 ));
             }
-            let sc = Scenario::from_toml(&st, &sp)?;
+            let sc = resolved.scenario()?;
             let p = sc.params();
             let fit = file.calibration.fit_until;
             if fit < p.start_year() || fit > p.end_year() {

@@ -45,6 +45,17 @@ pub struct BatchOpts {
     pub quiet: bool,
 }
 
+/// A scenario file with its `extends` chain resolved (the runs read the resolved,
+/// stand-alone text); errors in the files' keys name the file of the chain holding them.
+fn read_scenario(path: &Path) -> Result<SourceText> {
+    let resolved = monotown::scenario::resolve(path)?;
+    resolved.parse()?;
+    Ok(SourceText {
+        origin: path.display().to_string(),
+        text: resolved.text,
+    })
+}
+
 fn read(path: &Path) -> Result<SourceText> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -80,7 +91,7 @@ pub fn batch(
     let overrides = parse_set(set)?;
     let texts = scenarios
         .iter()
-        .map(|p| read(p))
+        .map(|p| read_scenario(p))
         .collect::<Result<Vec<_>>>()?;
     let spec = BatchSpec {
         plan: PlanSpec::Batch {
@@ -171,7 +182,8 @@ pub fn sweep(path: &Path, opts: &BatchOpts) -> Result<()> {
         .parent()
         .unwrap_or(Path::new("."))
         .join(&file.sweep.base);
-    let base = read(&base_path).with_context(|| format!("{}: `sweep.base`", path.display()))?;
+    let base =
+        read_scenario(&base_path).with_context(|| format!("{}: `sweep.base`", path.display()))?;
     let spec = BatchSpec {
         plan: PlanSpec::Sweep {
             sweep,

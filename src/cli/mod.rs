@@ -60,6 +60,10 @@ enum Command {
         /// Scenario TOML files.
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// Print the resolved scenario (its `extends` chain merged; a stand-alone scenario
+        /// file) on standard output, the check on standard error. One file only.
+        #[arg(long)]
+        resolved: bool,
     },
     /// Print the parameter table (key, unit, default, range, source) as Markdown.
     Params,
@@ -258,11 +262,30 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             println!("results: {}", dir.display());
             run::print_summary(&[(s.file().run.name.clone(), dir)])
         }
-        Some(Command::Validate { scenarios }) => {
+        Some(Command::Validate {
+            scenarios,
+            resolved,
+        }) => {
+            if resolved && scenarios.len() != 1 {
+                bail!(
+                    "--resolved prints one scenario: give one file, not {}",
+                    scenarios.len()
+                );
+            }
             for path in scenarios {
-                let s = Scenario::load(&path)?;
-                println!(
-                    "{}: ok ({} towns, {} firms, {} policies, {} shocks, {}-{})",
+                let r = monotown::scenario::resolve(&path)?;
+                let s = r.scenario()?;
+                let chain = if r.extends() {
+                    let parents: Vec<String> = r.chain[1..]
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect();
+                    format!(", extends {}", parents.join(" < "))
+                } else {
+                    String::new()
+                };
+                let line = format!(
+                    "{}: ok ({} towns, {} firms, {} policies, {} shocks, {}-{}{chain})",
                     path.display(),
                     s.file().town.len(),
                     s.file().firm.len(),
@@ -271,6 +294,12 @@ pub fn dispatch(cli: Cli) -> Result<()> {
                     s.file().run.start_year,
                     s.file().run.end_year
                 );
+                if resolved {
+                    print!("{}", r.text);
+                    eprintln!("{line}");
+                } else {
+                    println!("{line}");
+                }
             }
             Ok(())
         }

@@ -10,6 +10,9 @@ pub struct Problem {
     pub key: String,
     /// What is wrong and what is valid.
     pub message: String,
+    /// The file holding the key, when it is not the file the error names: a scenario that
+    /// `extends` another one can have problems in several files of its chain.
+    pub file: Option<PathBuf>,
 }
 
 impl Problem {
@@ -18,6 +21,7 @@ impl Problem {
         Problem {
             key: key.into(),
             message: message.into(),
+            file: None,
         }
     }
 
@@ -32,6 +36,9 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{}: ", file.display())?;
+        }
         write!(f, "`{}`: {}", self.key, self.message)
     }
 }

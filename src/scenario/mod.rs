@@ -15,6 +15,7 @@
 
 pub mod error;
 mod file;
+pub mod inherit;
 pub mod interventions;
 pub mod params;
 mod validate;
@@ -28,6 +29,7 @@ pub use file::{
     ScenarioFile, ShockSpec, TownKind, TownSpec, UnitSpec, Window, default_age_shares, interpolate,
     month_index,
 };
+pub use inherit::{Resolved, resolve};
 pub use interventions::{Policy, PolicyLever, Shock, ShockKind, Unit};
 pub use params::{
     Clusters, Demography, Firms, Labour, Migration, ParamDoc, PolicyParams, ShockParams, SpecParam,
@@ -48,28 +50,44 @@ pub struct Scenario {
     origin: String,
 }
 
-/// Parse TOML text into the raw file structure, with key paths in errors.
+/// Parse TOML text into the raw file structure, with key paths in errors. The text is
+/// taken as written: `extends` is resolved by [`resolve`] (and [`Scenario::load`]).
 pub fn parse_file(text: &str, origin: &Path) -> Result<ScenarioFile, ScenarioError> {
     let de = toml::Deserializer::parse(text).map_err(|e| ScenarioError::Parse {
         path: origin.to_path_buf(),
         message: format!("TOML syntax error: {e}"),
     })?;
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let key = e.path().to_string();
-        let inner = e.into_inner();
-        let mut message = inner.to_string();
-        if let Some(hint) = suggest_unknown(&message) {
-            message.push_str(&hint);
-        }
-        let message = if key.is_empty() || key == "." {
+    deserialize_file(de).map_err(|(key, message)| ScenarioError::Parse {
+        path: origin.to_path_buf(),
+        message: if key.is_empty() || key == "." {
             message
         } else {
             format!("at key `{key}`: {message}")
-        };
-        ScenarioError::Parse {
-            path: origin.to_path_buf(),
-            message,
+        },
+    })
+}
+
+/// Deserialise a scenario file from any TOML deserialiser (text, or a merged tree); on
+/// error, the key path (`.` for the whole file) and the message, with the closest valid
+/// key for an unknown one.
+fn deserialize_file<'de, D>(de: D) -> Result<ScenarioFile, (String, String)>
+where
+    D: serde::Deserializer<'de>,
+{
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        let mut message = e.into_inner().to_string();
+        if let Some(hint) = suggest_unknown(&message) {
+            message.push_str(&hint);
+        } else if (key.is_empty() || key == ".")
+            && ["`extends`", "`replace`"]
+                .iter()
+                .any(|k| message.contains(&format!("unknown field {k}")))
+        {
+            // Text parsed without its file: inheritance needs the file's folder.
+            message.push_str(" (`extends` is read when a scenario is loaded from its file)");
         }
+        (key, message)
     })
 }
 
@@ -82,16 +100,14 @@ fn suggest_unknown(message: &str) -> Option<String> {
 }
 
 impl Scenario {
-    /// Read and check a scenario file.
+    /// Read and check a scenario file, resolving its `extends` chain (see [`inherit`]):
+    /// errors name the file of the chain that holds the faulty key.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Scenario::from_toml(&text, path)
+        resolve(path)?.scenario()
     }
 
-    /// Check scenario text; `origin` names it in errors.
+    /// Check scenario text as written (no `extends`: that needs the file's folder, see
+    /// [`resolve`]); `origin` names it in errors.
     pub fn from_toml(text: &str, origin: &Path) -> Result<Scenario, ScenarioError> {
         let file = parse_file(text, origin)?;
         Scenario::from_file(file, text.to_string(), origin)
@@ -135,7 +151,8 @@ impl Scenario {
         &self.file
     }
 
-    /// The original TOML text (recorded in the manifest).
+    /// The TOML text (recorded in the manifest): the file as written, or for a file that
+    /// `extends` another the resolved, stand-alone scenario.
     pub fn source_text(&self) -> &str {
         &self.source_text
     }
