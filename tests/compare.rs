@@ -382,3 +382,46 @@ fn cli_compare_runs_and_bad_input_is_a_clean_error() {
             .exists()
     );
 }
+
+/// Regression: `monotown compare` read its base and variant files as plain text, so a
+/// variant that `extends` its base (the shipped policy variants do) failed with "unknown
+/// field `extends`". It must give the same effects as the same variant written out in full.
+#[test]
+fn regression_compare_reads_a_variant_that_extends_its_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let tiny = data("tiny_batch.toml");
+    let full = dir.path().join("full.toml");
+    std::fs::write(&full, tiny_variant("policy", Some((1991, 0.4))).text).unwrap();
+    let short = dir.path().join("short.toml");
+    std::fs::write(
+        &short,
+        format!(
+            "extends = {:?}\n\n[run]\nname = \"policy\"\n\n[[policy]]\nkind = \"youth_retention\"\nstart = 1991\ntowns = [\"Tinygrad\"]\nhazard_cut = 0.4\n",
+            tiny.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let effects = |variant: &Path, out: &str| {
+        let out_dir = dir.path().join(out);
+        let o = monotown(&[
+            "compare",
+            tiny.to_str().unwrap(),
+            variant.to_str().unwrap(),
+            "--replicates",
+            "2",
+            "--csv",
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read(out_dir.join("effects.csv")).unwrap()
+    };
+    let a = effects(&full, "full");
+    let b = effects(&short, "short");
+    assert!(!a.is_empty());
+    assert_eq!(
+        a, b,
+        "the extending variant gives other effects than its full copy"
+    );
+}

@@ -150,10 +150,10 @@ pub fn compare(
 ) -> Result<()> {
     let overrides = parse_set(args.set)?;
     let window = args.window.map(parse_window).transpose()?;
-    let base = read(base)?;
+    let base = read_scenario(base)?;
     let variants = variants
         .iter()
-        .map(|p| read(p))
+        .map(|p| read_scenario(p))
         .collect::<Result<Vec<_>>>()?;
     let spec = BatchSpec {
         plan: PlanSpec::Compare {
