@@ -227,8 +227,12 @@ pub(crate) fn fmt_plain(v: f64) -> String {
         0
     } else if a >= 10.0 {
         1
-    } else {
+    } else if a >= 0.1 || a == 0.0 {
         2
+    } else {
+        // Small values keep their first two significant digits (0.002, 0.0025), so an
+        // axis of small differences does not read "0" at every tick.
+        (1 + (-a.log10()).ceil() as usize).min(8)
     };
     let mut s = format!("{v:.dec$}");
     if s.contains('.') {
@@ -294,6 +298,11 @@ mod tests {
         assert_eq!(fmt_si(-2_000.0), "-2k");
         assert_eq!(fmt_si(0.25), "0.25");
         assert_eq!(fmt_si(50.0), "50");
+        // Regression: effect charts of unemployment-rate differences read "0" at every tick.
+        assert_eq!(fmt_si(0.002), "0.002");
+        assert_eq!(fmt_si(-0.0025), "-0.0025");
+        assert_eq!(fmt_si(0.05), "0.05");
+        assert_eq!(fmt_si(1e-12), "0");
     }
 
     #[test]
