@@ -306,3 +306,12 @@ fn a_lock_left_by_a_killed_batch_does_not_block_the_next() {
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     assert!(!out.join("batch.lock").exists());
 }
+
+/// `--all` belongs to the default run; with a command it is refused, not ignored.
+#[test]
+fn all_flag_with_a_command_is_an_error() {
+    let tiny = common::data("tiny.toml");
+    let out = monotown(&["--all", "validate", tiny.to_str().unwrap()]);
+    let stderr = assert_clean_failure(&out);
+    assert!(stderr.contains("--all"), "{stderr}");
+}

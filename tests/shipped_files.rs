@@ -23,6 +23,31 @@ fn every_shipped_scenario_validates() {
     assert!(found >= 3, "only {found} scenarios found");
 }
 
+/// Every scenario file at the top of `scenarios/` is embedded in the binary, as a default
+/// town (run by `cargo run --release`) or as an extra pattern (run by `monotown --all`), and
+/// the embedded text is the file's: a new pattern cannot be shipped and forgotten by `--all`.
+#[test]
+fn every_top_level_scenario_is_embedded_for_the_default_run() {
+    let embedded: Vec<(&str, &str)> = monotown::scenario::DEFAULT_SCENARIOS
+        .iter()
+        .chain(monotown::scenario::EXTRA_SCENARIOS.iter())
+        .copied()
+        .collect();
+    let mut found = 0;
+    for entry in std::fs::read_dir(scenarios_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let hit = embedded.iter().find(|(n, _)| *n == stem);
+            let (_, body) = hit.unwrap_or_else(|| panic!("{stem}.toml is not embedded"));
+            assert_eq!(*body, text, "{stem}.toml differs from its embedded text");
+            found += 1;
+        }
+    }
+    assert_eq!(found, embedded.len(), "an embedded scenario has no file");
+}
+
 /// The policy variants in `scenarios/policies/` validate, each `extends` a shipped scenario
 /// of `scenarios/` and sets no per-town number (`[[town]]`, `[[firm]]`, `[[distance]]`): the
 /// town inputs stay those of the base, which `tests/town_inputs.rs` checks against the data

@@ -19,10 +19,15 @@ use monotown::scenario::Scenario;
 /// Agent-based simulator of Russian single-industry towns (monotowns).
 ///
 /// With no command, runs the three default town patterns (Nizhny Tagil, Biysk,
-/// Novokuznetsk) from 1989 to 2035 at scale 1:1 and writes results under output/.
+/// Novokuznetsk) from 1989 to 2035 at scale 1:1 and writes results under output/;
+/// `--all` adds the other renewal patterns (Sheregesh, Verkhnyaya Pyshma, Minsk with its
+/// satellite towns).
 #[derive(Parser)]
 #[command(name = "monotown", version, about, long_about = None)]
 pub struct Cli {
+    /// Without a command: run every shipped pattern, not only the three default towns.
+    #[arg(long)]
+    all: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -254,8 +259,13 @@ fn check_threads(threads: Option<usize>) -> Result<()> {
 }
 
 pub fn dispatch(cli: Cli) -> Result<()> {
+    if cli.all && cli.command.is_some() {
+        bail!(
+            "--all: applies only without a command (`monotown --all` runs every shipped pattern); drop it or the command"
+        );
+    }
     match cli.command {
-        None => run::run_defaults(),
+        None => run::run_defaults(cli.all),
         Some(Command::Run { scenario, opts }) => {
             let s = Scenario::load(&scenario)?;
             let dir = run::run_one(&s, &opts)?;

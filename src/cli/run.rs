@@ -93,9 +93,12 @@ pub(super) fn run_one(s: &Scenario, opts: &RunOpts) -> Result<PathBuf> {
     Ok(dir)
 }
 
-pub(super) fn run_defaults() -> Result<()> {
+/// Run the built-in scenarios at their own seeds and scales: the three default towns, and
+/// with `all` the other renewal patterns too.
+pub(super) fn run_defaults(all: bool) -> Result<()> {
     let mut dirs = Vec::new();
-    for (name, _) in scenario::DEFAULT_SCENARIOS {
+    let extra: &[(&str, &str)] = if all { &scenario::EXTRA_SCENARIOS } else { &[] };
+    for (name, _) in scenario::DEFAULT_SCENARIOS.iter().chain(extra) {
         let s = scenario::embedded(name).expect("built-in scenario exists")?;
         let opts = RunOpts {
             out: None,

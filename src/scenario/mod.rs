@@ -184,10 +184,15 @@ pub const DEFAULT_SCENARIOS: [(&str, &str); 3] = [
     ),
 ];
 
-/// Load an embedded default scenario by name.
+/// The other renewal patterns of the source documents, embedded too; `monotown --all` runs
+/// them after the three defaults.
+pub const EXTRA_SCENARIOS: [(&str, &str); 0] = [];
+
+/// Load an embedded scenario (default or extra pattern) by name.
 pub fn embedded(name: &str) -> Option<Result<Scenario, ScenarioError>> {
     DEFAULT_SCENARIOS
         .iter()
+        .chain(EXTRA_SCENARIOS.iter())
         .find(|(n, _)| *n == name)
         .map(|(n, text)| Scenario::from_toml(text, &PathBuf::from(format!("scenarios/{n}.toml"))))
 }
