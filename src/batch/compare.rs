@@ -425,33 +425,23 @@ fn run_years(dir: &Path, format: Format, metrics: &[EffectMetric]) -> Result<Run
         what: format!("reading {}", dir.display()),
         source,
     };
-    let town = df
-        .column(towns::TOWN.name)
-        .map_err(perr)?
-        .str()
-        .map_err(perr)?;
-    let year = df
-        .column(towns::YEAR.name)
-        .map_err(perr)?
-        .i32()
-        .map_err(perr)?;
-    let month = df
-        .column(towns::MONTH.name)
-        .map_err(perr)?
-        .i32()
-        .map_err(perr)?;
-    let hub = df
-        .column(towns::IS_HUB.name)
-        .map_err(perr)?
-        .f64()
-        .map_err(perr)?;
-    let values: Vec<&Float64Chunked> = metrics
-        .iter()
-        .map(|m| df.column(&m.column).and_then(|c| c.f64()))
-        .collect::<PolarsResult<_>>()
-        .map_err(perr)?;
-    // (town, metric, year) → (sum, count, december)
-    let mut acc: BTreeMap<(String, usize, i32), (f64, u32, f64)> = BTreeMap::new();
+    let columns = || -> PolarsResult<_> {
+        Ok((
+            df.column(towns::TOWN.name)?.str()?,
+            df.column(towns::YEAR.name)?.i32()?,
+            df.column(towns::MONTH.name)?.i32()?,
+            df.column(towns::IS_HUB.name)?.f64()?,
+            metrics
+                .iter()
+                .map(|m| df.column(&m.column).and_then(|c| c.f64()))
+                .collect::<PolarsResult<Vec<&Float64Chunked>>>()?,
+        ))
+    };
+    let (town, year, month, hub, values) = columns().map_err(perr)?;
+    // Towns by first appearance, so the accumulator is keyed by index, not by name.
+    let mut names: Vec<&str> = Vec::new();
+    // (town index, metric, year) → (sum, count, december)
+    let mut acc: BTreeMap<(usize, usize, i32), (f64, u32, f64)> = BTreeMap::new();
     for i in 0..df.height() {
         let (Some(t), Some(y), Some(mo)) = (town.get(i), year.get(i), month.get(i)) else {
             continue;
@@ -459,11 +449,16 @@ fn run_years(dir: &Path, format: Format, metrics: &[EffectMetric]) -> Result<Run
         if hub.get(i).unwrap_or(0.0) != 0.0 {
             continue;
         }
+        let ti = match names.iter().position(|n| *n == t) {
+            Some(ti) => ti,
+            None => {
+                names.push(t);
+                names.len() - 1
+            }
+        };
         for (k, v) in values.iter().enumerate() {
             let v = v.get(i).unwrap_or(f64::NAN);
-            let e = acc
-                .entry((t.to_string(), k, y))
-                .or_insert((0.0, 0, f64::NAN));
+            let e = acc.entry((ti, k, y)).or_insert((0.0, 0, f64::NAN));
             e.0 += v;
             e.1 += 1;
             if mo == 12 {
@@ -472,13 +467,15 @@ fn run_years(dir: &Path, format: Format, metrics: &[EffectMetric]) -> Result<Run
         }
     }
     let mut out: RunYears = BTreeMap::new();
-    for ((t, k, y), (sum, n, dec)) in acc {
+    for ((ti, k, y), (sum, n, dec)) in acc {
         let v = match metrics[k].agg {
             Agg::December => dec,
             Agg::Sum => sum,
             Agg::Mean => sum / f64::from(n),
         };
-        out.entry((t, k)).or_default().insert(y, v);
+        out.entry((names[ti].to_string(), k))
+            .or_default()
+            .insert(y, v);
     }
     Ok(out)
 }
