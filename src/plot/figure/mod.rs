@@ -552,19 +552,31 @@ fn draw_panel<DB: DrawingBackend>(
     y_area: u32,
 ) -> Result<(), Fail> {
     let (w, h) = area.dim_in_pixel();
+    // The title is drawn in its own strip, with room below it for the half of the top
+    // tick label that stands above the plot (plotters' caption leaves 5 px, and in a grid
+    // of small panels the top label ran into the title).
     let caption_h = if p.title.is_some() { 40 } else { 0 };
+    let plot_area = match &p.title {
+        Some(t) => {
+            let (strip, rest) = area.split_vertically(caption_h - 10);
+            strip.draw_text(
+                t,
+                &font(size::PANEL_TITLE).pos(Pos::new(HPos::Center, VPos::Top)),
+                (w as i32 / 2, 4),
+            )?;
+            rest
+        }
+        None => area.clone(),
+    };
     let x_area = x_area_of(p);
     let ya = y_axis(p, h.saturating_sub(x_area + 16 + caption_h));
-    let mut b = ChartBuilder::on(area);
-    b.margin_top(6)
+    let mut b = ChartBuilder::on(&plot_area);
+    b.margin_top(if p.title.is_some() { 16 } else { 6 })
         .margin_bottom(4)
         .margin_left(4)
         .margin_right(26)
         .x_label_area_size(x_area)
         .y_label_area_size(y_area);
-    if let Some(t) = &p.title {
-        b.caption(t, font(size::PANEL_TITLE));
-    }
     let xa = x_axis(p, w.saturating_sub(y_area + 30));
     finish(b.build_cartesian_2d(xa, ya)?, p, raster)
 }
