@@ -121,11 +121,11 @@ fn minsk_pulls_commuters_and_migrants_and_relocations_reach_the_satellites() {
         .unwrap();
     assert!(relocated.height() > 0, "no firm relocated from Minsk");
     let years = relocated.column("year").unwrap().i32().unwrap();
-    assert!(years.into_iter().all(|y| y.unwrap() >= 2014));
+    assert!(years.iter().all(|y| y.unwrap() >= 2014));
     let at = relocated.column("town").unwrap().str().unwrap();
-    assert!(at.into_iter().any(|t| t == Some("Smalyavichy District")));
+    assert!(at.iter().any(|t| t == Some("Smalyavichy District")));
     assert!(
-        at.into_iter()
+        at.iter()
             .all(|t| matches!(t, Some("Smalyavichy District" | "Barysaw")))
     );
 }
