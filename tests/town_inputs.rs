@@ -12,7 +12,13 @@ fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
 }
 
-const SCENARIOS: [&str; 3] = ["nizhny_tagil", "biysk", "novokuznetsk"];
+const SCENARIOS: [&str; 5] = [
+    "nizhny_tagil",
+    "biysk",
+    "novokuznetsk",
+    "verkhnyaya_pyshma",
+    "minsk_satellites",
+];
 
 /// Keys of a town, firm or distance table that name things rather than quantities.
 const NAMES: [&str; 10] = [
