@@ -186,7 +186,16 @@ pub const DEFAULT_SCENARIOS: [(&str, &str); 3] = [
 
 /// The other renewal patterns of the source documents, embedded too; `monotown --all` runs
 /// them after the three defaults.
-pub const EXTRA_SCENARIOS: [(&str, &str); 0] = [];
+pub const EXTRA_SCENARIOS: [(&str, &str); 2] = [
+    (
+        "verkhnyaya_pyshma",
+        include_str!("../../scenarios/verkhnyaya_pyshma.toml"),
+    ),
+    (
+        "minsk_satellites",
+        include_str!("../../scenarios/minsk_satellites.toml"),
+    ),
+];
 
 /// Load an embedded scenario (default or extra pattern) by name.
 pub fn embedded(name: &str) -> Option<Result<Scenario, ScenarioError>> {
