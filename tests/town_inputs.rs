@@ -12,7 +12,7 @@ fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
 }
 
-const SCENARIOS: [&str; 3] = ["nizhny_tagil", "biysk", "novokuznetsk"];
+const SCENARIOS: [&str; 4] = ["nizhny_tagil", "biysk", "novokuznetsk", "sheregesh"];
 
 /// Keys of a town, firm or distance table that name things rather than quantities.
 const NAMES: [&str; 10] = [
