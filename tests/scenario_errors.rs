@@ -232,3 +232,28 @@ fn unknown_sector_in_a_seasonal_profile_names_the_key() {
         "{msg}"
     );
 }
+
+/// The season length, the weather sectors and the seasonal contract release are checked
+/// too, each error naming its key.
+#[test]
+fn season_length_weather_sectors_and_contract_release_are_checked() {
+    let msg = error(&(tiny_text() + "\n[seasonality]\nweather_season_months = 0\n"));
+    assert!(
+        msg.contains("seasonality.weather_season_months") && msg.contains("[1, 12]"),
+        "{msg}"
+    );
+    let msg = error(&(tiny_text() + "\n[seasonality]\nweather_sectors = [\"snow\"]\n"));
+    assert!(
+        msg.contains("seasonality.weather_sectors") && msg.contains("snow"),
+        "{msg}"
+    );
+    let text = tiny_text().replace(
+        "[[policy]]\nkind = \"incubator\"",
+        "[firms]\nseasonal_contract_release = 1.5\n\n[[policy]]\nkind = \"incubator\"",
+    );
+    let msg = error(&text);
+    assert!(
+        msg.contains("firms.seasonal_contract_release") && msg.contains("[0, 1]"),
+        "{msg}"
+    );
+}
