@@ -83,6 +83,11 @@ pub enum Process {
     /// partners and the adults children arrive with. Entity: the flow's index
     /// `destination * (towns + 1) + origin`.
     ArrivalHouseholds = 47,
+    /// The snow-season weather factor of a town (docs/ODD.md 7.8a): one standard normal
+    /// per town and season, drawn only when `seasonality.weather_sd > 0`. Entity: the
+    /// town index; month: the absolute month index (`year * 12 + month - 1`) of the
+    /// season's first month.
+    Weather = 48,
     /// A calibration's proposal: the prior draw (generation 0) or the weighted pick of a
     /// previous particle and its perturbation. Entity: the attempt number within the
     /// generation; month: the generation (see `calibrate::abc`).

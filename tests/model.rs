@@ -373,3 +373,97 @@ fn young_migrants_are_counted_on_all_flows() {
         assert!((0.3..0.7).contains(&share), "{origin}: young share {share}");
     }
 }
+
+fn write_scenario_run(s: &monotown::scenario::Scenario, seed: u64, dir: &std::path::Path) {
+    let mut out = simulate(s, seed);
+    out.manifest.init_seconds = 0.0;
+    out.manifest.simulate_seconds = 0.0;
+    out.manifest.person_months_per_second = 0.0;
+    out.manifest.threads = 0;
+    write_run(dir, &out.records, &out.manifest, Format::Both).unwrap();
+}
+
+/// Seasonality is inert by default: a scenario that writes a flat profile for every
+/// sector it has and leaves weather shocks off gives byte-identical outputs to the same
+/// scenario without a `[seasonality]` block (no factor other than 1, no extra draw).
+#[test]
+fn a_flat_seasonal_profile_leaves_a_run_bit_identical() {
+    let text = std::fs::read_to_string(common::data("tiny.toml")).unwrap();
+    let flat = "[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]";
+    let seasonal = format!(
+        "{text}\n[seasonality]\nweather_sd = 0.0\n\n[seasonality.profile]\n\
+         tourism = {flat}\nlocal_services = {flat}\nmetallurgy = {flat}\n"
+    );
+    let path = std::path::Path::new("flat.toml");
+    let with = monotown::scenario::Scenario::from_toml(&seasonal, path).unwrap();
+    let base = tempfile::tempdir().unwrap();
+    let (a, b) = (base.path().join("without"), base.path().join("with"));
+    write_scenario_run(&common::tiny(), 5, &a);
+    write_scenario_run(&with, 5, &b);
+    for file in [
+        "towns.csv",
+        "firms.csv",
+        "migration_od.csv",
+        "events.csv",
+        "clusters.csv",
+    ] {
+        let (x, y) = (
+            std::fs::read(a.join(file)).unwrap(),
+            std::fs::read(b.join(file)).unwrap(),
+        );
+        assert!(x == y, "{file} differs with a flat seasonal profile");
+    }
+}
+
+/// The Sheregesh scenario runs and shows the seasonal pattern it was built for: tourism
+/// employment in Sheregesh in the ski season (December to March) is at least 1.3 times
+/// its off-season trough (the lowest month of May to October) in every year of the
+/// resort's growth, 2005-2010, read back from towns.parquet.
+#[test]
+fn sheregesh_tourism_employment_peaks_in_winter() {
+    let s = common::shipped_short("sheregesh", 2010, 0.25);
+    let dir = tempfile::tempdir().unwrap();
+    write_scenario_run(&s, s.params().seed(), dir.path());
+    let towns = read_parquet(&dir.path().join("towns.parquet")).unwrap();
+    let town = towns.column("town").unwrap().str().unwrap().clone();
+    let year = towns.column("year").unwrap().i32().unwrap().clone();
+    let month = towns.column("month").unwrap().i32().unwrap().clone();
+    let emp = towns
+        .column("emp_tourism")
+        .unwrap()
+        .cast(&polars::prelude::DataType::Float64)
+        .unwrap();
+    let emp = emp.f64().unwrap();
+    let mut by_month: HashMap<(i32, i32), f64> = HashMap::new();
+    for i in 0..towns.height() {
+        if town.get(i) == Some("Sheregesh") {
+            let key = (year.get(i).unwrap(), month.get(i).unwrap());
+            by_month.insert(key, emp.get(i).unwrap());
+        }
+    }
+    assert_eq!(by_month.len(), 22 * 12);
+    let (mut winters, mut troughs) = (0.0, 0.0);
+    for y in 2005..=2010 {
+        let winter: f64 = [(y - 1, 12), (y, 1), (y, 2), (y, 3)]
+            .iter()
+            .map(|k| by_month[k])
+            .sum::<f64>()
+            / 4.0;
+        let trough = (5..=10)
+            .map(|m| by_month[&(y, m)])
+            .fold(f64::INFINITY, f64::min);
+        assert!(trough > 0.0, "{y}: no tourism jobs in the off-season");
+        let ratio = winter / trough;
+        assert!(
+            ratio >= 1.3,
+            "{y}: winter tourism employment {winter:.0} is only {ratio:.2} times the trough {trough:.0}"
+        );
+        winters += winter;
+        troughs += trough;
+    }
+    assert!(
+        winters / troughs >= 1.5,
+        "pooled ratio {}",
+        winters / troughs
+    );
+}

@@ -163,3 +163,97 @@ fn all_problems_are_reported_at_once() {
         other => panic!("expected Invalid, got {other}"),
     }
 }
+
+/// `[seasonality]`: a profile needs 12 monthly factors; the error names the key path and
+/// the count.
+#[test]
+fn seasonal_profile_of_the_wrong_length_names_the_key() {
+    let text = tiny_text() + "\n[seasonality.profile]\ntourism = [1.2, 0.8]\n";
+    let msg = error(&text);
+    assert!(
+        msg.contains("seasonality.profile.tourism") && msg.contains("12") && msg.contains("2"),
+        "{msg}"
+    );
+}
+
+/// A negative monthly demand factor is rejected with the month's key path and the range.
+#[test]
+fn negative_seasonal_factor_names_the_month_and_range() {
+    let text = tiny_text()
+        + "\n[seasonality.profile]\ntourism = [2.0, 2.0, 1.5, 1.0, -0.5, 0.5, 1.0, 1.0, 0.5, 0.5, 1.0, 2.5]\n";
+    let msg = error(&text);
+    assert!(
+        msg.contains("seasonality.profile.tourism[4]") && msg.contains("[0, inf)"),
+        "{msg}"
+    );
+}
+
+/// A profile must move demand within the year, not its level: its mean must be 1.
+#[test]
+fn seasonal_profile_whose_mean_is_not_one_is_rejected() {
+    let text = tiny_text()
+        + "\n[seasonality.profile]\nlocal_services = [2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0]\n";
+    let msg = error(&text);
+    assert!(
+        msg.contains("seasonality.profile.local_services") && msg.contains("average 1"),
+        "{msg}"
+    );
+}
+
+/// The weather keys are range-checked, and a season must start in a calendar month.
+#[test]
+fn weather_keys_out_of_range_name_key_and_range() {
+    let text = tiny_text() + "\n[seasonality]\nweather_sd = 2.0\nweather_season_start = 11.5\n";
+    let msg = error(&text);
+    assert!(
+        msg.contains("seasonality.weather_sd") && msg.contains("[0, 1]"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("seasonality.weather_season_start") && msg.contains("whole number"),
+        "{msg}"
+    );
+    let text = tiny_text() + "\n[seasonality]\nweather_season_start = 13\n";
+    let msg = error(&text);
+    assert!(
+        msg.contains("seasonality.weather_season_start") && msg.contains("[1, 12]"),
+        "{msg}"
+    );
+}
+
+/// An unknown sector in a profile is a parse error naming the key.
+#[test]
+fn unknown_sector_in_a_seasonal_profile_names_the_key() {
+    let text = tiny_text()
+        + "\n[seasonality.profile]\nskiing = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]\n";
+    let msg = error(&text);
+    assert!(
+        msg.contains("seasonality") && msg.contains("skiing"),
+        "{msg}"
+    );
+}
+
+/// The season length, the weather sectors and the seasonal contract release are checked
+/// too, each error naming its key.
+#[test]
+fn season_length_weather_sectors_and_contract_release_are_checked() {
+    let msg = error(&(tiny_text() + "\n[seasonality]\nweather_season_months = 0\n"));
+    assert!(
+        msg.contains("seasonality.weather_season_months") && msg.contains("[1, 12]"),
+        "{msg}"
+    );
+    let msg = error(&(tiny_text() + "\n[seasonality]\nweather_sectors = [\"snow\"]\n"));
+    assert!(
+        msg.contains("seasonality.weather_sectors") && msg.contains("snow"),
+        "{msg}"
+    );
+    let text = tiny_text().replace(
+        "[[policy]]\nkind = \"incubator\"",
+        "[firms]\nseasonal_contract_release = 1.5\n\n[[policy]]\nkind = \"incubator\"",
+    );
+    let msg = error(&text);
+    assert!(
+        msg.contains("firms.seasonal_contract_release") && msg.contains("[0, 1]"),
+        "{msg}"
+    );
+}

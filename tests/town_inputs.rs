@@ -12,12 +12,13 @@ fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
 }
 
-const SCENARIOS: [&str; 5] = [
+const SCENARIOS: [&str; 6] = [
     "nizhny_tagil",
     "biysk",
     "novokuznetsk",
     "verkhnyaya_pyshma",
     "minsk_satellites",
+    "sheregesh",
 ];
 
 /// Keys of a town, firm or distance table that name things rather than quantities.

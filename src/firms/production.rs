@@ -133,6 +133,11 @@ struct MonthAccounts {
     normal_demand: f64,
     /// This month's demand index of the firm's market mix.
     demand_index: f64,
+    /// This month's seasonal demand factor of the firm's town and sector, and its
+    /// season's peak factor (both 1 without seasonality; 7.8a).
+    season: (f64, f64),
+    /// Whether the firm's sector has seasonal demand (it judges its wage on the year).
+    seasonal: bool,
     /// Effective productivity (cluster spillovers included).
     productivity: f64,
     /// Workforce at the start of the month (agents).
@@ -165,7 +170,8 @@ fn produce_and_account(
     f.demand_shock = p.demand_shock_persistence * f.demand_shock + vol * e;
     let normal_demand = f.base_demand * f.demand_shock.exp() * f.capacity * ctx.shares.crowding(f);
     let index = ctx.markets.demand_index(f);
-    let demand = normal_demand * index;
+    let season = ctx.markets.season(f);
+    let demand = normal_demand * index * season.0;
     let price = ctx.markets.price(f);
     let a = effective_productivity(f, cluster_size, ctx.clusters);
 
@@ -226,6 +232,8 @@ fn produce_and_account(
     MonthAccounts {
         normal_demand,
         demand_index: index,
+        season,
+        seasonal: ctx.markets.is_seasonal(f),
         productivity: a,
         labour,
         profit,
@@ -280,11 +288,20 @@ fn technology_trend(f: &mut Firm, p: &Firms) {
 /// a month while profitable (Gimpelson & Kapeliushnikov 2011: real wages fell through
 /// inflation, arrears and bonuses, not through cuts of tariff wages). So a giant's wage
 /// bill due does not fall enough to restore its profits.
+///
+/// A firm of a seasonal sector (7.8a) judges its wage on its decayed 12-month profit
+/// (`profit_year`), not on the month: the off-season months lose money by design (idle
+/// capital), and cutting wages in every trough would ratchet its wage down year by year.
 fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
     let p = ctx.params;
     f.base_wage *= ctx.markets.wage_drift.powf(p.wage_passthrough);
     ctx.markets.apply_wage_curve(f, p.wage_curve_adjustment);
-    if month.margin > 0.0 {
+    let (gaining, losing) = if month.seasonal {
+        (f.profit_year > 0.0, f.profit_year < 0.0)
+    } else {
+        (month.margin > 0.0, month.profit < 0.0)
+    };
+    if gaining {
         if f.vacancies > 0 && (f.hires as f64) < p.wage_raise_fill_share * f.vacancies as f64 {
             f.base_wage *= 1.0 + p.wage_up;
         }
@@ -293,7 +310,7 @@ fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
             f.base_wage *= step.exp();
             f.wage_cut -= step;
         }
-    } else if month.profit < 0.0 {
+    } else if losing {
         let step = -(-p.wage_down).ln_1p();
         let step = if !f.social_role {
             step
@@ -347,7 +364,10 @@ fn adjust_workforce(
     } else {
         index
     };
-    let wanted = (month.normal_demand * cyclical / month.productivity * expansion).max(0.0);
+    // Seasonal demand is foreseen, not cyclical: it moves the target in full (7.8a).
+    let (season, peak) = month.season;
+    let wanted =
+        (month.normal_demand * cyclical * season / month.productivity * expansion).max(0.0);
     f.target = if protected {
         wanted.max(f.target * (1.0 - p.social_max_layoff_per_year / 12.0))
     } else {
@@ -355,7 +375,14 @@ fn adjust_workforce(
     };
     f.layoff_probability = 0.0;
     if labour > f.target {
-        let mut share = p.firing_speed * (labour - f.target) / labour;
+        let seasonal = seasonal_excess(f.target, season, peak).min(labour - f.target);
+        let mut share = if seasonal > 0.0 {
+            (p.firing_speed * (labour - f.target - seasonal)
+                + p.seasonal_contract_release * seasonal)
+                / labour
+        } else {
+            p.firing_speed * (labour - f.target) / labour
+        };
         if protected {
             share = share.min(p.social_max_layoff_per_year / 12.0);
         }
@@ -372,6 +399,21 @@ fn adjust_workforce(
             }) as u32;
     }
     (monthly_bill, protected)
+}
+
+/// The part of a firm's workforce above its target that is surplus only because this
+/// month's seasonal factor `season` is below the season's peak `peak` (7.8a): the staff
+/// its target would call for at the peak, `target / season × peak`, minus the target.
+/// Staff on fixed-term seasonal contracts, released at `firms.seasonal_contract_release`
+/// a month; 0 outside seasonal sectors (`season == peak == 1`).
+pub fn seasonal_excess(target: f64, season: f64, peak: f64) -> f64 {
+    if peak <= season {
+        0.0
+    } else if season > 0.0 {
+        target / season * (peak - season)
+    } else {
+        f64::INFINITY
+    }
 }
 
 /// Share of `hiring_speed` of its gap a firm posts as vacancies this month; reads last
@@ -565,6 +607,117 @@ mod tests {
             }
         }
         FirmOutcome::Continue
+    }
+
+    /// Markets in which tourism demand is at `factor` of its mean this month and the
+    /// season's peak is `peak` (7.8a).
+    fn season(factor: f64, peak: f64) -> Markets {
+        let mut m = Markets::neutral();
+        m.season.factor = vec![[1.0; Sector::COUNT]];
+        m.season.peak = vec![[1.0; Sector::COUNT]];
+        m.season.factor[0][Sector::Tourism.index()] = factor;
+        m.season.peak[0][Sector::Tourism.index()] = peak;
+        m.seasonal_sector[Sector::Tourism.index()] = true;
+        m
+    }
+
+    fn resort_firm(workforce: u32) -> Firm {
+        Firm {
+            sector: Sector::Tourism,
+            kind: FirmKind::Sme,
+            export_share: 0.0,
+            ..firm(workforce)
+        }
+    }
+
+    #[test]
+    fn seasonal_excess_is_the_staff_the_peak_would_need_above_the_target() {
+        assert_eq!(seasonal_excess(50.0, 0.5, 1.5), 100.0);
+        assert_eq!(seasonal_excess(50.0, 1.5, 1.5), 0.0);
+        assert_eq!(seasonal_excess(50.0, 1.0, 1.0), 0.0);
+        assert!(seasonal_excess(0.0, 0.0, 1.5).is_infinite());
+    }
+
+    #[test]
+    fn seasonal_staff_leave_with_the_season_and_return_with_it() {
+        let p = Firms {
+            idiosyncratic_volatility: 0.0,
+            seasonal_contract_release: 1.0,
+            ..Firms::default()
+        };
+        // A resort staffed for the peak (1.5 times its mean demand) in the off-season
+        // (0.5): the target falls to a third and the whole seasonal excess is released
+        // within the month, not at `firing_speed`.
+        let mut f = resort_firm(150);
+        f.base_demand = 33.0 * 100.0;
+        run(&mut f, &season(0.5, 1.5), &p, 1);
+        assert!(f.target < 60.0, "target {}", f.target);
+        let seasonal = seasonal_excess(f.target, 0.5, 1.5).min(150.0 - f.target);
+        assert!(
+            seasonal > 0.8 * (150.0 - f.target),
+            "seasonal excess {seasonal}"
+        );
+        let expected = (p.firing_speed * (150.0 - f.target - seasonal) + seasonal) / 150.0;
+        assert!(
+            (f.layoff_probability as f64 - expected).abs() < 1e-6,
+            "released {} of the staff, expected {expected}",
+            f.layoff_probability
+        );
+        assert!(f.layoff_probability as f64 > 5.0 * p.firing_speed);
+        // The same fall of demand in a sector without seasonality is cyclical: the firm
+        // hoards labour and sheds the excess at `firing_speed`.
+        let mut g = resort_firm(150);
+        g.base_demand = 33.0 * 100.0;
+        let mut cyclical = Markets::neutral();
+        cyclical.national = 0.5 / 1.5;
+        run(&mut g, &cyclical, &p, 1);
+        assert!(g.layoff_probability as f64 <= p.firing_speed + 1e-9);
+        // Back in the season the firm posts vacancies to staff up again.
+        let mut h = resort_firm(50);
+        h.base_demand = 33.0 * 100.0;
+        run(&mut h, &season(1.5, 1.5), &p, 1);
+        assert!(
+            h.target > 120.0 && h.vacancies > 0,
+            "{} {}",
+            h.target,
+            h.vacancies
+        );
+    }
+
+    #[test]
+    fn a_seasonal_firm_does_not_cut_wages_for_an_off_season_loss() {
+        let p = Firms {
+            idiosyncratic_volatility: 0.0,
+            ..Firms::default()
+        };
+        // Off-season: the month loses money, but the year was profitable.
+        let mut f = resort_firm(100);
+        f.profit_year = 1.0e6;
+        f.capital *= 4.0;
+        let w0 = f.base_wage;
+        run(&mut f, &season(0.3, 1.5), &p, 1);
+        assert!(f.profit < 0.0, "the off-season month must lose money");
+        assert!(
+            f.base_wage >= w0 * (1.0 - 1e-12),
+            "wage cut {w0} -> {}",
+            f.base_wage
+        );
+        // A non-seasonal firm with the same loss cuts its wage.
+        let mut g = Firm {
+            sector: Sector::LocalServices,
+            ..resort_firm(100)
+        };
+        g.profit_year = 1.0e6;
+        g.capital *= 4.0;
+        let mut slump = Markets::neutral();
+        slump.national = 0.3;
+        run(&mut g, &slump, &p, 1);
+        assert!(
+            g.profit < 0.0 && g.base_wage < w0,
+            "{} {}",
+            g.profit,
+            g.base_wage
+        );
     }
 
     #[test]

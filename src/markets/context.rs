@@ -32,12 +32,12 @@ pub struct Context {
 }
 
 impl Context {
-    /// The conditions of `month` under the levers in force: `prices` already advanced
-    /// to this month, `last` last month's aggregates (agents), `base_hours` the travel
+    /// The conditions of `month` under the levers in force (`seed` keys the weather
+    /// draws): `prices` already advanced to this month, `last` last month's aggregates (agents), `base_hours` the travel
     /// hours before infrastructure policies.
     pub fn new(
         p: &Params,
-        (month, scale): (i32, f64),
+        (month, scale, seed): (i32, f64, u64),
         (levers, national): (Vec<TownLevers>, NationalLevers),
         prices: &WorldPrices,
         towns: &[Town],
@@ -55,6 +55,7 @@ impl Context {
             towns,
             last,
             national_wage,
+            seed,
         });
         let hours = travel_hours(base_hours, &levers);
         let reach = commuting_reach(&hours, p.labour().commute_max_hours);

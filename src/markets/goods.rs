@@ -8,6 +8,7 @@
 
 use crate::firms::{Firm, Sector};
 use crate::markets::prices::WorldPrices;
+use crate::markets::season::SeasonMonth;
 use crate::people::pass::TownCounts;
 use crate::policy::NationalLevers;
 use crate::scenario::{Params, interpolate};
@@ -47,6 +48,11 @@ pub struct Markets {
     /// national rate calls for, `(u_town / u_national)^(-firms.wage_curve_elasticity)`
     /// (1 in hubs).
     pub wage_curve: Vec<f64>,
+    /// This month's seasonal demand factors by town and sector, and the season's peak
+    /// factors ([`super::season`]); empty means 1 everywhere.
+    pub season: SeasonMonth,
+    /// Whether each sector's demand is seasonal in this scenario.
+    pub seasonal_sector: [bool; Sector::COUNT],
 }
 
 #[cfg(test)]
@@ -64,6 +70,8 @@ impl Markets {
             hub_jobs: vec![0.0],
             hub_wage: vec![0.0],
             wage_curve: vec![1.0],
+            season: SeasonMonth::default(),
+            seasonal_sector: [false; Sector::COUNT],
         }
     }
 }
@@ -81,6 +89,23 @@ impl Markets {
             + f.state_order_share * self.state_orders
             + f.local_share * local
             + national_share * self.national
+    }
+
+    /// A firm's seasonal demand factor this month and its season's peak factor ((1, 1)
+    /// for a sector without seasonality).
+    #[inline]
+    pub fn season(&self, f: &Firm) -> (f64, f64) {
+        let (t, s) = (f.town.index(), f.sector.index());
+        match (self.season.factor.get(t), self.season.peak.get(t)) {
+            (Some(factor), Some(peak)) => (factor[s], peak[s]),
+            _ => (1.0, 1.0),
+        }
+    }
+
+    /// Whether a firm's sector has seasonal demand in this scenario.
+    #[inline]
+    pub fn is_seasonal(&self, f: &Firm) -> bool {
+        self.seasonal_sector[f.sector.index()]
     }
 
     /// Move a firm's wage towards its town's wage-curve level: it closes `adjustment` of
@@ -120,6 +145,8 @@ pub struct GoodsInputs<'a> {
     pub last: &'a [TownCounts],
     /// National wage norm this month (thousand RUB/month).
     pub national_wage: f64,
+    /// Master seed (the weather streams).
+    pub seed: u64,
 }
 
 /// This month's demand indices: national trend and shocks, world prices, local income
@@ -167,7 +194,15 @@ pub fn goods_markets(g: &GoodsInputs<'_>) -> Markets {
         }
     }
     let wage_drift = national_wage / interpolate(p.national_wage_krub(), year - 1.0 / 12.0);
+    let is_hub: Vec<bool> = g.towns.iter().map(|t| t.is_hub).collect();
+    let seasonality = p.seasonality();
+    let mut seasonal_sector = [false; Sector::COUNT];
+    for s in Sector::ALL {
+        seasonal_sector[s.index()] = seasonality.is_seasonal(s);
+    }
     Markets {
+        season: seasonality.month(g.seed, g.month, &is_hub),
+        seasonal_sector,
         wage_drift,
         world_price,
         export_volume: trend,

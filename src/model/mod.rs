@@ -154,7 +154,7 @@ impl Model {
         (self.prices).step(self.seed, self.step_index(), persistence, volatility);
         let ctx = Context::new(
             p,
-            (self.month, self.scale),
+            (self.month, self.scale, self.seed),
             (levers, national),
             &self.prices,
             &self.towns,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::Problem;
 use super::params::{
-    Clusters, Demography, Firms, Labour, Migration, PolicyParams, ShockParams, Towns,
+    Clusters, Demography, Firms, Labour, Migration, PolicyParams, Seasonality, ShockParams, Towns,
 };
 use crate::firms::{FirmKind, Owner, Sector};
 
@@ -632,6 +632,9 @@ pub struct ScenarioFile {
     /// Town-level parameters.
     #[serde(default)]
     pub towns: Towns,
+    /// Seasonal demand profiles and weather shocks (inert by default).
+    #[serde(default)]
+    pub seasonality: Seasonality,
     /// National context paths.
     #[serde(default)]
     pub national: NationalSection,

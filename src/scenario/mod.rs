@@ -32,8 +32,8 @@ pub use file::{
 pub use inherit::{Resolved, resolve};
 pub use interventions::{Policy, PolicyLever, Shock, ShockKind, Unit};
 pub use params::{
-    Clusters, Demography, Firms, Labour, Migration, ParamDoc, PolicyParams, ShockParams, SpecParam,
-    Towns,
+    Clusters, Demography, Firms, Labour, Migration, ParamDoc, PolicyParams, Seasonality,
+    ShockParams, SpecParam, Towns,
 };
 pub use validate::smallest_scale_for;
 pub(crate) use validate::{closest, validate};
@@ -186,7 +186,8 @@ pub const DEFAULT_SCENARIOS: [(&str, &str); 3] = [
 
 /// The other renewal patterns of the source documents, embedded too; `monotown --all` runs
 /// them after the three defaults.
-pub const EXTRA_SCENARIOS: [(&str, &str); 2] = [
+pub const EXTRA_SCENARIOS: [(&str, &str); 3] = [
+    ("sheregesh", include_str!("../../scenarios/sheregesh.toml")),
     (
         "verkhnyaya_pyshma",
         include_str!("../../scenarios/verkhnyaya_pyshma.toml"),

@@ -406,6 +406,8 @@ param_block! {
         social_wage_flexible_share: f64 = 0.3, [0.0, 1.0], "share of pay", "Gimpelson & Kapeliushnikov 2011: Russian real wages adjust through inflation, arrears and the flexible bonus part of pay, not tariff cuts; free; prior [0.1, 0.4]";
         /// Year from which holdings review their plants (before it, plants are stand-alone enterprises).
         holding_reviews_start_year: f64 = 2000.0, [1800.0, 2200.0], "year", "multi-plant holdings took control around 2000 (RUSAL founded 2000; EvrazHolding consolidated NTMK, ZSMK and KMK 1999-2002); assumption";
+        /// Share of its seasonal excess workforce (staff above the target that only the fall of the month's seasonal demand factor from its peak makes surplus) a firm of a seasonal sector releases each month: fixed-term seasonal contracts end with the season. Inert without a `[seasonality]` profile or weather shocks.
+        seasonal_contract_release: f64 = 1.0, [0.0, 1.0], "share/month", "Labour Code of the Russian Federation (2001), art. 59 and ch. 46 (art. 293-296): seasonal work is hired on fixed-term contracts of up to six months that end with the season, on 7 days' notice, instead of the slow lay-offs (`firing_speed`) of permanent staff";
     }
 }
 
@@ -593,6 +595,138 @@ param_block! {
     }
 }
 
+/// Seasonal demand and weather shocks (`[seasonality]`, docs/ODD.md 7.8a): a monthly
+/// demand profile per sector and a random snow-season factor per town. Written by hand
+/// rather than with `param_block!` because the profiles are tables of arrays; the scalar
+/// keys have rows in [`Seasonality::TABLE`] and are range-checked like the other blocks.
+/// The default (no profiles, `weather_sd = 0`) is inert: every factor is exactly 1 and no
+/// random number is drawn.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Seasonality {
+    /// Monthly demand multipliers by sector, January to December (12 values, at least 0,
+    /// mean 1): `[seasonality.profile] tourism = [...]`. Sectors not listed are flat.
+    pub profile: std::collections::BTreeMap<crate::firms::Sector, Vec<f64>>,
+    /// Standard deviation of the log snow-season factor of a town (0 = no weather shocks).
+    pub weather_sd: f64,
+    /// First calendar month (1-12) of the snow season.
+    pub weather_season_start: f64,
+    /// Length of the snow season in months.
+    pub weather_season_months: f64,
+    /// Sectors whose snow-season demand the weather factor multiplies.
+    pub weather_sectors: Vec<crate::firms::Sector>,
+}
+
+impl Default for Seasonality {
+    fn default() -> Self {
+        Seasonality {
+            profile: std::collections::BTreeMap::new(),
+            weather_sd: 0.0,
+            weather_season_start: 11.0,
+            weather_season_months: 6.0,
+            weather_sectors: vec![crate::firms::Sector::Tourism],
+        }
+    }
+}
+
+/// Largest gap between the mean of a seasonal profile and 1 that validation accepts (the
+/// small rest is divided out, so a profile written with rounded values still has mean 1).
+pub const SEASONAL_PROFILE_MEAN_TOLERANCE: f64 = 0.01;
+
+impl Seasonality {
+    /// The table rows of the scalar keys (the profiles are documented in docs/ODD.md 7.8a).
+    pub const TABLE: &'static [ParamDoc] = &[
+        ParamDoc {
+            key: "seasonality.weather_sd",
+            unit: "log points",
+            default: "0.0",
+            min: 0.0,
+            max: 1.0,
+            doc: "Standard deviation of the log snow-season factor drawn once per town and season (lognormal with mean 1) that multiplies the snow-season demand of `weather_sectors`; 0 switches weather shocks off (no draw).",
+            source: "off by default; free, prior [0.05, 0.3] (scenarios/sheregesh.toml sets 0.15, an assumption): snow and temperature move ski-area demand from season to season (Hamilton, Brown & Keim 2007, International Journal of Climatology 27: skier visits at New England ski areas; BLS 2008, Issues in Labor Statistics 08-01: January skiing employment in the US West fell by over 1,200 jobs in the warm winter of 2003-04)",
+        },
+        ParamDoc {
+            key: "seasonality.weather_season_start",
+            unit: "calendar month",
+            default: "11.0",
+            min: 1.0,
+            max: 12.0,
+            doc: "First month (1-12) of the snow season; the season's weather factor is drawn for the season beginning in this month.",
+            source: "ski seasons of Siberian and alpine resorts run from November or December to April (Sheregesh: mid-November to April/May)",
+        },
+        ParamDoc {
+            key: "seasonality.weather_season_months",
+            unit: "months",
+            default: "6.0",
+            min: 1.0,
+            max: 12.0,
+            doc: "Length of the snow season (months from `weather_season_start`) over which the weather factor multiplies demand.",
+            source: "as above: November to April",
+        },
+    ];
+
+    /// Check the profiles (12 values each, at least 0, mean 1 within
+    /// [`SEASONAL_PROFILE_MEAN_TOLERANCE`]) and the scalar keys, naming each key path.
+    pub(crate) fn validate(&self, problems: &mut Vec<Problem>) {
+        for (sector, values) in &self.profile {
+            let key = format!("seasonality.profile.{}", sector.name());
+            if values.len() != 12 {
+                problems.push(Problem::new(
+                    key,
+                    format!(
+                        "needs 12 monthly factors (January to December), found {}",
+                        values.len()
+                    ),
+                ));
+                continue;
+            }
+            let mut bad = false;
+            for (m, v) in values.iter().enumerate() {
+                if !v.is_finite() || *v < 0.0 {
+                    problems.push(Problem::new(
+                        format!("{key}[{m}]"),
+                        format!("value {v} is outside the valid range [0, inf): a demand factor cannot be negative"),
+                    ));
+                    bad = true;
+                }
+            }
+            let mean = values.iter().sum::<f64>() / 12.0;
+            if !bad && (mean - 1.0).abs() > SEASONAL_PROFILE_MEAN_TOLERANCE {
+                problems.push(Problem::new(
+                    key,
+                    format!(
+                        "the 12 monthly factors must average 1 (they move demand within the year, not its level), within {SEASONAL_PROFILE_MEAN_TOLERANCE}: their mean is {mean:.4}"
+                    ),
+                ));
+            }
+        }
+        for (row, value) in Self::TABLE.iter().zip([
+            self.weather_sd,
+            self.weather_season_start,
+            self.weather_season_months,
+        ]) {
+            check_range(row.key, value, row.min, row.max, problems);
+        }
+        for (key, value) in [
+            (
+                "seasonality.weather_season_start",
+                self.weather_season_start,
+            ),
+            (
+                "seasonality.weather_season_months",
+                self.weather_season_months,
+            ),
+        ] {
+            if value.fract() != 0.0 {
+                problems.push(Problem::new(
+                    key,
+                    format!("value {value} is not a whole number of months"),
+                ));
+            }
+        }
+    }
+}
+
 /// All parameter tables, in file order.
 pub fn all_tables() -> Vec<&'static [ParamDoc]> {
     vec![
@@ -602,6 +736,7 @@ pub fn all_tables() -> Vec<&'static [ParamDoc]> {
         Migration::TABLE,
         Clusters::TABLE,
         Towns::TABLE,
+        Seasonality::TABLE,
         PolicyParams::TABLE,
         ShockParams::TABLE,
     ]

@@ -16,6 +16,7 @@ use super::{
 };
 use crate::firms::{FirmKind, Owner, Sector};
 use crate::ids::{FirmId, HoldingId, TownId};
+use crate::markets::season::SeasonalDemand;
 
 /// One town of the scenario, with its id.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,6 +129,7 @@ pub struct Params {
     migration: Migration,
     clusters: Clusters,
     towns: Towns,
+    seasonality: SeasonalDemand,
     national_unemployment_rate: Path2,
     national_wage_krub: Path2,
     age_shares: Vec<f64>,
@@ -369,6 +371,7 @@ fn resolve(f: &ScenarioFile) -> Params {
         migration: f.migration.clone(),
         clusters: f.clusters.clone(),
         towns: f.towns.clone(),
+        seasonality: SeasonalDemand::from_section(&f.seasonality),
         national_unemployment_rate: f.national.unemployment_rate.clone(),
         national_wage_krub: f.national.wage_krub.clone(),
         age_shares: f.age_shares.clone(),
@@ -463,6 +466,11 @@ impl Params {
     /// [`Params::town_list`]).
     pub fn towns(&self) -> &Towns {
         &self.towns
+    }
+
+    /// Seasonal demand profiles and weather shocks (`[seasonality]`; flat by default).
+    pub fn seasonality(&self) -> &SeasonalDemand {
+        &self.seasonality
     }
 
     /// National unemployment rate by year: `[[year, rate], ...]`, years increasing.
