@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::Problem;
 use super::params::{
-    Clusters, Demography, Firms, Labour, Migration, PolicyParams, ShockParams, Towns,
+    Clusters, Demography, Firms, Informal, Labour, Migration, PolicyParams, ShockParams, Towns,
 };
 use crate::firms::{FirmKind, Owner, Sector};
 
@@ -632,6 +632,10 @@ pub struct ScenarioFile {
     /// Town-level parameters.
     #[serde(default)]
     pub towns: Towns,
+    /// Informal employment (off by default; left out of a written file when all defaults,
+    /// so that files written before it existed read back the same).
+    #[serde(default, skip_serializing_if = "Informal::is_default")]
+    pub informal: Informal,
     /// National context paths.
     #[serde(default)]
     pub national: NationalSection,

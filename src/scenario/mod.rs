@@ -32,8 +32,8 @@ pub use file::{
 pub use inherit::{Resolved, resolve};
 pub use interventions::{Policy, PolicyLever, Shock, ShockKind, Unit};
 pub use params::{
-    Clusters, Demography, Firms, Labour, Migration, ParamDoc, PolicyParams, ShockParams, SpecParam,
-    Towns,
+    Clusters, Demography, Firms, Informal, Labour, Migration, ParamDoc, PolicyParams, ShockParams,
+    SpecParam, Towns,
 };
 pub use validate::smallest_scale_for;
 pub(crate) use validate::{closest, validate};

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use super::interventions::{Policy, Shock, ShockKind, Unit, lever};
 use super::{
-    Clusters, DateSpec, Demography, Firms, Institution, Labour, Migration, Path2, Problem,
-    ScenarioFile, ShockSpec, TownKind, Towns, month_index,
+    Clusters, DateSpec, Demography, Firms, Informal, Institution, Labour, Migration, Path2,
+    Problem, ScenarioFile, ShockSpec, TownKind, Towns, month_index,
 };
 use crate::firms::{FirmKind, Owner, Sector};
 use crate::ids::{FirmId, HoldingId, TownId};
@@ -128,6 +128,7 @@ pub struct Params {
     migration: Migration,
     clusters: Clusters,
     towns: Towns,
+    informal: Informal,
     national_unemployment_rate: Path2,
     national_wage_krub: Path2,
     age_shares: Vec<f64>,
@@ -369,6 +370,7 @@ fn resolve(f: &ScenarioFile) -> Params {
         migration: f.migration.clone(),
         clusters: f.clusters.clone(),
         towns: f.towns.clone(),
+        informal: f.informal.clone(),
         national_unemployment_rate: f.national.unemployment_rate.clone(),
         national_wage_krub: f.national.wage_krub.clone(),
         age_shares: f.age_shares.clone(),
@@ -463,6 +465,11 @@ impl Params {
     /// [`Params::town_list`]).
     pub fn towns(&self) -> &Towns {
         &self.towns
+    }
+
+    /// Informal employment (the `informal` section; off by default).
+    pub fn informal(&self) -> &Informal {
+        &self.informal
     }
 
     /// National unemployment rate by year: `[[year, rate], ...]`, years increasing.
