@@ -170,9 +170,25 @@ fn firm_cash_changes_by_inflows_minus_outflows_every_month() {
     }
 }
 
+/// The tiny scenario with informal employment switched on (docs/ODD.md 7.7b).
+fn tiny_with_informal_employment() -> Scenario {
+    let text = std::fs::read_to_string(common::data("tiny.toml")).unwrap()
+        + "\n[informal]\nenabled = true\n";
+    Scenario::from_toml(&text, Path::new("tiny_informal.toml")).expect("valid scenario")
+}
+
 #[test]
 fn municipal_budget_balance_changes_by_revenue_minus_spending_every_month() {
-    let mut m = Model::new(common::tiny(), 5);
+    budget_balance_changes_by_revenue_minus_spending(common::tiny(), 5);
+}
+
+#[test]
+fn municipal_budget_accounts_close_with_informal_employment() {
+    budget_balance_changes_by_revenue_minus_spending(tiny_with_informal_employment(), 5);
+}
+
+fn budget_balance_changes_by_revenue_minus_spending(s: Scenario, seed: u64) {
+    let mut m = Model::new(s, seed);
     let mut months_with_revenue = 0;
     for _ in 0..m.scenario.months() {
         let before: Vec<f64> = m.towns.iter().map(|t| t.budget_balance).collect();
@@ -208,7 +224,20 @@ fn municipal_budget_balance_changes_by_revenue_minus_spending_every_month() {
 
 #[test]
 fn total_savings_change_by_flows_every_month() {
-    let mut m = Model::new(common::tiny(), 9);
+    total_savings_change_by_flows(common::tiny(), 9);
+}
+
+/// Informal workers save out of their earnings: the flows still account for the stock.
+#[test]
+fn total_savings_change_by_flows_with_informal_employment() {
+    let informal = total_savings_change_by_flows(tiny_with_informal_employment(), 9);
+    assert!(informal > 0, "no informal work in the run");
+}
+
+/// Checks the savings identity every month; returns the informal worker-months seen.
+fn total_savings_change_by_flows(s: Scenario, seed: u64) -> u64 {
+    let mut m = Model::new(s, seed);
+    let mut informal = 0;
     let mut totals = [0.0f64; 5];
     for _ in 0..m.scenario.months() {
         let alive = |m: &Model| {
@@ -232,6 +261,7 @@ fn total_savings_change_by_flows_every_month() {
         let mut moving = 0.0;
         let mut out = 0.0;
         for c in &m.last {
+            informal += c.informal;
             saved += c.savings_flows.saved;
             dissaved += c.savings_flows.dissaved;
             moving += c.savings_flows.moving_costs;
@@ -270,4 +300,5 @@ fn total_savings_change_by_flows_every_month() {
     {
         assert!(v > 0.0, "no {name} in the whole run");
     }
+    informal
 }

@@ -284,3 +284,23 @@ fn named_firm_ids_are_the_model_firm_ids() {
         assert_eq!(towns[nf.town.index()].id, nf.town);
     }
 }
+
+#[test]
+fn the_informal_block_is_off_by_default_and_in_the_parameter_table() {
+    let s = Scenario::from_toml(
+        &format!("{}\n[informal]\n", tiny_text()),
+        Path::new("informal.toml"),
+    )
+    .unwrap();
+    let informal = s.params().informal();
+    assert!(!informal.enabled, "an empty [informal] block leaves it off");
+    assert_eq!(informal, common::tiny().params().informal());
+    let table = params::markdown_table();
+    for row in monotown::scenario::Informal::TABLE {
+        assert!(
+            table.contains(&format!("`{}`", row.key)),
+            "{} missing",
+            row.key
+        );
+    }
+}

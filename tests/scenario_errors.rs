@@ -257,3 +257,39 @@ fn season_length_weather_sectors_and_contract_release_are_checked() {
         "{msg}"
     );
 }
+
+/// Each key of `[informal]` out of its range: the error names the file, the key path and
+/// the valid range (validated whether or not the block is enabled).
+#[test]
+fn informal_keys_out_of_range_name_key_and_range() {
+    for (key, bad, range) in [
+        ("local_services_jobs_per_formal_job", "-0.5", "[0, 10]"),
+        ("tourism_jobs_per_formal_job", "11.0", "[0, 10]"),
+        ("entry_rate", "1.5", "[0, 1]"),
+        ("separation_rate", "-0.1", "[0, 1]"),
+        ("wage_ratio", "2.5", "[0, 2]"),
+    ] {
+        for enabled in ["true", "false"] {
+            let text = format!(
+                "{}\n[informal]\nenabled = {enabled}\n{key} = {bad}\n",
+                tiny_text()
+            );
+            let msg = error(&text);
+            assert!(
+                msg.contains(&format!("informal.{key}")) && msg.contains(range),
+                "{key}: {msg}"
+            );
+        }
+    }
+}
+
+#[test]
+fn informal_switch_of_the_wrong_type_and_unknown_informal_key() {
+    let msg = error(&format!("{}\n[informal]\nenabled = 1\n", tiny_text()));
+    assert!(msg.contains("informal.enabled"), "{msg}");
+    let msg = error(&format!("{}\n[informal]\nentry_rat = 0.1\n", tiny_text()));
+    assert!(
+        msg.contains("entry_rat") && msg.contains("did you mean `entry_rate`"),
+        "{msg}"
+    );
+}

@@ -15,6 +15,7 @@
 //! in-vehicle time at one third to one half of their wage).
 
 use crate::firms::Firm;
+use crate::markets::informal::InformalTables;
 use crate::people::pass::TownCounts;
 use crate::scenario::Labour;
 
@@ -85,6 +86,9 @@ pub struct LabourTables {
     pub options: Vec<Vec<JobOption>>,
     /// By work town: cumulative vacancy weights and firm indices.
     pub vacancy_cdf: Vec<Vec<(f32, u32)>>,
+    /// The informal tier: entry, exit and earnings by town (empty when it is off; set by
+    /// [`crate::markets::informal::month_tables`]).
+    pub informal: InformalTables,
 }
 
 /// This month's tables: searchers are last month's unemployed and on-the-job searchers
@@ -99,6 +103,8 @@ pub fn month_tables(
     km: &[f64],
 ) -> LabourTables {
     let n = last.len();
+    // Searchers off the job: the unemployed and the informally employed, who search for a
+    // registered job as the unemployed do (7.7b).
     let unemployed: Vec<f64> = last
         .iter()
         .map(|c| (c.labour_force - c.employed.min(c.labour_force)) as f64)
@@ -135,6 +141,7 @@ pub fn month_tables(
     LabourTables {
         options,
         vacancy_cdf,
+        informal: InformalTables::default(),
     }
 }
 

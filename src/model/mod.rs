@@ -24,6 +24,7 @@ use crate::firms::{Firm, holdings};
 use crate::ids::FirmId;
 use crate::markets::context::Context;
 use crate::markets::goods::{MarketShares, claim};
+use crate::markets::informal;
 use crate::markets::labour::{self, LabourTables};
 use crate::markets::prices::WorldPrices;
 use crate::migration::MigrationTables;
@@ -351,11 +352,22 @@ impl Model {
         }
     }
 
-    /// Offer probabilities, vacancy distributions and destination choice tables.
+    /// Offer probabilities, vacancy distributions, the informal tier and destination choice
+    /// tables.
     fn labour_and_migration_tables(&self, ctx: &Context) -> (LabourTables, MigrationTables) {
         let p = self.scenario.params();
-        let labour =
+        let mut labour =
             labour::month_tables(p.labour(), &self.last, &self.firms, &ctx.hours, &self.km);
+        // Informal demand multiplier by town: 1 (no seasonal profile); the hook a seasonal
+        // demand profile feeds (7.7b).
+        let informal_demand = vec![1.0; self.towns.len()];
+        labour.informal = informal::month_tables(
+            p.informal(),
+            &self.last,
+            &self.firms,
+            &informal_demand,
+            p.labour().benefit_krub,
+        );
         let workplace_wage = economy::workplace_wages(&self.firms, self.towns.len());
         let outlook = ctx.outlook(&self.towns, &self.last, &workplace_wage, self.scale);
         let youth = ctx.youth_multiplier();

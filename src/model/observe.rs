@@ -30,6 +30,8 @@ pub struct TownRow {
     pub pop_skill: [i64; 3],
     pub labour_force: i64,
     pub employed: i64,
+    pub informal_employed: i64,
+    pub informal_share: f64,
     pub unemployed: i64,
     pub unemployment_rate: f64,
     pub vacancies: i64,
@@ -460,7 +462,8 @@ impl Model {
         } else {
             c.population() as f64 * inv
         };
-        let unemployed = c.labour_force.saturating_sub(c.employed);
+        // LFS (ILO) unemployment: informal workers are employed, though not registered.
+        let unemployed = c.labour_force.saturating_sub(c.employed + c.informal);
         let (in_migrants, out_migrants) = if is_hub {
             self.hub_moves(t, v)
         } else {
@@ -477,6 +480,12 @@ impl Model {
             pop_skill: c.pop_skill.map(real),
             labour_force: real(c.labour_force),
             employed: real(c.employed),
+            informal_employed: real(c.informal),
+            informal_share: if c.employed + c.informal > 0 {
+                c.informal as f64 / (c.employed + c.informal) as f64
+            } else {
+                0.0
+            },
             unemployed: real(unemployed),
             unemployment_rate: if c.labour_force > 0 {
                 unemployed as f64 / c.labour_force as f64

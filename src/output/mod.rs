@@ -182,6 +182,8 @@ pub fn towns_frame(r: &Records) -> PolarsResult<DataFrame> {
     push!(
         LABOUR_FORCE => labour_force,
         EMPLOYED => employed,
+        INFORMAL_EMPLOYED => informal_employed,
+        INFORMAL_SHARE => informal_share,
         UNEMPLOYED => unemployed,
         UNEMPLOYMENT_RATE => unemployment_rate,
         VACANCIES => vacancies,

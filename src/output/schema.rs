@@ -236,17 +236,36 @@ pub mod towns {
         Dtype::I64,
         "residents of working age, not students",
     );
-    /// Employed residents.
+    /// Employed residents (registered jobs).
     pub const EMPLOYED: Col = one(
         "employed",
         Dtype::I64,
-        "residents in the labour force with a job",
+        "residents in the labour force with a registered job",
+    );
+    /// Informally employed residents.
+    pub const INFORMAL_EMPLOYED: Col = one(
+        "informal_employed",
+        Dtype::I64,
+        "residents working without a registered job (employed in LFS terms)",
+    );
+    /// Informal share of LFS employment.
+    pub const INFORMAL_SHARE: Col = one(
+        "informal_share",
+        Dtype::F64,
+        "informal_employed / (employed + informal_employed)",
     );
     /// Unemployed residents.
-    pub const UNEMPLOYED: Col = one("unemployed", Dtype::I64, "labour force minus employed");
+    pub const UNEMPLOYED: Col = one(
+        "unemployed",
+        Dtype::I64,
+        "labour force minus employed minus informal_employed",
+    );
     /// Unemployment rate.
-    pub const UNEMPLOYMENT_RATE: Col =
-        one("unemployment_rate", Dtype::F64, "unemployed / labour force");
+    pub const UNEMPLOYMENT_RATE: Col = one(
+        "unemployment_rate",
+        Dtype::F64,
+        "unemployed / labour force (LFS, ILO)",
+    );
     /// Vacancies posted.
     pub const VACANCIES: Col = one(
         "vacancies",
@@ -423,6 +442,8 @@ pub mod towns {
             Many(POP_SKILL),
             One(LABOUR_FORCE),
             One(EMPLOYED),
+            One(INFORMAL_EMPLOYED),
+            One(INFORMAL_SHARE),
             One(UNEMPLOYED),
             One(UNEMPLOYMENT_RATE),
             One(VACANCIES),

@@ -267,7 +267,8 @@ impl MemberRules<'_> {
     fn contribution(&self, p: Person, slot: usize) -> Option<Member> {
         let town = p.town?;
         let adult = p.birth <= self.adult_born_by;
-        let employed = p.employer.is_some();
+        // Informal workers have a job (LFS): poorly paid when below the threshold.
+        let employed = p.employer.is_some() | (p.flags & flag::INFORMAL != 0);
         let low_paid = adult & employed & (p.wage < self.low_wage[town.index()]);
         let female = (p.flags & flag::FEMALE) as usize;
         let working_age =
@@ -331,7 +332,7 @@ impl Acc {
             self.head_birth = p.birth;
             self.head = slot as u32;
         }
-        if p.employer.is_some() {
+        if p.employer.is_some() || p.flags & flag::INFORMAL != 0 {
             self.low_paid |= p.wage < rules.low_wage[town.index()];
         } else {
             let female = (p.flags & flag::FEMALE) as usize;

@@ -48,7 +48,8 @@ impl Skill {
     }
 }
 
-/// Bit layout of `flags`: bit 0 female, bits 1-2 skill, bit 3 skill chosen (left school).
+/// Bit layout of `flags`: bit 0 female, bits 1-2 skill, bit 3 skill chosen (left school),
+/// bit 4 informally employed (docs/ODD.md 7.7b; never set while `[informal]` is off).
 pub mod flag {
     /// Female.
     pub const FEMALE: u8 = 1;
@@ -58,6 +59,9 @@ pub mod flag {
     pub const SKILL_MASK: u8 = 0b110;
     /// Left school (education choice made).
     pub const SCHOOLED: u8 = 8;
+    /// Informally employed: works without a registered contract (no employer), employed
+    /// in the LFS sense. Kept in the flags so that the per-person state does not grow.
+    pub const INFORMAL: u8 = 16;
 }
 
 /// The population.

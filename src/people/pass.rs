@@ -126,9 +126,13 @@ pub struct TownCounts {
     pub pop_skill: [u64; 3],
     /// In the labour force.
     pub labour_force: u64,
-    /// Employed residents.
+    /// Employed residents with a registered job (at a firm).
     pub employed: u64,
-    /// Sum of wages of employed residents.
+    /// Informally employed residents (no registered job; employed in the LFS sense).
+    pub informal: u64,
+    /// Sum of the informal earnings of informally employed residents.
+    pub informal_wage_sum: f64,
+    /// Sum of wages of employed residents (registered jobs).
     pub wage_sum: f64,
     /// Births.
     pub births: u64,
@@ -177,7 +181,9 @@ impl TownCounts {
         }
         self.labour_force += o.labour_force;
         self.employed += o.employed;
+        self.informal += o.informal;
         self.wage_sum += o.wage_sum;
+        self.informal_wage_sum += o.informal_wage_sum;
         self.births += o.births;
         self.deaths += o.deaths;
         self.in_migrants += o.in_migrants;
@@ -196,10 +202,11 @@ impl TownCounts {
         self.pop_band.iter().sum()
     }
 
-    /// Unemployment as `1 - employed / labour force` (0 without a labour force).
+    /// The LFS (ILO) unemployment rate, `1 - (employed + informal) / labour force`:
+    /// informal workers count as employed (0 without a labour force).
     pub fn unemployment(&self) -> f64 {
         if self.labour_force > 0 {
-            1.0 - self.employed as f64 / self.labour_force as f64
+            1.0 - (self.employed + self.informal) as f64 / self.labour_force as f64
         } else {
             0.0
         }
@@ -547,10 +554,12 @@ fn household_or_own_move(
     if !leaves_home {
         return Move::Stay;
     }
-    let low_paid = c.employer[i].is_some() && c.wage[i] < ctx.migration.low_wage[town];
+    // Informal workers have a job (LFS): poorly paid when below the threshold.
+    let has_job = c.employer[i].is_some() || p.flags & flag::INFORMAL != 0;
+    let low_paid = has_job && c.wage[i] < ctx.migration.low_wage[town];
     let working_age = p.age_months >= ctx.entry_age_months
         && p.age_months < ctx.pension_age_months[p.female as usize];
-    let unemployed = c.employer[i].is_none() && working_age;
+    let unemployed = !has_job && working_age;
     if u_move >= mv.hazards[hazard_index(town, age, unemployed, low_paid)] {
         return Move::Stay;
     }
@@ -604,6 +613,8 @@ fn relocate(
     if band == 1 {
         out.od_young[town * n_dest + d] += 1;
     }
+    // Informal work is local: it ends with a move.
+    p.flags &= !flag::INFORMAL;
     if ctx.migration.keeps_agents[d] {
         towns[d].in_migrants += 1;
         if let Some(f) = c.employer[i] {
@@ -658,6 +669,7 @@ fn work(
         if c.employer[i].take().is_some() {
             tc.separations += 1;
         }
+        p.flags &= !flag::INFORMAL;
         return;
     }
     // Training upgrades skills of adults in the labour force.
@@ -674,7 +686,13 @@ fn work(
     let sw = ctx.skill_wage[skill as usize];
     match c.employer[i] {
         Some(f) => keep_or_switch_job(c, p, f.index(), sw, ctx, tc, out),
-        None => look_for_a_job(c, p, sw, ctx, tc, out),
+        None if p.flags & flag::INFORMAL != 0 => work_informally(c, p, sw, ctx, tc, out),
+        None => {
+            look_for_a_job(c, p, sw, ctx, tc, out);
+            if ctx.labour.informal.enabled && c.employer[i].is_none() {
+                take_informal_work(c, p, ctx);
+            }
+        }
     }
     match c.employer[i] {
         Some(f) => {
@@ -697,6 +715,16 @@ fn work(
                 out.commute_od[p.town * n + work] += 1;
             }
         }
+        None if p.flags & flag::INFORMAL != 0 => {
+            // Informal earnings: no employer, so no payroll or income tax is paid on them.
+            let w = ctx.labour.informal.wage[p.town];
+            c.wage[i] = w;
+            let before = c.savings[i];
+            c.savings[i] += ctx.saving_rate * w;
+            tc.savings_flows.saved += c.savings[i] as f64 - before as f64;
+            tc.informal += 1;
+            tc.informal_wage_sum += w as f64;
+        }
         None => {
             let before = c.savings[i];
             c.savings[i] = (c.savings[i] - ctx.dissaving).max(0.0);
@@ -704,6 +732,38 @@ fn work(
         }
     }
     tc.labour_force += 1;
+}
+
+/// An unemployed person who got no formal job takes informal work with the town's entry
+/// probability (free entry while the informal demand is unfilled; 7.7b). Called only
+/// when informal employment is on, so a run without it draws nothing here.
+#[inline(always)]
+fn take_informal_work(c: &mut PeopleChunk<'_>, p: &mut PersonMonth, ctx: &PassContext<'_>) {
+    if p.rng.uniform_f32() < ctx.labour.informal.entry[p.town] {
+        p.flags |= flag::INFORMAL;
+        c.months_unemployed[p.i] = 0;
+    }
+}
+
+/// An informal worker keeps searching for a registered job like the unemployed (her
+/// reservation wage is set by her informal earnings), leaves informal work when hired,
+/// and otherwise loses it with the town's exit probability.
+#[inline(always)]
+fn work_informally(
+    c: &mut PeopleChunk<'_>,
+    p: &mut PersonMonth,
+    sw: f32,
+    ctx: &PassContext<'_>,
+    tc: &mut TownCounts,
+    out: &mut PassResult,
+) {
+    find_a_job(c, p, sw, ctx, tc, out);
+    if c.employer[p.i].is_some() {
+        p.flags &= !flag::INFORMAL;
+    } else if p.rng.uniform_f32() < ctx.labour.informal.exit[p.town] {
+        p.flags &= !flag::INFORMAL;
+        c.months_unemployed[p.i] = 0;
+    }
 }
 
 /// An employed person: separation, or on-the-job search for a clearly better net wage.
@@ -752,8 +812,22 @@ fn look_for_a_job(
     tc: &mut TownCounts,
     out: &mut PassResult,
 ) {
+    c.months_unemployed[p.i] = c.months_unemployed[p.i].saturating_add(1);
+    find_a_job(c, p, sw, ctx, tc, out);
+}
+
+/// A search off the job: an offer, accepted if its net wage reaches the reservation
+/// wage (the last wage, decaying with the months unemployed, at least the benefit).
+#[inline(always)]
+fn find_a_job(
+    c: &mut PeopleChunk<'_>,
+    p: &mut PersonMonth,
+    sw: f32,
+    ctx: &PassContext<'_>,
+    tc: &mut TownCounts,
+    out: &mut PassResult,
+) {
     let i = p.i;
-    c.months_unemployed[i] = c.months_unemployed[i].saturating_add(1);
     let options = &ctx.labour.options[p.town];
     let (u_town, u_firm) = p.rng.two_uniforms_f32();
     if let Some(opt) = pick_option(options, u_town)

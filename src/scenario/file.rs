@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::Problem;
 use super::params::{
-    Clusters, Demography, Firms, Labour, Migration, PolicyParams, Seasonality, ShockParams, Towns,
+    Clusters, Demography, Firms, Informal, Labour, Migration, PolicyParams, Seasonality,
+    ShockParams, Towns,
 };
 use crate::firms::{FirmKind, Owner, Sector};
 
@@ -635,6 +636,10 @@ pub struct ScenarioFile {
     /// Seasonal demand profiles and weather shocks (inert by default).
     #[serde(default)]
     pub seasonality: Seasonality,
+    /// Informal employment (off by default; left out of a written file when all defaults,
+    /// so that files written before it existed read back the same).
+    #[serde(default, skip_serializing_if = "Informal::is_default")]
+    pub informal: Informal,
     /// National context paths.
     #[serde(default)]
     pub national: NationalSection,

@@ -32,7 +32,7 @@ pub use file::{
 pub use inherit::{Resolved, resolve};
 pub use interventions::{Policy, PolicyLever, Shock, ShockKind, Unit};
 pub use params::{
-    Clusters, Demography, Firms, Labour, Migration, ParamDoc, PolicyParams, Seasonality,
+    Clusters, Demography, Firms, Informal, Labour, Migration, ParamDoc, PolicyParams, Seasonality,
     ShockParams, SpecParam, Towns,
 };
 pub use validate::smallest_scale_for;

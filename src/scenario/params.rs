@@ -629,6 +629,42 @@ impl Default for Seasonality {
     }
 }
 
+/// Informal employment (`[informal]`): work without a registered contract in local
+/// services (trade) and tourism, a segmented labour market with a free-entry informal tier
+/// (Harris & Todaro 1970; Fields 1975) that absorbs job losers (Gimpelson & Kapeliushnikov,
+/// eds., 2011). Written by hand rather than with `param_block!` because of the `enabled`
+/// switch, which is not a number: off by default, and then the block changes nothing.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Informal {
+    /// Switches informal employment on. Off (the default), nobody is ever informally
+    /// employed and no random number is drawn for it.
+    pub enabled: bool,
+    /// Informal jobs the local-services market sustains per formal local-services job located in the town (the informal sector's demand, which follows the local demand of the sector).
+    pub local_services_jobs_per_formal_job: f64,
+    /// Informal jobs tourism sustains per formal tourism job located in the town.
+    pub tourism_jobs_per_formal_job: f64,
+    /// Monthly probability that an unemployed member of the labour force who got no formal job takes informal work, when the town's informal demand is all unfilled; it falls in proportion to the filled share (free entry up to the demand).
+    pub entry_rate: f64,
+    /// Monthly probability that an informal job ends (the work runs out); on top of it, informal jobs in excess of the demand end.
+    pub separation_rate: f64,
+    /// Informal earnings as a share of the mean wage of the town's formally employed residents last month (no skill premium, no payroll tax).
+    pub wage_ratio: f64,
+}
+
+impl Default for Informal {
+    fn default() -> Self {
+        Informal {
+            enabled: false,
+            local_services_jobs_per_formal_job: 0.5,
+            tourism_jobs_per_formal_job: 1.0,
+            entry_rate: 0.15,
+            separation_rate: 0.04,
+            wage_ratio: 0.8,
+        }
+    }
+}
+
 /// Largest gap between the mean of a seasonal profile and 1 that validation accepts (the
 /// small rest is divided out, so a profile written with rounded values still has mean 1).
 pub const SEASONAL_PROFILE_MEAN_TOLERANCE: f64 = 0.01;
@@ -727,6 +763,76 @@ impl Seasonality {
     }
 }
 
+impl Informal {
+    /// Whether the block is all defaults (then it is left out when a file is written).
+    pub fn is_default(&self) -> bool {
+        *self == Informal::default()
+    }
+
+    /// The table rows of this block (the numbers; `enabled` is a switch, documented with
+    /// the scenario-level inputs).
+    pub const TABLE: &'static [ParamDoc] = &[
+        ParamDoc {
+            key: "informal.local_services_jobs_per_formal_job",
+            unit: "jobs per formal job",
+            default: "0.5",
+            min: 0.0,
+            max: 10.0,
+            doc: "Informal jobs the local-services market (trade and services) sustains per formal local-services job located in the town; the informal sector's demand follows the local demand of the sector.",
+            source: "Rosstat LFS (ONPZ) 2008: 17.9% of the employed work in the informal sector, most of them in trade and services (Gimpelson & Kapeliushnikov, eds., 2011, ch. 2); free, prior [0.2, 1]",
+        },
+        ParamDoc {
+            key: "informal.tourism_jobs_per_formal_job",
+            unit: "jobs per formal job",
+            default: "1.0",
+            min: 0.0,
+            max: 10.0,
+            doc: "Informal jobs tourism sustains per formal tourism job located in the town (guest houses, instructors, rentals, taxis).",
+            source: "assumption: a large shadow sector in resort towns (issue 13, Sheregesh); free, prior [0.3, 3]",
+        },
+        ParamDoc {
+            key: "informal.entry_rate",
+            unit: "1/month",
+            default: "0.15",
+            min: 0.0,
+            max: 1.0,
+            doc: "Monthly probability that an unemployed member of the labour force who got no formal job takes informal work while the town's informal demand is all unfilled; it falls in proportion to the filled share (free entry up to the demand).",
+            source: "Fields 1975 free-entry informal sector; Gimpelson & Kapeliushnikov (eds.) 2011: informality absorbs job losers; free, prior [0.05, 0.4]",
+        },
+        ParamDoc {
+            key: "informal.separation_rate",
+            unit: "1/month",
+            default: "0.04",
+            min: 0.0,
+            max: 1.0,
+            doc: "Monthly probability that an informal job ends; informal jobs in excess of the town's informal demand end as well.",
+            source: "assumption: informal jobs last about two years, shorter than formal ones (Gimpelson & Kapeliushnikov, eds., 2011); free, prior [0.02, 0.1]",
+        },
+        ParamDoc {
+            key: "informal.wage_ratio",
+            unit: "share",
+            default: "0.8",
+            min: 0.0,
+            max: 2.0,
+            doc: "Informal earnings as a share of the mean wage of the town's formally employed residents last month (no skill premium; no income or payroll tax).",
+            source: "assumption: informal pay below formal pay for comparable work (segmented-market literature: Fields 1975; the size not sourced up to 2010); free, prior [0.6, 1]",
+        },
+    ];
+
+    pub(crate) fn validate(&self, problems: &mut Vec<Problem>) {
+        let values = [
+            self.local_services_jobs_per_formal_job,
+            self.tourism_jobs_per_formal_job,
+            self.entry_rate,
+            self.separation_rate,
+            self.wage_ratio,
+        ];
+        for (row, value) in Self::TABLE.iter().zip(values) {
+            check_range(row.key, value, row.min, row.max, problems);
+        }
+    }
+}
+
 /// All parameter tables, in file order.
 pub fn all_tables() -> Vec<&'static [ParamDoc]> {
     vec![
@@ -737,6 +843,7 @@ pub fn all_tables() -> Vec<&'static [ParamDoc]> {
         Clusters::TABLE,
         Towns::TABLE,
         Seasonality::TABLE,
+        Informal::TABLE,
         PolicyParams::TABLE,
         ShockParams::TABLE,
     ]
@@ -755,7 +862,36 @@ mod tests {
         Migration::default().validate(&mut problems);
         Clusters::default().validate(&mut problems);
         Towns::default().validate(&mut problems);
+        Informal::default().validate(&mut problems);
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    /// The `[informal]` block is written by hand: its table rows must state the defaults
+    /// the code uses, in field order, and switched off.
+    #[test]
+    fn informal_table_states_the_defaults_it_uses() {
+        let d = Informal::default();
+        assert!(!d.enabled && d.is_default());
+        let values = [
+            d.local_services_jobs_per_formal_job,
+            d.tourism_jobs_per_formal_job,
+            d.entry_rate,
+            d.separation_rate,
+            d.wage_ratio,
+        ];
+        assert_eq!(Informal::TABLE.len(), values.len());
+        for (row, v) in Informal::TABLE.iter().zip(values) {
+            assert_eq!(row.default.parse::<f64>().unwrap(), v, "{}", row.key);
+            assert!(row.key.starts_with("informal."));
+        }
+        let mut problems = Vec::new();
+        Informal {
+            entry_rate: 1.5,
+            ..d
+        }
+        .validate(&mut problems);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].to_string().contains("informal.entry_rate"));
     }
 
     #[test]

@@ -101,6 +101,7 @@ fn check_parameter_blocks(f: &ScenarioFile, problems: &mut Vec<Problem>) {
     f.clusters.validate(problems);
     f.towns.validate(problems);
     f.seasonality.validate(problems);
+    f.informal.validate(problems);
     if f.demography.fertility_mean_age - 2.0 * f.demography.fertility_sd_age > 49.0 {
         problems.push(Problem::new(
             "demography.fertility_mean_age",

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use super::interventions::{Policy, Shock, ShockKind, Unit, lever};
 use super::{
-    Clusters, DateSpec, Demography, Firms, Institution, Labour, Migration, Path2, Problem,
-    ScenarioFile, ShockSpec, TownKind, Towns, month_index,
+    Clusters, DateSpec, Demography, Firms, Informal, Institution, Labour, Migration, Path2,
+    Problem, ScenarioFile, ShockSpec, TownKind, Towns, month_index,
 };
 use crate::firms::{FirmKind, Owner, Sector};
 use crate::ids::{FirmId, HoldingId, TownId};
@@ -130,6 +130,7 @@ pub struct Params {
     clusters: Clusters,
     towns: Towns,
     seasonality: SeasonalDemand,
+    informal: Informal,
     national_unemployment_rate: Path2,
     national_wage_krub: Path2,
     age_shares: Vec<f64>,
@@ -372,6 +373,7 @@ fn resolve(f: &ScenarioFile) -> Params {
         clusters: f.clusters.clone(),
         towns: f.towns.clone(),
         seasonality: SeasonalDemand::from_section(&f.seasonality),
+        informal: f.informal.clone(),
         national_unemployment_rate: f.national.unemployment_rate.clone(),
         national_wage_krub: f.national.wage_krub.clone(),
         age_shares: f.age_shares.clone(),
@@ -471,6 +473,11 @@ impl Params {
     /// Seasonal demand profiles and weather shocks (`[seasonality]`; flat by default).
     pub fn seasonality(&self) -> &SeasonalDemand {
         &self.seasonality
+    }
+
+    /// Informal employment (the `informal` section; off by default).
+    pub fn informal(&self) -> &Informal {
+        &self.informal
     }
 
     /// National unemployment rate by year: `[[year, rate], ...]`, years increasing.

@@ -41,10 +41,11 @@ pub fn town_phase(
 }
 
 /// Residents' monthly income (thousand RUB, agents' units): wages of the employed,
-/// benefits of the unemployed and pensions of the 60+ (`pension` per pensioner).
+/// informal earnings, benefits of the unemployed and pensions of the 60+ (`pension` per
+/// pensioner).
 pub fn resident_income(c: &TownCounts, benefit: f64, pension: f64) -> f64 {
-    let unemployed = c.labour_force.saturating_sub(c.employed);
-    c.wage_sum + benefit * unemployed as f64 + pension * c.pop_band[4] as f64
+    let unemployed = c.labour_force.saturating_sub(c.employed + c.informal);
+    c.wage_sum + c.informal_wage_sum + benefit * unemployed as f64 + pension * c.pop_band[4] as f64
 }
 
 /// Municipal revenue this month (thousand RUB, real): the municipal shares of the income
