@@ -418,10 +418,12 @@ fn a_flat_seasonal_profile_leaves_a_run_bit_identical() {
 /// The Sheregesh scenario runs and shows the seasonal pattern it was built for: tourism
 /// employment in Sheregesh in the ski season (December to March) is at least 1.3 times
 /// its off-season trough (the lowest month of May to October) in every year of the
-/// resort's growth, 2005-2010, read back from towns.parquet.
+/// resort's growth, 2005-2010, read back from towns.parquet. At 1:1 (0.6 s): at scale 0.25
+/// Sheregesh's tourism in 2005 is about fifteen agents, and with informal employment on the
+/// ratio was 1.21 by sampling noise alone.
 #[test]
 fn sheregesh_tourism_employment_peaks_in_winter() {
-    let s = common::shipped_short("sheregesh", 2010, 0.25);
+    let s = common::shipped_short("sheregesh", 2010, 1.0);
     let dir = tempfile::tempdir().unwrap();
     write_scenario_run(&s, s.params().seed(), dir.path());
     let towns = read_parquet(&dir.path().join("towns.parquet")).unwrap();

@@ -294,13 +294,16 @@ pub fn dispatch(cli: Cli) -> Result<()> {
                 } else {
                     String::new()
                 };
+                let count = |n: usize, one: &str, many: &str| {
+                    format!("{n} {}", if n == 1 { one } else { many })
+                };
                 let line = format!(
-                    "{}: ok ({} towns, {} firms, {} policies, {} shocks, {}-{}{chain})",
+                    "{}: ok ({}, {}, {}, {}, {}-{}{chain})",
                     path.display(),
-                    s.file().town.len(),
-                    s.file().firm.len(),
-                    s.file().policy.len(),
-                    s.file().shock.len(),
+                    count(s.file().town.len(), "town", "towns"),
+                    count(s.file().firm.len(), "firm", "firms"),
+                    count(s.file().policy.len(), "policy", "policies"),
+                    count(s.file().shock.len(), "shock", "shocks"),
                     s.file().run.start_year,
                     s.file().run.end_year
                 );
