@@ -92,13 +92,7 @@ fn firm_headcounts_equal_the_workers_employed_there_every_month() {
 
 fn run_to_dir(threads: usize, dir: &std::path::Path) {
     let s = common::tiny();
-    let mut out = pool(threads).install(|| simulate(&s, 99));
-    // Timings and thread counts legitimately differ; everything else must not.
-    out.manifest.init_seconds = 0.0;
-    out.manifest.simulate_seconds = 0.0;
-    out.manifest.person_months_per_second = 0.0;
-    out.manifest.threads = 0;
-    write_run(dir, &out.records, &out.manifest, Format::Both).unwrap();
+    pool(threads).install(|| write_scenario_run(&s, 99, dir));
 }
 
 #[test]
@@ -374,6 +368,8 @@ fn young_migrants_are_counted_on_all_flows() {
     }
 }
 
+/// Run a scenario and write its tables, with the timings and thread count zeroed: they
+/// legitimately differ between runs; everything else must not.
 fn write_scenario_run(s: &monotown::scenario::Scenario, seed: u64, dir: &std::path::Path) {
     let mut out = simulate(s, seed);
     out.manifest.init_seconds = 0.0;

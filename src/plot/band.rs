@@ -11,7 +11,7 @@ use super::charts::Chart;
 use super::data::Series;
 use super::error::PlotError;
 use super::figure::{Figure, Layer, LegendItem, Panel, Swatch, band_note, summary_layers};
-use super::output::write_chart;
+use super::output::write_chart_formats;
 use super::style::{DARK, GREY, ensure_font, town_colour};
 
 /// An observed value drawn over the band.
@@ -131,12 +131,5 @@ pub fn band_chart(
         cols: 1,
         legend,
     });
-    std::fs::create_dir_all(dir).map_err(|source| PlotError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    formats
-        .iter()
-        .map(|f| write_chart(stem, &figure, dir, *f))
-        .collect()
+    write_chart_formats(stem, &figure, dir, formats)
 }

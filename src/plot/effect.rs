@@ -11,7 +11,7 @@ use super::Format;
 use super::charts::Chart;
 use super::error::PlotError;
 use super::figure::{Figure, Layer, LegendItem, Panel, Swatch, grid_cols};
-use super::output::write_chart;
+use super::output::write_chart_formats;
 use super::style::{GREY, ensure_font, town_colour};
 
 /// One panel: a metric's effect by year.
@@ -107,12 +107,5 @@ pub fn effect_chart(
         cols,
         legend,
     });
-    std::fs::create_dir_all(dir).map_err(|source| PlotError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    formats
-        .iter()
-        .map(|f| write_chart(stem, &figure, dir, *f))
-        .collect()
+    write_chart_formats(stem, &figure, dir, formats)
 }

@@ -47,6 +47,21 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PlotError> {
     })
 }
 
+/// Creates `dir` and writes `chart` in every format as `dir/<stem>.<ext>`; returns the
+/// paths.
+pub(crate) fn write_chart_formats(
+    stem: &str,
+    chart: &Chart,
+    dir: &Path,
+    formats: &[Format],
+) -> Result<Vec<PathBuf>, PlotError> {
+    fs::create_dir_all(dir).map_err(io_err(dir))?;
+    formats
+        .iter()
+        .map(|f| write_chart(stem, chart, dir, *f))
+        .collect()
+}
+
 /// Draws `chart` and writes it as `dir/<stem>.<ext>`; returns the path.
 pub(crate) fn write_chart(
     stem: &str,
