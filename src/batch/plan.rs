@@ -240,6 +240,17 @@ pub struct PlannedRun {
 }
 
 /// Keep names usable as Hive partition values and folder names.
+/// `--replicates` within `[min, 100000]`; `why` is added to the error message.
+fn check_replicates(replicates: u32, min: u32, why: &str) -> Result<(), PlanError> {
+    if (min..=100_000).contains(&replicates) {
+        return Ok(());
+    }
+    Err(PlanError::Option {
+        option: "--replicates".into(),
+        message: format!("{replicates} is outside the valid range [{min}, 100000]{why}"),
+    })
+}
+
 fn label(name: &str) -> String {
     name.chars()
         .map(|c| {
@@ -281,12 +292,7 @@ impl Plan {
                         message: "give at least one scenario file".into(),
                     });
                 }
-                if *replicates == 0 || *replicates > 100_000 {
-                    return Err(PlanError::Option {
-                        option: "--replicates".into(),
-                        message: format!("{replicates} is outside the valid range [1, 100000]"),
-                    });
-                }
+                check_replicates(*replicates, 1, "")?;
                 let list = scenario_list(scenarios.iter(), set)?;
                 let name = list
                     .iter()
@@ -319,14 +325,7 @@ impl Plan {
                         message: "give at least one variant scenario file after the base".into(),
                     });
                 }
-                if *replicates < 2 || *replicates > 100_000 {
-                    return Err(PlanError::Option {
-                        option: "--replicates".into(),
-                        message: format!(
-                            "{replicates} is outside the valid range [2, 100000] (an interval needs at least 2 replicates)"
-                        ),
-                    });
-                }
+                check_replicates(*replicates, 2, " (an interval needs at least 2 replicates)")?;
                 if let Some((a, b)) = window
                     && a > b
                 {
