@@ -165,9 +165,13 @@ fn produce_and_account(
     };
     let e: f64 = StandardNormal.sample(rng);
     // Selection moves the firm's appeal (its claim on the market); the Gibrat shock
-    // moves its own customers' demand.
+    // moves its own customers' demand. The budget-funded public sector has no customers
+    // of its own: its demand is the public index alone (the draw is still made, so the
+    // stream stays aligned).
     f.base_demand *= selection_drift(f, ctx.shares, p).exp();
-    f.demand_shock = p.demand_shock_persistence * f.demand_shock + vol * e;
+    if has_own_customers(f) {
+        f.demand_shock = p.demand_shock_persistence * f.demand_shock + vol * e;
+    }
     let normal_demand = f.base_demand * f.demand_shock.exp() * f.capacity * ctx.shares.crowding(f);
     let index = ctx.markets.demand_index(f);
     let season = ctx.markets.season(f);
@@ -239,6 +243,16 @@ fn produce_and_account(
         profit,
         margin,
     }
+}
+
+/// Whether a firm's demand carries its own customers' fortunes (the idiosyncratic
+/// Gibrat factor): every firm but the budget-funded public sector, whose demand is set
+/// by the town's population and the national trend (the public index, 7.8). A random
+/// walk there, with no selection and no exit to discipline it, let one public-sector
+/// employer of Sheregesh grow from 655 to 13,564 workers by 2035.
+#[inline]
+pub fn has_own_customers(f: &Firm) -> bool {
+    f.sector != Sector::PublicSector
 }
 
 /// Monthly drift of a firm's log appeal (base demand) from selection (replicator
@@ -1106,6 +1120,31 @@ mod tests {
                 "size {size}: sd {sd}"
             );
         }
+    }
+
+    #[test]
+    fn regression_sheregesh_public_sector_firm_random_walked_to_twenty_times_its_size() {
+        // The public sector's demand follows the public index only: 46 years of months
+        // leave its idiosyncratic factor at 0 (a random walk of 0.03 a month had moved
+        // it by 1.9 log points in Sheregesh), while a market firm's factor wanders.
+        let p = Firms::default();
+        let m = markets(1.0, 1.0);
+        let mut public = Firm {
+            sector: Sector::PublicSector,
+            kind: FirmKind::Large,
+            export_share: 0.0,
+            local_share: 1.0,
+            ..firm(600)
+        };
+        let mut market = Firm {
+            kind: FirmKind::Sme,
+            ..firm(600)
+        };
+        assert!(!has_own_customers(&public) && has_own_customers(&market));
+        run(&mut public, &m, &p, 552);
+        run(&mut market, &m, &p, 552);
+        assert_eq!(public.demand_shock, 0.0);
+        assert!(market.demand_shock != 0.0);
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //!
 //! Hubs are population stocks, not agents: each month a hub grows by its natural growth
 //! and external net migration, gains the agents who moved there in the person pass, and
-//! sends a Poisson number of migrants to the agent towns, in proportion to their
-//! attractiveness and size and decreasing with distance (a gravity flow). The rest of the
+//! sends its emigrants to the agent towns and the rest of the country, in proportion to
+//! their attractiveness and size and decreasing with distance (a gravity flow); only the
+//! agent towns' share becomes agents, the rest is part of the hub's external migration.
+//! The rest of the
 //! country sends each agent town a Poisson inflow proportional to its population and
 //! attractiveness. The arrivals become new agents: mostly young adults, with some savings
 //! and no job yet; their age, skill and sex mix and savings are `migration.arrival_*`
@@ -80,21 +82,25 @@ fn hub_outflows(inp: &ArrivalInputs<'_>, towns: &mut [Town]) -> Vec<Vec<u64>> {
         pop *= 1.0 + (ts.natural_growth + ts.external_net_migration) / 12.0;
         let inflow: f64 = (0..n).map(|o| inp.od[o * nd + t] as f64).sum::<f64>() / inp.scale;
         pop += inflow;
-        // Outflow to agent towns in proportion to their attractiveness and size, decreasing with distance.
+        // Emigrants go to the agent towns and the rest of the country in proportion to
+        // their attractiveness and size, decreasing with distance; the agent towns' share
+        // of the Poisson flow is itself Poisson (thinning).
         let mut rng = Stream::new(inp.seed, Process::HubOutflow, t as u64, inp.step);
+        let mp = params.migration();
         let weights: Vec<(usize, f64)> = (0..n)
             .filter(|&m| !towns[m].is_hub)
             .map(|m| {
+                let persons = inp.last[m].population() as f64 / inp.scale;
                 (
                     m,
-                    inp.attractiveness[m] * inp.last[m].population() as f64
-                        / (1.0 + inp.km[t * nd + m] / params.migration().distance_scale_km)
-                            .powf(params.migration().beta_distance),
+                    inp.attractiveness[m] * gravity(mp, persons, inp.km[t * nd + m]),
                 )
             })
             .collect();
         let total_w: f64 = weights.iter().map(|w| w.1).sum();
-        let out_agents = poisson(&mut rng, params.migration().hub_outflow * pop * inp.scale);
+        let rest_w = gravity(mp, mp.rest_of_country_population, inp.km[t * nd + n]);
+        let share = agent_town_share(total_w, rest_w);
+        let out_agents = poisson(&mut rng, mp.hub_outflow * pop * inp.scale * share);
         for _ in 0..out_agents {
             if total_w <= 0.0 {
                 break;
@@ -109,6 +115,24 @@ fn hub_outflows(inp: &ArrivalInputs<'_>, towns: &mut [Town]) -> Vec<Vec<u64>> {
         towns[t].hub_population = pop.max(0.0);
     }
     created
+}
+
+/// Gravity weight of a destination of `persons` people `km` away from a hub:
+/// `persons / (1 + km / distance_scale_km)^beta_distance`.
+fn gravity(m: &Migration, persons: f64, km: f64) -> f64 {
+    persons / (1.0 + km / m.distance_scale_km).powf(m.beta_distance)
+}
+
+/// Share of a hub's emigrants who go to the agent towns: their total gravity weight
+/// (attractiveness included) against that of the rest of the country, whose
+/// attractiveness is 1 (it is the reference of the towns' attractiveness).
+pub fn agent_town_share(towns_weight: f64, rest_weight: f64) -> f64 {
+    let total = towns_weight + rest_weight;
+    if total > 0.0 && towns_weight > 0.0 {
+        towns_weight / total
+    } else {
+        0.0
+    }
 }
 
 /// Rest of the country into agent towns (the last origin column of `created`).
@@ -338,6 +362,26 @@ impl Arrivals {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hubs_emigrants_are_shared_with_the_rest_of_the_country_by_gravity() {
+        let m = Migration::default();
+        let rest = gravity(&m, m.rest_of_country_population, m.rest_of_country_km);
+        // A town of 53,000 at 15 km and one of 360,000 at 140 km.
+        let small = gravity(&m, 53_000.0, 15.0);
+        let large = gravity(&m, 360_000.0, 140.0);
+        let s_small = agent_town_share(small, rest);
+        let s_large = agent_town_share(large, rest);
+        assert!(s_small > 0.0 && s_small < s_large && s_large < 1.0);
+        // Weight falls with distance and grows in proportion to size.
+        assert!(gravity(&m, 1000.0, 500.0) < gravity(&m, 1000.0, 50.0));
+        assert!((gravity(&m, 2000.0, 50.0) / gravity(&m, 1000.0, 50.0) - 2.0).abs() < 1e-12);
+        // Without a rest of the country every emigrant goes to the towns (the old rule);
+        // without agent towns none does.
+        assert_eq!(agent_town_share(small, 0.0), 1.0);
+        assert_eq!(agent_town_share(0.0, rest), 0.0);
+        assert_eq!(agent_town_share(0.0, 0.0), 0.0);
+    }
 
     #[test]
     fn arrival_ages_follow_the_parameters() {

@@ -415,7 +415,7 @@ param_block! {
     /// Migration decisions: hazard of considering a move, destination choice, liquidity.
     Migration, "migration" {
         /// Monthly probability that an adult aged 40-59 in work considers moving (the base).
-        base_hazard: f64 = 0.0010, [0.0, 1.0], "1/month", "hand-set code default (about a third of 18-30s consider moving, brief); the shipped scenarios set 0.000722, the ABC-SMC posterior median of scenarios/calibration/defaults_2010.toml (prior loguniform(0.0005, 0.002))";
+        base_hazard: f64 = 0.0010, [0.0, 1.0], "1/month", "hand-set code default (about a third of 18-30s consider moving, brief); the shipped scenarios set 0.000687, the ABC-SMC posterior median of scenarios/calibration/defaults_2010.toml (prior loguniform(0.0005, 0.002))";
         /// Hazard multiplier for ages 18-29.
         young_multiplier: f64 = 4.0, [0.0, 50.0], "ratio", "brief: youth out-migration is the main problem (seed 003)";
         /// Hazard multiplier for ages 30-39.
@@ -458,8 +458,8 @@ param_block! {
         moving_cost_krub_per_km: f64 = 0.02, [0.0, 100.0], "thousand RUB/km", "assumption";
         /// Monthly in-migration from the rest of the country per resident (scaled by the town's attractiveness).
         rest_of_country_inflow: f64 = 0.0008, [0.0, 0.1], "1/month", "calibrated to observed in-migration rates ~7-10 per 1,000";
-        /// Monthly out-migration from a hub to the modelled towns per hub resident (scaled by their attractiveness).
-        hub_outflow: f64 = 0.0002, [0.0, 0.1], "1/month", "calibrated";
+        /// Monthly emigration from a hub per hub resident, shared among the agent towns and the rest of the country by gravity (7.20).
+        hub_outflow: f64 = 0.0002, [0.0, 0.1], "1/month", "code default; the shipped scenarios set 0.000241, the ABC-SMC posterior median of scenarios/calibration/defaults_2010.toml (prior loguniform(0.0001, 0.003); 90% interval 0.00014-0.00091)";
         /// Initial network stock between two towns as a share of the destination population, decaying with log distance.
         network_initial_share: f64 = 0.01, [0.0, 1.0], "share", "assumption";
         /// Distance scale of the gravity term: distance enters as log(1 + km / scale) in utility, in the initial network stock and in hubs' outflow.
