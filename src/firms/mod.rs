@@ -388,6 +388,56 @@ impl FirmFlows {
 }
 
 impl Firm {
+    /// A live firm in its neutral starting state: no workers, hires, output, profit,
+    /// arrears, cluster, parent or learning gap; full capacity, pool share, pay ratio and
+    /// wage-curve factor. Its identity, plan, markets and balance sheet are placeholders
+    /// (an unnamed local-services SME of weight 1 in town 0 with nothing to sell): every
+    /// constructor sets those and takes the rest from here with `..Firm::neutral()`, so a
+    /// new dynamic field gets its starting value in one place.
+    pub fn neutral() -> Firm {
+        Firm {
+            name: String::new(),
+            town: TownId(0),
+            sector: Sector::LocalServices,
+            kind: FirmKind::Sme,
+            owner: Owner::Local,
+            holding: None,
+            weight: 1.0,
+            alive: true,
+            born_month: 0,
+            workforce: 0,
+            target: 0.0,
+            vacancies: 0,
+            hires: 0,
+            layoff_probability: 0.0,
+            base_wage: 0.0,
+            productivity: 0.0,
+            base_demand: 0.0,
+            demand_shock: 0.0,
+            export_share: 0.0,
+            state_order_share: 0.0,
+            local_share: 0.0,
+            import_share: 0.0,
+            social_role: false,
+            capital: 0.0,
+            cash: 0.0,
+            output: 0.0,
+            profit: 0.0,
+            profit_year: 0.0,
+            modernisation: 0,
+            cluster: None,
+            pool_share: 1.0,
+            capacity: 1.0,
+            arrears: 0.0,
+            pay_ratio: 1.0,
+            last_month: FirmFlows::default(),
+            parent: None,
+            learning_gap: 0.0,
+            wage_curve: 1.0,
+            wage_cut: 0.0,
+        }
+    }
+
     /// Cash wage per worker actually received this month, before the skill multiplier.
     pub fn paid_wage(&self) -> f64 {
         self.base_wage * self.pay_ratio

@@ -559,7 +559,6 @@ fn step_hub_firm(f: &mut Firm, ctx: &FirmContext<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::firms::Owner;
     use crate::ids::TownId;
 
     pub(crate) fn firm(workforce: u32) -> Firm {
@@ -568,20 +567,13 @@ mod tests {
             town: TownId(0),
             sector: Sector::Metallurgy,
             kind: FirmKind::Large,
-            owner: Owner::Local,
-            holding: None,
             weight: 1.0,
-            alive: true,
             born_month: 0,
             workforce,
             target: workforce as f64,
-            vacancies: 0,
-            hires: 0,
-            layoff_probability: 0.0,
             base_wage: 10.0,
             productivity: 33.0,
             base_demand: 33.0 * workforce as f64,
-            demand_shock: 0.0,
             export_share: 0.5,
             state_order_share: 0.0,
             local_share: 0.0,
@@ -589,20 +581,7 @@ mod tests {
             social_role: false,
             capital: 24.0 * 33.0 * workforce as f64,
             cash: 30.0 * 10.0 * workforce as f64,
-            output: 0.0,
-            profit: 0.0,
-            profit_year: 0.0,
-            modernisation: 0,
-            cluster: None,
-            pool_share: 1.0,
-            capacity: 1.0,
-            arrears: 0.0,
-            pay_ratio: 1.0,
-            last_month: Default::default(),
-            parent: None,
-            learning_gap: 0.0,
-            wage_curve: 1.0,
-            wage_cut: 0.0,
+            ..Firm::neutral()
         }
     }
 
