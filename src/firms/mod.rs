@@ -88,6 +88,13 @@ impl Sector {
         )
     }
 
+    /// Non-tradable market sectors whose customers are the town's residents: when a firm
+    /// closes, its customers stay in town and move to the survivors (7.16). The public
+    /// sector is budget-funded and has no customers of its own.
+    pub fn customers_stay_in_town(self) -> bool {
+        matches!(self, Sector::LocalServices)
+    }
+
     /// Sectors whose firms can form cluster links: tradable industries, IT and tourism.
     /// Local services and the public sector serve the town's own demand and are not
     /// clustered (Porter 1998: clusters are groups of traded-sector firms).

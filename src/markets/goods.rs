@@ -233,8 +233,10 @@ pub fn wage_curve_level(u_town: f64, u_national: f64, elasticity: f64) -> f64 {
 /// is scaled by the same crowding factor `size / claims`, so an entrant's sales come out
 /// of the incumbents' (market shares proportional to appeal, which follows a firm's
 /// productivity and customer base). When exits leave the
-/// claims below the expenditure, the room is open to entrants, not a windfall for the
-/// survivors (the factor is capped at 1).
+/// claims below the expenditure, the room is open to entrants and the factor is capped at
+/// 1; in non-tradable local markets the exiting firms' customers can move to the
+/// survivors over the following months (`customer_reallocation` in `firms::production`,
+/// off by default).
 #[derive(Debug, Clone)]
 pub struct MarketShares {
     /// Expenditure at base indices by town and sector (agents' units).
@@ -374,6 +376,21 @@ impl MarketShares {
             1.0
         } else {
             (size[s.index()] / c).min(1.0)
+        }
+    }
+
+    /// Room left in a town's sector market: its expenditure over its claims when the
+    /// claims fall short of it (after exits), else 1; 1 for a market without claims
+    /// (nobody left to take the customers: entry must).
+    pub fn room_ratio(&self, town: usize, s: Sector) -> f64 {
+        let (Some(size), Some(claims)) = (self.size.get(town), self.claims.get(town)) else {
+            return 1.0;
+        };
+        let c = claims[s.index()];
+        if c <= 0.0 {
+            1.0
+        } else {
+            (size[s.index()] / c).max(1.0)
         }
     }
 

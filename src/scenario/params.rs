@@ -360,6 +360,8 @@ param_block! {
         young_firm_trial_months: f64 = 12.0, [0.0, 600.0], "months", "Jovanovic 1982 passive learning; free; prior [6, 24]";
         /// Drift of a firm's log demand per log point of fitness (productivity over wage) above its town sector's median: selection shifts market share to the fitter firms.
         selection_speed: f64 = 0.3, [0.0, 10.0], "1/year per log point", "replicator dynamics (Metcalfe 1998); Foster, Haltiwanger & Syverson 2008; free; prior [0.1, 1]";
+        /// Share of the room left in a town's local-services market (expenditure above the survivors' claims, after exits) that moves to the surviving firms each month, in proportion to their claims: the customers of a closed shop stay in town.
+        customer_reallocation_rate: f64 = 0.0, [0.0, 1.0], "share of the room/month", "customer markets (Phelps & Winter 1970; Gourio & Rudanko 2014): customers of a closed non-tradable firm switch to the town's survivors within months; 0 (off) until the calibrated defaults are re-estimated with it on (README, Plausibility checks, local services); 0.1 fills half the room in about 7 months";
         /// Exponent of the Pareto size distribution of the initial generated industrial firms (registered enterprises).
         industrial_size_exponent: f64 = 0.6, [0.3, 3.0], "exponent", "brief (seed 004): Biysk's industry in the 2000s had 44 large or medium (over 100 workers) among 132 enterprises, P(size > 100 | size >= 16) = 1/3 gives (16/100)^a = 1/3, a = 0.6";
         /// Smallest generated industrial firm at the start: industrial micro-firms below it are aggregated into the registered enterprises (counts follow from the town's industrial jobs).
