@@ -411,6 +411,34 @@ fn a_flat_seasonal_profile_leaves_a_run_bit_identical() {
     }
 }
 
+/// Runs a scenario with its seed and reads one town's monthly values of a `towns.parquet`
+/// column back, keyed by (year, month).
+fn monthly_series(
+    s: &monotown::scenario::Scenario,
+    town_name: &str,
+    column: &str,
+) -> HashMap<(i32, i32), f64> {
+    let dir = tempfile::tempdir().unwrap();
+    write_scenario_run(s, s.params().seed(), dir.path());
+    let towns = read_parquet(&dir.path().join("towns.parquet")).unwrap();
+    let town = towns.column("town").unwrap().str().unwrap().clone();
+    let year = towns.column("year").unwrap().i32().unwrap().clone();
+    let month = towns.column("month").unwrap().i32().unwrap().clone();
+    let values = towns
+        .column(column)
+        .unwrap()
+        .cast(&polars::prelude::DataType::Float64)
+        .unwrap();
+    let values = values.f64().unwrap();
+    (0..towns.height())
+        .filter(|&i| town.get(i) == Some(town_name))
+        .map(|i| {
+            let key = (year.get(i).unwrap(), month.get(i).unwrap());
+            (key, values.get(i).unwrap())
+        })
+        .collect()
+}
+
 /// The Sheregesh scenario runs and shows the seasonal pattern it was built for: tourism
 /// employment in Sheregesh in the ski season (December to March) is at least 1.3 times
 /// its off-season trough (the lowest month of May to October) in every year of the
@@ -420,25 +448,7 @@ fn a_flat_seasonal_profile_leaves_a_run_bit_identical() {
 #[test]
 fn sheregesh_tourism_employment_peaks_in_winter() {
     let s = common::shipped_short("sheregesh", 2010, 1.0);
-    let dir = tempfile::tempdir().unwrap();
-    write_scenario_run(&s, s.params().seed(), dir.path());
-    let towns = read_parquet(&dir.path().join("towns.parquet")).unwrap();
-    let town = towns.column("town").unwrap().str().unwrap().clone();
-    let year = towns.column("year").unwrap().i32().unwrap().clone();
-    let month = towns.column("month").unwrap().i32().unwrap().clone();
-    let emp = towns
-        .column("emp_tourism")
-        .unwrap()
-        .cast(&polars::prelude::DataType::Float64)
-        .unwrap();
-    let emp = emp.f64().unwrap();
-    let mut by_month: HashMap<(i32, i32), f64> = HashMap::new();
-    for i in 0..towns.height() {
-        if town.get(i) == Some("Sheregesh") {
-            let key = (year.get(i).unwrap(), month.get(i).unwrap());
-            by_month.insert(key, emp.get(i).unwrap());
-        }
-    }
+    let by_month = monthly_series(&s, "Sheregesh", "emp_tourism");
     assert_eq!(by_month.len(), 22 * 12);
     let (mut winters, mut troughs) = (0.0, 0.0);
     for y in 2005..=2010 {
@@ -476,25 +486,9 @@ fn customer_reallocation_keeps_tashtagols_local_services_larger() {
         let s = common::shipped_short_with("sheregesh", 2010, 1.0, |f| {
             f.firms.customer_reallocation_rate = rate;
         });
-        let dir = tempfile::tempdir().unwrap();
-        write_scenario_run(&s, s.params().seed(), dir.path());
-        let towns = read_parquet(&dir.path().join("towns.parquet")).unwrap();
-        let town = towns.column("town").unwrap().str().unwrap().clone();
-        let year = towns.column("year").unwrap().i32().unwrap().clone();
-        let month = towns.column("month").unwrap().i32().unwrap().clone();
-        let emp = towns
-            .column("emp_local_services")
-            .unwrap()
-            .cast(&polars::prelude::DataType::Float64)
-            .unwrap();
-        let emp = emp.f64().unwrap().clone();
-        (0..towns.height())
-            .find(|&i| {
-                town.get(i) == Some("Tashtagol")
-                    && year.get(i) == Some(2010)
-                    && month.get(i) == Some(12)
-            })
-            .and_then(|i| emp.get(i))
+        monthly_series(&s, "Tashtagol", "emp_local_services")
+            .get(&(2010, 12))
+            .copied()
             .expect("Tashtagol, December 2010")
     };
     let (off, on) = (jobs_2010(0.0), jobs_2010(0.1));

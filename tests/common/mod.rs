@@ -20,14 +20,7 @@ pub fn tiny() -> Scenario {
 
 /// A shipped scenario shortened to `end_year` and coarsened to `scale`, for fast tests.
 pub fn shipped_short(name: &str, end_year: i32, scale: f64) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(format!("{name}.toml"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut file = monotown::scenario::parse_file(&text, &path).unwrap();
-    file.run.end_year = end_year;
-    file.run.scale = scale;
-    Scenario::from_file(file, text, &path).unwrap()
+    shipped_short_with(name, end_year, scale, |_| {})
 }
 
 /// [`shipped_short`] with the scenario file edited before validation.
