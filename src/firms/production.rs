@@ -322,6 +322,11 @@ fn technology_trend(f: &mut Firm, p: &Firms) {
 /// inflation, arrears and bonuses, not through cuts of tariff wages). So a giant's wage
 /// bill due does not fall enough to restore its profits.
 ///
+/// A short-staffed firm (it filled fewer than `wage_raise_fill_share` of last month's
+/// vacancies) makes only `short_staffed_cut_share` of the cut: its loss comes from the
+/// workers it lacks, and a cut would cost it recruits (dynamic monopsony, Manning 2003;
+/// ODD 7.11). At 1 (the default until the fits are re-run) every loss-maker cuts alike.
+///
 /// A firm of a seasonal sector (7.8a) judges its wage on its decayed 12-month profit
 /// (`profit_year`), not on the month: the off-season months lose money by design (idle
 /// capital), and cutting wages in every trough would ratchet its wage down year by year.
@@ -334,8 +339,10 @@ fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
     } else {
         (month.margin > 0.0, month.profit < 0.0)
     };
+    let short_staffed =
+        f.vacancies > 0 && (f.hires as f64) < p.wage_raise_fill_share * f.vacancies as f64;
     if gaining {
-        if f.vacancies > 0 && (f.hires as f64) < p.wage_raise_fill_share * f.vacancies as f64 {
+        if short_staffed {
             f.base_wage *= 1.0 + p.wage_up;
         }
         if f.wage_cut > 0.0 {
@@ -344,7 +351,13 @@ fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
             f.wage_cut -= step;
         }
     } else if losing {
-        let step = -(-p.wage_down).ln_1p();
+        // A firm that cannot fill its vacancies keeps `short_staffed_cut_share` of the cut.
+        let cut = if short_staffed {
+            p.short_staffed_cut_share
+        } else {
+            1.0
+        };
+        let step = -(-p.wage_down * cut).ln_1p();
         let step = if !f.social_role {
             step
         } else if arrears::at_ceiling(f, p) {
@@ -358,7 +371,7 @@ fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
                 f.wage_cut += step;
                 (-step).exp()
             } else {
-                1.0 - p.wage_down
+                1.0 - p.wage_down * cut
             };
             f.base_wage = (f.base_wage * factor).max(p.wage_floor_krub);
         }
@@ -730,6 +743,57 @@ mod tests {
             g.profit,
             g.base_wage
         );
+    }
+
+    /// A local-services firm with demand for 100 workers, 40 on staff and capital costs it
+    /// cannot cover, that filled none of last month's 60 vacancies.
+    fn short_staffed_loss_maker() -> Firm {
+        let mut f = Firm {
+            sector: Sector::LocalServices,
+            ..resort_firm(40)
+        };
+        f.base_demand = 33.0 * 100.0;
+        f.capital *= 8.0;
+        (f.vacancies, f.hires) = (60, 0);
+        f
+    }
+
+    #[test]
+    fn a_short_staffed_firm_keeps_its_wage_through_a_loss_at_a_zero_cut_share() {
+        let keep = Firms {
+            idiosyncratic_volatility: 0.0,
+            short_staffed_cut_share: 0.0,
+            ..Firms::default()
+        };
+        let m = Markets::neutral();
+        let mut f = short_staffed_loss_maker();
+        let w0 = f.base_wage;
+        run(&mut f, &m, &keep, 1);
+        assert!(f.profit < 0.0, "the firm must lose money: {}", f.profit);
+        assert_eq!(f.base_wage, w0, "a short-staffed firm kept its wage");
+        // At the default share (1) the same firm cuts by `wage_down`.
+        let cut = Firms {
+            idiosyncratic_volatility: 0.0,
+            ..Firms::default()
+        };
+        assert_eq!(cut.short_staffed_cut_share, 1.0, "off by default");
+        let mut g = short_staffed_loss_maker();
+        run(&mut g, &m, &cut, 1);
+        assert!((g.base_wage - w0 * (1.0 - cut.wage_down)).abs() < 1e-12);
+        // A loss-maker that filled its vacancies (not short-staffed) cuts at any share.
+        let mut h = short_staffed_loss_maker();
+        h.hires = 60;
+        run(&mut h, &m, &keep, 1);
+        assert!(h.profit < 0.0);
+        assert!((h.base_wage - w0 * (1.0 - keep.wage_down)).abs() < 1e-12);
+        // Half the share, half the cut.
+        let half = Firms {
+            short_staffed_cut_share: 0.5,
+            ..keep.clone()
+        };
+        let mut k = short_staffed_loss_maker();
+        run(&mut k, &m, &half, 1);
+        assert!((k.base_wage - w0 * (1.0 - 0.5 * keep.wage_down)).abs() < 1e-12);
     }
 
     #[test]
