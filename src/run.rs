@@ -1,12 +1,13 @@
 //! A run: scenario + seed in, records and a manifest out. A pure function of its inputs
 //! (wall time is measured around the model, never read inside it).
 
+use std::convert::Infallible;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::Model;
-use crate::model::observe::Records;
+use crate::model::observe::{FirmRow, Records};
 use crate::scenario::Scenario;
 
 /// What a run was and how it went (written as `manifest.json`).
@@ -76,7 +77,38 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// Simulate a scenario from its start to its end year with the given seed, at the
 /// scenario's validated scale (see [`Scenario::with_scale`]). Uses the current rayon pool.
+/// The records keep every December's firm snapshot.
 pub fn simulate(scenario: &Scenario, seed: u64) -> RunOutput {
+    let no_sink = None::<fn(&Records, Vec<FirmRow>) -> Result<(), Infallible>>;
+    match simulate_with(scenario, seed, no_sink) {
+        Ok(out) => out,
+        Err(never) => match never {},
+    }
+}
+
+/// What [`simulate_streaming`] hands each December's firm snapshot to: the records (for
+/// the interned names) and the year's rows.
+pub type FirmSink<'a, E> = dyn FnMut(&Records, Vec<FirmRow>) -> Result<(), E> + 'a;
+
+/// [`simulate`], handing each December's firm snapshot to `sink` as soon as it is
+/// recorded instead of keeping it in the records (a Novokuznetsk run has ~665k firm rows,
+/// the largest part of its records): the sink writes them out and keeps what it needs.
+/// `sink` is given the records (for the interned firm and town names) and the year's
+/// rows, in year order. The run stops at the first error of the sink and returns it.
+/// Time spent in the sink is not simulation time: it is reported as `write_seconds` in
+/// the manifest (the writer adds its own).
+pub fn simulate_streaming<E>(
+    scenario: &Scenario,
+    seed: u64,
+    sink: &mut FirmSink<'_, E>,
+) -> Result<RunOutput, E> {
+    simulate_with(scenario, seed, Some(sink))
+}
+
+fn simulate_with<E, F>(scenario: &Scenario, seed: u64, mut sink: Option<F>) -> Result<RunOutput, E>
+where
+    F: FnMut(&Records, Vec<FirmRow>) -> Result<(), E>,
+{
     #[allow(clippy::disallowed_methods)]
     // wall-clock timing of the run, reported only in the manifest
     let t0 = Instant::now();
@@ -86,8 +118,24 @@ pub fn simulate(scenario: &Scenario, seed: u64) -> RunOutput {
     #[allow(clippy::disallowed_methods)]
     // wall-clock timing of the run, reported only in the manifest
     let t1 = Instant::now();
-    model.run_to_end();
-    let simulate_seconds = t1.elapsed().as_secs_f64();
+    let mut sink_seconds = 0.0;
+    match sink.as_mut() {
+        None => model.run_to_end(),
+        Some(sink) => {
+            let end = scenario.params().end_month();
+            while model.month <= end {
+                model.step();
+                #[allow(clippy::disallowed_methods)]
+                // wall-clock timing of the sink, reported only in the manifest
+                let t = Instant::now();
+                for rows in model.records.take_firm_years() {
+                    sink(&model.records, rows)?;
+                }
+                sink_seconds += t.elapsed().as_secs_f64();
+            }
+        }
+    }
+    let simulate_seconds = t1.elapsed().as_secs_f64() - sink_seconds;
     let commit = option_env!("MONOTOWN_GIT_COMMIT")
         .filter(|c| !c.is_empty())
         .map(String::from);
@@ -106,7 +154,7 @@ pub fn simulate(scenario: &Scenario, seed: u64) -> RunOutput {
         threads: rayon::current_num_threads(),
         init_seconds,
         simulate_seconds,
-        write_seconds: 0.0,
+        write_seconds: sink_seconds,
         person_months: model.person_months,
         person_months_per_second: model.person_months as f64 / simulate_seconds.max(1e-9),
         agents_start,
@@ -115,8 +163,8 @@ pub fn simulate(scenario: &Scenario, seed: u64) -> RunOutput {
         point: None,
         parameters: Vec::new(),
     };
-    RunOutput {
+    Ok(RunOutput {
         records: std::mem::take(&mut model.records),
         manifest,
-    }
+    })
 }

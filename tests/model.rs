@@ -238,6 +238,94 @@ fn firm_snapshots_stream_one_row_group_per_year_with_unchanged_content() {
     }
 }
 
+/// Issue 14: `monotown run` streams each December's firm snapshot to the firm table
+/// during the run and keeps only the facts' columns. Every file must be the same as
+/// writing the kept records at the end, and the records must hold no firm rows.
+#[test]
+fn firm_table_streamed_during_the_run_writes_the_same_files() {
+    use monotown::facts::FirmFacts;
+    use monotown::output::{FirmTable, write_run_streamed};
+    use monotown::run::simulate_streaming;
+    let kept = tempfile::tempdir().unwrap();
+    let streamed = tempfile::tempdir().unwrap();
+    let s = common::tiny();
+    let out = simulate(&s, 5);
+    write_run(kept.path(), &out.records, &out.manifest, Format::Both).unwrap();
+    let mut table = FirmTable::create(streamed.path(), Format::Both).unwrap();
+    let mut facts = FirmFacts::default();
+    let mut years = 0;
+    let out = simulate_streaming(&s, 5, &mut |records, rows| {
+        years += 1;
+        facts.push_year(records, &rows);
+        table.write_year(records, &rows)
+    })
+    .unwrap();
+    assert_eq!(years, 8, "one December snapshot per simulated year");
+    assert_eq!(out.records.firm_row_count(), 0, "no firm row kept");
+    write_run_streamed(
+        streamed.path(),
+        &out.records,
+        table,
+        facts,
+        &out.manifest,
+        Format::Both,
+    )
+    .unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(kept.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "manifest.json")
+        .collect();
+    names.sort();
+    assert!(names.contains(&"firms.parquet".to_string()) && names.contains(&"facts.csv".into()));
+    for name in &names {
+        let a = std::fs::read(kept.path().join(name)).unwrap();
+        let b = std::fs::read(streamed.path().join(name)).unwrap();
+        assert!(a == b, "{name} differs when the firm table is streamed");
+    }
+    let mut streamed_names: Vec<String> = std::fs::read_dir(streamed.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "manifest.json")
+        .collect();
+    streamed_names.sort();
+    assert_eq!(streamed_names, names, "same files, no temporary one left");
+}
+
+/// Issue 14: a run that fails while its firm table is being streamed (here the sink
+/// fails at the third December) leaves no firm table under its final name, no temporary
+/// file and no manifest (an old one is removed when the table is started).
+#[test]
+fn a_run_failing_midway_leaves_no_firm_table() {
+    use monotown::output::{FirmTable, OutputError};
+    use monotown::run::simulate_streaming;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("manifest.json"), "{}").unwrap();
+    let mut table = FirmTable::create(d, Format::Both).unwrap();
+    assert!(!d.join("manifest.json").exists(), "old manifest removed");
+    let mut years = 0;
+    let result = simulate_streaming(&common::tiny(), 5, &mut |records, rows| {
+        years += 1;
+        if years == 3 {
+            assert!(d.join("firms.parquet.tmp").exists() && d.join("firms.csv.tmp").exists());
+            return Err(OutputError::Io {
+                path: d.join("firms.parquet"),
+                source: std::io::Error::other("simulated failure"),
+            });
+        }
+        table.write_year(records, &rows)
+    });
+    assert!(result.is_err());
+    assert_eq!(years, 3, "the run stops at the sink's error");
+    drop(table);
+    let left: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "files left by the failed run: {left:?}");
+}
+
 #[test]
 fn outputs_are_real_parquet_with_the_documented_columns() {
     let dir = tempfile::tempdir().unwrap();

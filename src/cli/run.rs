@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use monotown::output::{Format, write_run};
+use monotown::facts::FirmFacts;
+use monotown::output::{FirmTable, Format, write_run_streamed};
 use monotown::plot;
-use monotown::run::simulate;
+use monotown::run::simulate_streaming;
 use monotown::scenario::{self, Scenario};
 
 use super::RunOpts;
@@ -60,12 +61,26 @@ pub(super) fn run_one(s: &Scenario, opts: &RunOpts) -> Result<PathBuf> {
         s.file().run.name,
         pool.current_num_threads()
     );
-    let mut out = pool.install(|| simulate(s, seed));
+    // Each December's firm snapshot goes to the firm table as soon as it is recorded
+    // (the largest table: kept to the end, it was most of the run's peak memory); only
+    // the columns the facts use are kept.
+    let writing = || format!("writing results to {}", dir.display());
+    let mut firms = FirmTable::create(&dir, format).with_context(writing)?;
+    let mut facts = FirmFacts::default();
+    let mut out = pool
+        .install(|| {
+            simulate_streaming(s, seed, &mut |records, rows| {
+                facts.push_year(records, &rows);
+                firms.write_year(records, &rows)
+            })
+        })
+        .with_context(writing)?;
     #[allow(clippy::disallowed_methods)] // the CLI times its own writing; never reaches the model
     let t = std::time::Instant::now();
-    write_run(&dir, &out.records, &out.manifest, format)
-        .with_context(|| format!("writing results to {}", dir.display()))?;
-    out.manifest.write_seconds = t.elapsed().as_secs_f64();
+    write_run_streamed(&dir, &out.records, firms, facts, &out.manifest, format)
+        .with_context(writing)?;
+    // The firm rows written during the run count as writing time too.
+    out.manifest.write_seconds += t.elapsed().as_secs_f64();
     // The records are on disk now: free them before the charts read the tables back.
     drop(std::mem::take(&mut out.records));
     // Rewrite the manifest with the write time (atomic).

@@ -202,10 +202,25 @@ fn firm_rows(df: &DataFrame) -> PolarsResult<Vec<FirmYear>> {
 /// from the written table (workforce is written as a whole number, the rest as is).
 fn firm_rows_of_records(r: &Records) -> Vec<FirmYear> {
     let towns: Vec<Arc<str>> = r.town_names.iter().map(|t| Arc::from(t.as_str())).collect();
-    let sectors: Vec<Arc<str>> = Sector::ALL.iter().map(|s| Arc::from(s.name())).collect();
+    let sectors = sector_names();
     let keep = |f: &&FirmRow| f.kind != FirmKind::Hub;
     let mut out = Vec::with_capacity(r.firm_rows().filter(keep).count());
-    out.extend(r.firm_rows().filter(keep).map(|f| FirmYear {
+    out.extend(
+        r.firm_rows()
+            .filter(keep)
+            .map(|f| firm_year(f, &towns, &sectors)),
+    );
+    out
+}
+
+fn sector_names() -> Vec<Arc<str>> {
+    Sector::ALL.iter().map(|s| Arc::from(s.name())).collect()
+}
+
+/// The facts' row of a (non-hub) firm snapshot row; `towns` and `sectors` are the shared
+/// names by index.
+fn firm_year(f: &FirmRow, towns: &[Arc<str>], sectors: &[Arc<str>]) -> FirmYear {
+    FirmYear {
         year: f.year,
         town: towns[f.town as usize].clone(),
         sector: sectors[f.sector.index()].clone(),
@@ -215,8 +230,63 @@ fn firm_rows_of_records(r: &Records) -> Vec<FirmYear> {
         output: f.output_krub,
         profit_year: f.profit_year_krub,
         born: f.year - f.age_months.max(0) / 12,
-    }));
-    out
+    }
+}
+
+/// The facts' firm rows, kept while a run streams its firm snapshots to disk
+/// ([`crate::run::simulate_streaming`]): one [`FirmYear`] (80 bytes, shared town and
+/// sector names) per non-hub firm and December instead of the 120-byte snapshot rows.
+/// Built during the run, so that the facts take them over without a copy at the end.
+/// [`FirmFacts::into_rows`] gives the same rows, in the same order, as the facts read
+/// from the records or from the written table.
+///
+/// The rows live in one vector reserved at its first year for at least
+/// [`FirmFacts::MIN_ROWS`] rows (42 MB of address space): a block that large is mapped
+/// by the allocator on its own (glibc maps every block above 32 MB), so only the pages
+/// written count in memory and growing it remaps instead of copying. Grown from empty
+/// by doubling, its copies out of heap blocks left those blocks' memory held: the
+/// default job peaked at 283 and 298 MB that way, at 256 MB reserved (7 Dec 2026).
+#[derive(Debug, Clone, Default)]
+pub struct FirmFacts {
+    rows: Vec<FirmYear>,
+    /// Shared town names, by the records' town index.
+    towns: Vec<Arc<str>>,
+    /// Shared sector names, by sector index.
+    sectors: Vec<Arc<str>>,
+}
+
+impl FirmFacts {
+    /// Rows reserved at the first year (a Novokuznetsk run keeps ~650k).
+    pub const MIN_ROWS: usize = 1 << 19;
+
+    /// Keep what the facts use of one December's snapshot rows (`records` names their
+    /// towns).
+    pub fn push_year(&mut self, records: &Records, rows: &[FirmRow]) {
+        if self.rows.capacity() == 0 {
+            self.rows.reserve(Self::MIN_ROWS.max(rows.len()));
+        }
+        if self.towns.len() != records.town_names.len() {
+            self.towns = records
+                .town_names
+                .iter()
+                .map(|t| Arc::from(t.as_str()))
+                .collect();
+        }
+        if self.sectors.is_empty() {
+            self.sectors = sector_names();
+        }
+        let (towns, sectors) = (&self.towns, &self.sectors);
+        self.rows.extend(
+            rows.iter()
+                .filter(|f| f.kind != FirmKind::Hub)
+                .map(|f| firm_year(f, towns, sectors)),
+        );
+    }
+
+    /// The facts' firm rows, year by year.
+    pub fn into_rows(self) -> Vec<FirmYear> {
+        self.rows
+    }
 }
 
 fn cluster_rows(df: &DataFrame) -> PolarsResult<Vec<ClusterYear>> {
@@ -283,6 +353,25 @@ impl Input {
         Ok(Input {
             towns: town_rows(towns)?,
             firms: firm_rows_of_records(records),
+            clusters: cluster_rows(clusters)?,
+            commuting: match commuting {
+                Some(df) => commute_rows(df)?,
+                None => Vec::new(),
+            },
+        })
+    }
+
+    /// From a run's towns, clusters and commuting frames and the firm rows it kept while
+    /// streaming its firm snapshots to disk.
+    pub fn from_firm_facts(
+        firms: FirmFacts,
+        towns: &DataFrame,
+        clusters: &DataFrame,
+        commuting: Option<&DataFrame>,
+    ) -> PolarsResult<Input> {
+        Ok(Input {
+            towns: town_rows(towns)?,
+            firms: firms.into_rows(),
             clusters: cluster_rows(clusters)?,
             commuting: match commuting {
                 Some(df) => commute_rows(df)?,

@@ -14,7 +14,7 @@ pub mod targets;
 use std::path::{Path, PathBuf};
 
 pub use compute::{ENTRANT_AFTER_YEARS, REGISTERED_MIN_WORKERS, TAIL_XMIN, TURNOVER_YEARS};
-pub use input::Input;
+pub use input::{FirmFacts, Input};
 
 use polars::prelude::{DataType, PolarsResult};
 

@@ -280,6 +280,13 @@ impl Records {
         self.firms.iter().map(Vec::len).sum()
     }
 
+    /// Take the December snapshots recorded so far out of the records (a run that
+    /// streams its firm table to disk takes each one after its December, see
+    /// [`crate::run::simulate_streaming`]); the names and towns stay.
+    pub fn take_firm_years(&mut self) -> Vec<Vec<FirmRow>> {
+        std::mem::take(&mut self.firms)
+    }
+
     /// Index of `name` in `firm_names`, adding it on first sight.
     fn intern_name(&mut self, name: &str) -> u32 {
         if let Some(&i) = self.name_index.get(name) {

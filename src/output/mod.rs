@@ -9,8 +9,10 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use polars::io::parquet::write::BatchedWriter as ParquetBatchedWriter;
 use polars::prelude::*;
 
+use crate::facts::FirmFacts;
 use crate::firms::Sector;
 use crate::model::observe::{FirmRow, Records};
 use crate::run::Manifest;
@@ -334,66 +336,169 @@ pub fn write_table_parts<I>(
 where
     I: Iterator<Item = PolarsResult<DataFrame>>,
 {
-    let pq = matches!(format, Format::Parquet | Format::Both)
-        .then(|| dir.join(format!("{stem}.parquet")));
-    let csv = matches!(format, Format::Csv | Format::Both).then(|| dir.join(format!("{stem}.csv")));
-    let pe = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| OutputError::Polars { path, source }
-    };
-    let first_path = pq.clone().or(csv.clone()).unwrap_or_else(|| dir.join(stem));
-    let create = |p: &Path| -> Result<BufWriter<File>, OutputError> {
-        let tmp = tmp_path(p);
-        // Buffered: the writers issue many small writes.
-        Ok(BufWriter::new(File::create(&tmp).map_err(io(&tmp))?))
-    };
-    let mut pq_file = pq.as_deref().map(create).transpose()?;
-    let mut csv_file = csv.as_deref().map(create).transpose()?;
-    let mut parts = parts;
-    let Some(head) = parts.next() else {
+    let mut table = TableWriter::create(dir, stem, format)?;
+    for part in parts {
+        table.write(part)?;
+    }
+    if table.parts == 0 {
         return Err(OutputError::Polars {
-            path: first_path,
+            path: table.first_path.clone(),
             source: PolarsError::NoData("no part to write".into()),
         });
-    };
-    let head = head.map_err(pe(&first_path))?;
-    let mut pq_writer = match (&pq, &mut pq_file) {
-        (Some(p), Some(file)) => Some(
-            ParquetWriter::new(file)
-                .with_compression(ParquetCompression::Snappy)
-                .batched(head.schema())
-                .map_err(pe(p))?,
-        ),
-        _ => None,
-    };
-    let mut first = true;
-    for part in std::iter::once(Ok(head)).chain(parts) {
-        let mut df = part.map_err(pe(&first_path))?;
-        if let (Some(p), Some(w)) = (&pq, &mut pq_writer) {
+    }
+    table.finish()
+}
+
+/// A table written part by part as Parquet and/or CSV under `dir/<stem>.<ext>` (see
+/// [`write_table_parts`]): each part becomes one Parquet row group and is appended to the
+/// CSV. The files have their temporary names until [`TableWriter::finish`] renames them;
+/// a writer dropped unfinished (an error, a failed run) removes its temporary files.
+pub struct TableWriter {
+    /// The first final path (Parquet, else CSV), named in errors of a part.
+    first_path: PathBuf,
+    pq: Option<PathBuf>,
+    csv: Option<PathBuf>,
+    /// The Parquet file until the first part gives the writer its schema.
+    pq_file: Option<BufWriter<File>>,
+    pq_writer: Option<ParquetBatchedWriter<BufWriter<File>>>,
+    csv_file: Option<BufWriter<File>>,
+    /// Parts written so far.
+    parts: usize,
+    finished: bool,
+}
+
+impl TableWriter {
+    /// Create the temporary files of `dir/<stem>.<ext>` (`dir` must exist).
+    pub fn create(dir: &Path, stem: &str, format: Format) -> Result<TableWriter, OutputError> {
+        let pq = matches!(format, Format::Parquet | Format::Both)
+            .then(|| dir.join(format!("{stem}.parquet")));
+        let csv =
+            matches!(format, Format::Csv | Format::Both).then(|| dir.join(format!("{stem}.csv")));
+        let mut table = TableWriter {
+            first_path: pq.clone().or(csv.clone()).unwrap_or_else(|| dir.join(stem)),
+            pq,
+            csv,
+            pq_file: None,
+            pq_writer: None,
+            csv_file: None,
+            parts: 0,
+            finished: false,
+        };
+        let create = |p: &Path| -> Result<BufWriter<File>, OutputError> {
+            let tmp = tmp_path(p);
+            // Buffered: the writers issue many small writes.
+            Ok(BufWriter::new(File::create(&tmp).map_err(io(&tmp))?))
+        };
+        // Stored as soon as created, so an error removes what was created.
+        table.pq_file = table.pq.as_deref().map(create).transpose()?;
+        table.csv_file = table.csv.as_deref().map(create).transpose()?;
+        Ok(table)
+    }
+
+    /// Parts written so far.
+    pub fn parts(&self) -> usize {
+        self.parts
+    }
+
+    /// Append one part (all parts have the first one's schema).
+    pub fn write(&mut self, part: PolarsResult<DataFrame>) -> Result<(), OutputError> {
+        let pe = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| OutputError::Polars { path, source }
+        };
+        let mut df = part.map_err(pe(&self.first_path))?;
+        if let (Some(p), Some(file)) = (&self.pq, self.pq_file.take()) {
+            self.pq_writer = Some(
+                ParquetWriter::new(file)
+                    .with_compression(ParquetCompression::Snappy)
+                    .batched(df.schema())
+                    .map_err(pe(p))?,
+            );
+        }
+        if let (Some(p), Some(w)) = (&self.pq, &mut self.pq_writer) {
             w.write_batch(&df).map_err(pe(p))?;
         }
-        if let (Some(p), Some(file)) = (&csv, &mut csv_file) {
+        if let (Some(p), Some(file)) = (&self.csv, &mut self.csv_file) {
             CsvWriter::new(&mut *file)
-                .include_header(first)
+                .include_header(self.parts == 0)
                 .finish(&mut df)
                 .map_err(pe(p))?;
         }
-        first = false;
+        self.parts += 1;
+        Ok(())
     }
-    if let (Some(p), Some(w)) = (&pq, pq_writer) {
-        w.finish().map_err(pe(p))?;
-    }
-    let mut written = Vec::new();
-    for (p, file) in [(pq, pq_file), (csv, csv_file)] {
-        if let (Some(p), Some(mut file)) = (p, file) {
-            let tmp = tmp_path(&p);
+
+    /// Complete the files (Parquet footer, flush) and rename them to their final names.
+    /// Call after at least one part.
+    pub fn finish(mut self) -> Result<Vec<PathBuf>, OutputError> {
+        if let (Some(p), Some(w)) = (&self.pq, &self.pq_writer) {
+            // Writes the footer and flushes the buffer.
+            w.finish().map_err(|source| OutputError::Polars {
+                path: p.clone(),
+                source,
+            })?;
+        }
+        self.pq_writer = None;
+        if let (Some(p), Some(file)) = (&self.csv, &mut self.csv_file) {
+            let tmp = tmp_path(p);
             file.flush().map_err(io(&tmp))?;
-            drop(file);
-            std::fs::rename(&tmp, &p).map_err(io(&p))?;
-            written.push(p);
+        }
+        self.csv_file = None;
+        let mut written = Vec::new();
+        for p in [&self.pq, &self.csv].into_iter().flatten() {
+            std::fs::rename(tmp_path(p), p).map_err(io(p))?;
+            written.push(p.clone());
+        }
+        self.finished = true;
+        Ok(written)
+    }
+}
+
+impl Drop for TableWriter {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        // Close the files, then remove them: an unfinished table leaves nothing behind.
+        self.pq_file = None;
+        self.pq_writer = None;
+        self.csv_file = None;
+        for p in [&self.pq, &self.csv].into_iter().flatten() {
+            let _ = std::fs::remove_file(tmp_path(p));
         }
     }
-    Ok(written)
+}
+
+/// The firm snapshot table written one December at a time while the run goes on (the
+/// sink of [`crate::run::simulate_streaming`]), one Parquet row group per year as
+/// [`write_run`] writes it; [`write_run_streamed`] completes it.
+pub struct FirmTable {
+    table: TableWriter,
+}
+
+impl FirmTable {
+    /// Start the firm table of the run folder `dir` (created if needed). An old
+    /// `manifest.json` there is removed first: the folder is not a complete run until
+    /// [`write_run_streamed`] writes the new one.
+    pub fn create(dir: &Path, format: Format) -> Result<FirmTable, OutputError> {
+        start_run_dir(dir)?;
+        Ok(FirmTable {
+            table: TableWriter::create(dir, schema::firms::TABLE.stem, format)?,
+        })
+    }
+
+    /// Append one December's rows (`records` names their firms and towns).
+    pub fn write_year(&mut self, records: &Records, rows: &[FirmRow]) -> Result<(), OutputError> {
+        self.table.write(firms_frame_rows(records, rows))
+    }
+
+    /// Complete the table (an empty one if no December had a live firm) and rename it.
+    fn finish(mut self, records: &Records) -> Result<Vec<PathBuf>, OutputError> {
+        if self.table.parts() == 0 {
+            self.table.write(firms_frame_rows(records, &[]))?;
+        }
+        self.table.finish()
+    }
 }
 
 /// The yearly cluster snapshot ([`schema::clusters`]).
@@ -458,6 +563,17 @@ pub fn commuting_frame(r: &Records) -> PolarsResult<DataFrame> {
     ])
 }
 
+/// Create the run folder `dir` if needed and remove an old `manifest.json` from it: a
+/// rerun into the same folder must not leave an old manifest claiming completeness.
+fn start_run_dir(dir: &Path) -> Result<(), OutputError> {
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let manifest_path = dir.join("manifest.json");
+    if manifest_path.exists() {
+        std::fs::remove_file(&manifest_path).map_err(io(&manifest_path))?;
+    }
+    Ok(())
+}
+
 /// Write all tables and then the manifest into `dir` (created if needed).
 pub fn write_run(
     dir: &Path,
@@ -465,12 +581,35 @@ pub fn write_run(
     manifest: &Manifest,
     format: Format,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
-    // A rerun into the same folder must not leave an old manifest claiming completeness.
+    write_run_with(dir, records, None, manifest, format)
+}
+
+/// [`write_run`] for a run whose firm snapshots were streamed to `firms` during the run
+/// ([`crate::run::simulate_streaming`], `records` holds none): completes the firm table
+/// and computes the facts from `facts`, the firm columns kept during the run. The files
+/// are the same as [`write_run`]'s.
+pub fn write_run_streamed(
+    dir: &Path,
+    records: &Records,
+    firms: FirmTable,
+    facts: FirmFacts,
+    manifest: &Manifest,
+    format: Format,
+) -> Result<Vec<PathBuf>, OutputError> {
+    write_run_with(dir, records, Some((firms, facts)), manifest, format)
+}
+
+/// [`write_run`] with, for a run that streamed its firm snapshots, the firm table to
+/// complete and the facts' firm rows (`None`: the records hold the snapshots).
+fn write_run_with(
+    dir: &Path,
+    records: &Records,
+    streamed: Option<(FirmTable, FirmFacts)>,
+    manifest: &Manifest,
+    format: Format,
+) -> Result<Vec<PathBuf>, OutputError> {
+    start_run_dir(dir)?;
     let manifest_path = dir.join("manifest.json");
-    if manifest_path.exists() {
-        std::fs::remove_file(&manifest_path).map_err(io(&manifest_path))?;
-    }
     let mut written = Vec::new();
     let frame_err = |stem: &str| {
         let path = dir.join(stem);
@@ -478,7 +617,8 @@ pub fn write_run(
     };
     // One table at a time, each dropped once written unless the facts need it. The
     // firm snapshots (by far the largest table) are written one December at a time,
-    // one Parquet row group each, and the facts read them from the records.
+    // one Parquet row group each, here or during the run, and the facts read them from
+    // the records or from the columns kept during the run.
     let table = |table: &schema::Table,
                  build: fn(&Records) -> PolarsResult<DataFrame>,
                  written: &mut Vec<PathBuf>|
@@ -489,28 +629,43 @@ pub fn write_run(
     };
     let towns = table(&schema::towns::TABLE, towns_frame, &mut written)?;
     table(&schema::od::TABLE, od_frame, &mut written)?;
-    let years = records.firm_years();
-    let firm_parts: Box<dyn Iterator<Item = PolarsResult<DataFrame>>> = if years.is_empty() {
-        Box::new(std::iter::once(firms_frame(records)))
-    } else {
-        Box::new(years.iter().map(|rows| firms_frame_rows(records, rows)))
+    let facts = match streamed {
+        None => {
+            let years = records.firm_years();
+            let firm_parts: Box<dyn Iterator<Item = PolarsResult<DataFrame>>> = if years.is_empty()
+            {
+                Box::new(std::iter::once(firms_frame(records)))
+            } else {
+                Box::new(years.iter().map(|rows| firms_frame_rows(records, rows)))
+            };
+            written.extend(write_table_parts(
+                dir,
+                schema::firms::TABLE.stem,
+                firm_parts,
+                format,
+            )?);
+            None
+        }
+        Some((table, facts)) => {
+            written.extend(table.finish(records)?);
+            Some(facts)
+        }
     };
-    written.extend(write_table_parts(
-        dir,
-        schema::firms::TABLE.stem,
-        firm_parts,
-        format,
-    )?);
     let clusters = table(&schema::clusters::TABLE, clusters_frame, &mut written)?;
     table(&schema::events::TABLE, events_frame, &mut written)?;
     let commuting = table(&schema::commuting::TABLE, commuting_frame, &mut written)?;
     // The stylised facts, from the tables just written (the same numbers as
     // `monotown facts` computes from the files).
-    let input = crate::facts::Input::from_records(records, &towns, &clusters, Some(&commuting))
-        .map_err(|source| OutputError::Polars {
-            path: dir.join(crate::facts::FACTS_CSV),
-            source,
-        })?;
+    let input = match facts {
+        None => crate::facts::Input::from_records(records, &towns, &clusters, Some(&commuting)),
+        Some(facts) => {
+            crate::facts::Input::from_firm_facts(facts, &towns, &clusters, Some(&commuting))
+        }
+    }
+    .map_err(|source| OutputError::Polars {
+        path: dir.join(crate::facts::FACTS_CSV),
+        source,
+    })?;
     drop((towns, clusters, commuting));
     let facts = crate::facts::compute(&input);
     let facts_path = dir.join(crate::facts::FACTS_CSV);
