@@ -564,15 +564,18 @@ fn sheregesh_tourism_employment_peaks_in_winter() {
     );
 }
 
-/// Customer reallocation (docs/ODD.md 7.16, off by default): with it on, the customers of
-/// Tashtagol's closed local-services firms move to the survivors instead of waiting for
-/// start-ups that never fill the room, so the town keeps more local-services jobs in
-/// 2010 (measured at 1:1 to 2035: 4,742 against 3,474). Read back from towns.parquet.
+/// Customer reallocation (docs/ODD.md 7.16): with it on, the customers of Tashtagol's
+/// closed local-services firms move to the survivors instead of waiting for start-ups that
+/// never fill the room, so the town keeps more local-services jobs in 2010. Measured with
+/// the short-staffed wage rule off, which on its own keeps most of these jobs (7.11): at
+/// 1:1 to 2010, 4,302 with reallocation against 3,792 without (with the rule on, 5,520
+/// against 5,458). Read back from towns.parquet.
 #[test]
 fn customer_reallocation_keeps_tashtagols_local_services_larger() {
     let jobs_2010 = |rate: f64| {
         let s = common::shipped_short_with("sheregesh", 2010, 1.0, |f| {
             f.firms.customer_reallocation_rate = rate;
+            f.firms.short_staffed_cut_share = 1.0;
         });
         monthly_series(&s, "Tashtagol", "emp_local_services")
             .get(&(2010, 12))
@@ -581,7 +584,7 @@ fn customer_reallocation_keeps_tashtagols_local_services_larger() {
     };
     let (off, on) = (jobs_2010(0.0), jobs_2010(0.1));
     assert!(
-        on > 1.15 * off,
+        on > 1.08 * off,
         "local-services jobs in Tashtagol, 2010: {on} with reallocation, {off} without"
     );
 }
@@ -625,12 +628,11 @@ fn nizhny_tagil_firms_below_a_third_of_the_mean_wage(cut_share: f64) -> f64 {
 }
 
 /// Loss-making firms that cannot fill their vacancies used to cut their wage 2% a month
-/// (7.11) down to the wage floor, where nobody accepts their offers: in the shipped
-/// Novokuznetsk run 31% of the town's firms paid less than a third of its mean wage in
-/// 2025 (README, Plausibility checks). With `short_staffed_cut_share` 0 a short-staffed
-/// firm keeps its wage (off by default until the fits are re-run): at scale 0.25 to 2020,
-/// 19% of Nizhny Tagil's firms are below a third of the mean with the default and 0.2%
-/// with the rule.
+/// (7.11) down to the wage floor, where nobody accepts their offers: in the Novokuznetsk run
+/// of the model before 7 December, 31% of the town's firms paid less than a third of its
+/// mean wage in 2025 (README, Plausibility checks). With `short_staffed_cut_share` 0 (the
+/// default) a short-staffed firm keeps its wage: at scale 0.25 to 2020, 23.5% of Nizhny
+/// Tagil's firms are below a third of the mean with the rule off and none with it on.
 #[test]
 fn regression_short_staffed_loss_makers_cut_their_wages_to_the_floor() {
     let (shipped, rule) = (

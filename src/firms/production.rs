@@ -325,7 +325,7 @@ fn technology_trend(f: &mut Firm, p: &Firms) {
 /// A short-staffed firm (it filled fewer than `wage_raise_fill_share` of last month's
 /// vacancies) makes only `short_staffed_cut_share` of the cut: its loss comes from the
 /// workers it lacks, and a cut would cost it recruits (dynamic monopsony, Manning 2003;
-/// ODD 7.11). At 1 (the default until the fits are re-run) every loss-maker cuts alike.
+/// ODD 7.11). At 1 every loss-maker cuts alike; the default is 0.
 ///
 /// A firm of a seasonal sector (7.8a) judges its wage on its decayed 12-month profit
 /// (`profit_year`), not on the month: the off-season months lose money by design (idle
@@ -771,12 +771,12 @@ mod tests {
         run(&mut f, &m, &keep, 1);
         assert!(f.profit < 0.0, "the firm must lose money: {}", f.profit);
         assert_eq!(f.base_wage, w0, "a short-staffed firm kept its wage");
-        // At the default share (1) the same firm cuts by `wage_down`.
+        // At share 1 the same firm cuts by `wage_down`.
         let cut = Firms {
             idiosyncratic_volatility: 0.0,
+            short_staffed_cut_share: 1.0,
             ..Firms::default()
         };
-        assert_eq!(cut.short_staffed_cut_share, 1.0, "off by default");
         let mut g = short_staffed_loss_maker();
         run(&mut g, &m, &cut, 1);
         assert!((g.base_wage - w0 * (1.0 - cut.wage_down)).abs() < 1e-12);
@@ -1294,8 +1294,10 @@ mod tests {
         giant.kind = FirmKind::Giant;
         let room = MarketShares::of(std::slice::from_ref(&giant), &size);
         assert_eq!(customer_reallocation(&giant, &room, &p), 0.0);
-        let off = Firms::default();
-        assert_eq!(off.customer_reallocation_rate, 0.0, "off by default");
+        let off = Firms {
+            customer_reallocation_rate: 0.0,
+            ..Firms::default()
+        };
         let lone = shop(100.0);
         let room = MarketShares::of(std::slice::from_ref(&lone), &size);
         assert_eq!(customer_reallocation(&lone, &room, &off), 0.0);
