@@ -238,6 +238,17 @@ fn firm_snapshots_stream_one_row_group_per_year_with_unchanged_content() {
     }
 }
 
+/// The sorted file names of a run folder, `manifest.json` left out.
+fn file_names_but_manifest(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "manifest.json")
+        .collect();
+    names.sort();
+    names
+}
+
 /// Issue 14: `monotown run` streams each December's firm snapshot to the firm table
 /// during the run and keeps only the facts' columns. Every file must be the same as
 /// writing the kept records at the end, and the records must hold no firm rows.
@@ -271,24 +282,14 @@ fn firm_table_streamed_during_the_run_writes_the_same_files() {
         Format::Both,
     )
     .unwrap();
-    let mut names: Vec<String> = std::fs::read_dir(kept.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "manifest.json")
-        .collect();
-    names.sort();
+    let names = file_names_but_manifest(kept.path());
     assert!(names.contains(&"firms.parquet".to_string()) && names.contains(&"facts.csv".into()));
     for name in &names {
         let a = std::fs::read(kept.path().join(name)).unwrap();
         let b = std::fs::read(streamed.path().join(name)).unwrap();
         assert!(a == b, "{name} differs when the firm table is streamed");
     }
-    let mut streamed_names: Vec<String> = std::fs::read_dir(streamed.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "manifest.json")
-        .collect();
-    streamed_names.sort();
+    let streamed_names = file_names_but_manifest(streamed.path());
     assert_eq!(streamed_names, names, "same files, no temporary one left");
 }
 

@@ -324,6 +324,24 @@ fn commute_rows(df: &DataFrame) -> PolarsResult<Vec<Commute>> {
 }
 
 impl Input {
+    /// The firm rows given, the other rows read from the run's frames.
+    fn with_firms(
+        firms: Vec<FirmYear>,
+        towns: &DataFrame,
+        clusters: &DataFrame,
+        commuting: Option<&DataFrame>,
+    ) -> PolarsResult<Input> {
+        Ok(Input {
+            towns: town_rows(towns)?,
+            firms,
+            clusters: cluster_rows(clusters)?,
+            commuting: match commuting {
+                Some(df) => commute_rows(df)?,
+                None => Vec::new(),
+            },
+        })
+    }
+
     /// From the run's data frames (towns, firms, clusters and, when present, commuting).
     pub fn from_frames(
         towns: &DataFrame,
@@ -331,15 +349,7 @@ impl Input {
         clusters: &DataFrame,
         commuting: Option<&DataFrame>,
     ) -> PolarsResult<Input> {
-        Ok(Input {
-            towns: town_rows(towns)?,
-            firms: firm_rows(firms)?,
-            clusters: cluster_rows(clusters)?,
-            commuting: match commuting {
-                Some(df) => commute_rows(df)?,
-                None => Vec::new(),
-            },
-        })
+        Self::with_firms(firm_rows(firms)?, towns, clusters, commuting)
     }
 
     /// From a run's records and its towns, clusters and commuting frames: the firm rows
@@ -350,15 +360,7 @@ impl Input {
         clusters: &DataFrame,
         commuting: Option<&DataFrame>,
     ) -> PolarsResult<Input> {
-        Ok(Input {
-            towns: town_rows(towns)?,
-            firms: firm_rows_of_records(records),
-            clusters: cluster_rows(clusters)?,
-            commuting: match commuting {
-                Some(df) => commute_rows(df)?,
-                None => Vec::new(),
-            },
-        })
+        Self::with_firms(firm_rows_of_records(records), towns, clusters, commuting)
     }
 
     /// From a run's towns, clusters and commuting frames and the firm rows it kept while
@@ -369,15 +371,7 @@ impl Input {
         clusters: &DataFrame,
         commuting: Option<&DataFrame>,
     ) -> PolarsResult<Input> {
-        Ok(Input {
-            towns: town_rows(towns)?,
-            firms: firms.into_rows(),
-            clusters: cluster_rows(clusters)?,
-            commuting: match commuting {
-                Some(df) => commute_rows(df)?,
-                None => Vec::new(),
-            },
-        })
+        Self::with_firms(firms.into_rows(), towns, clusters, commuting)
     }
 
     /// From a saved run folder (Parquet, or CSV for runs written with `--format csv`).
