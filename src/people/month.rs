@@ -11,7 +11,7 @@ use crate::ids::PersonId;
 use crate::markets::labour::LabourTables;
 use crate::migration::MigrationTables;
 use crate::policy::{NationalLevers, TownLevers};
-use crate::scenario::Params;
+use crate::scenario::{Labour, Params};
 
 /// Pension ages rise by half a year per year once the reform starts (the phasing written
 /// in law 350-FZ, not a model parameter).
@@ -60,23 +60,7 @@ impl PassInputs {
         for (k, x) in reservation_decay.iter_mut().enumerate() {
             *x = params.labour().reservation_decay.powi(k as i32) as f32;
         }
-        let skill_mult = skill_wage(params);
-        let firms = firms
-            .iter()
-            .map(|firm| {
-                let wage = firm.paid_wage() as f32;
-                FirmView {
-                    wage,
-                    layoff: if firm.alive {
-                        firm.layoff_probability
-                    } else {
-                        1.0
-                    },
-                    town: firm.town.0,
-                    wage_bin: skill_mult.map(|m| pass::wage_bin(wage * m) as u16),
-                }
-            })
-            .collect();
+        let firms = firm_views(params.labour(), skill_wage(params), firms, levers.len());
         let training = levers.iter().map(|l| l.training_per_month as f32).collect();
         PassInputs {
             month,
@@ -118,7 +102,6 @@ impl PassInputs {
             migration_params: params.migration(),
             firms: &self.firms,
             skill_wage: skill_wage(params),
-            quit_rate: params.labour().quit_rate as f32,
             on_the_job_search: params.labour().on_the_job_search as f32,
             switch_premium: params.labour().switch_premium as f32,
             reservation_ratio: params.labour().reservation_ratio as f32,
@@ -132,6 +115,66 @@ impl PassInputs {
             n_firms: self.firms.len(),
         }
     }
+}
+
+/// What the pass reads of each firm this month: its paid wage, the separation
+/// probability of its workers (quits at its wage relative to its town's, plus lay-offs;
+/// 1 for a closed firm), its town and the wage bins of its skills.
+fn firm_views(
+    labour: &Labour,
+    skill_mult: [f32; 3],
+    firms: &[Firm],
+    n_towns: usize,
+) -> Vec<FirmView> {
+    let town_wage = town_mean_paid_wages(firms, n_towns);
+    firms
+        .iter()
+        .map(|firm| {
+            let wage = firm.paid_wage() as f32;
+            FirmView {
+                wage,
+                separation: if firm.alive {
+                    let quit = quit_probability(
+                        labour.quit_rate,
+                        labour.quit_wage_elasticity,
+                        firm.paid_wage(),
+                        town_wage[firm.town.index()],
+                    );
+                    (quit + firm.layoff_probability as f64).min(1.0) as f32
+                } else {
+                    1.0
+                },
+                town: firm.town.0,
+                wage_bin: skill_mult.map(|m| pass::wage_bin(wage * m) as u16),
+            }
+        })
+        .collect()
+}
+
+/// Workforce-weighted mean paid wage of the open firms in each town (0 where no open
+/// firm employs anyone).
+fn town_mean_paid_wages(firms: &[Firm], n_towns: usize) -> Vec<f64> {
+    let mut bill = vec![0.0; n_towns];
+    let mut staff = vec![0.0; n_towns];
+    for f in firms.iter().filter(|f| f.alive && f.workforce > 0) {
+        bill[f.town.index()] += f.paid_wage() * f.workforce as f64;
+        staff[f.town.index()] += f.workforce as f64;
+    }
+    bill.iter()
+        .zip(&staff)
+        .map(|(&b, &n)| if n > 0.0 { b / n } else { 0.0 })
+        .collect()
+}
+
+/// Monthly quit probability of a worker at a firm paying `wage` in a town whose firms
+/// pay `town_wage` on average: `quit_rate x (wage / town_wage)^(-elasticity)`, at most
+/// 1 (the participation side of dynamic monopsony: workers leave low-paying firms
+/// faster; Manning 2003, ch. 4). Without a town mean (or a wage) the base rate.
+fn quit_probability(quit_rate: f64, elasticity: f64, wage: f64, town_wage: f64) -> f64 {
+    if elasticity == 0.0 || wage <= 0.0 || town_wage <= 0.0 {
+        return quit_rate;
+    }
+    (quit_rate * (wage / town_wage).powf(-elasticity)).min(1.0)
 }
 
 /// Wage multipliers by skill (basic, vocational, higher).
@@ -238,4 +281,84 @@ pub fn initial_counts(
         }
     }
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::firms::{FirmKind, Sector, test_firm};
+    use crate::ids::TownId;
+    use crate::scenario::Firms;
+
+    #[test]
+    fn quits_rise_as_a_firm_pays_below_its_town_and_fall_above() {
+        let q = |w| quit_probability(0.01, 1.0, w, 20.0);
+        assert!((q(20.0) - 0.01).abs() < 1e-12);
+        assert!((q(10.0) - 0.02).abs() < 1e-12);
+        assert!((q(40.0) - 0.005).abs() < 1e-12);
+        assert!(q(0.1) <= 1.0, "a probability");
+        // Elasticity 0 (or no town mean) is the flat base rate.
+        assert_eq!(quit_probability(0.01, 0.0, 5.0, 20.0), 0.01);
+        assert_eq!(quit_probability(0.01, 1.0, 5.0, 0.0), 0.01);
+    }
+
+    #[test]
+    fn the_town_mean_wage_weighs_open_firms_by_their_workforce() {
+        let mut a = test_firm(
+            "a",
+            Sector::Metallurgy,
+            FirmKind::Giant,
+            10.0,
+            &Firms::default(),
+        );
+        let mut b = a.clone();
+        let mut closed = a.clone();
+        let mut elsewhere = a.clone();
+        (a.workforce, a.base_wage, a.pay_ratio) = (30, 10.0, 1.0);
+        (b.workforce, b.base_wage, b.pay_ratio) = (10, 40.0, 0.5);
+        (closed.workforce, closed.base_wage, closed.alive) = (100, 100.0, false);
+        (elsewhere.workforce, elsewhere.base_wage, elsewhere.town) = (5, 7.0, TownId(1));
+        let mean = town_mean_paid_wages(&[a, b, closed, elsewhere], 3);
+        // (30 x 10 + 10 x 20) / 40: the closed firm does not count, arrears do.
+        assert!((mean[0] - 12.5).abs() < 1e-12);
+        assert!((mean[1] - 7.0).abs() < 1e-12);
+        assert_eq!(mean[2], 0.0);
+    }
+
+    /// The pass reads each firm's separation probability: the quit probability at its
+    /// relative wage plus its lay-off probability, 1 for a closed firm.
+    #[test]
+    fn regression_workers_stayed_at_firms_paying_a_fraction_of_the_town_wage() {
+        let view = |elasticity: f64| {
+            let labour = Labour {
+                quit_wage_elasticity: elasticity,
+                ..Labour::default()
+            };
+            let mut low = test_firm(
+                "low",
+                Sector::Metallurgy,
+                FirmKind::Giant,
+                10.0,
+                &Firms::default(),
+            );
+            let mut high = low.clone();
+            let mut closed = low.clone();
+            (low.workforce, low.base_wage, low.pay_ratio) = (50, 10.0, 1.0);
+            (high.workforce, high.base_wage, high.pay_ratio) = (50, 40.0, 1.0);
+            low.layoff_probability = 0.05;
+            closed.alive = false;
+            let views = firm_views(&labour, [1.0; 3], &[low, high, closed], 1);
+            views.iter().map(|f| f.separation).collect::<Vec<f32>>()
+        };
+        let quit = Labour::default().quit_rate;
+        // The town mean is 25: the low payer quits at 2.5 times the base rate, the high
+        // payer at 0.625 times; the lay-off adds on.
+        let on = view(1.0);
+        assert!((on[0] as f64 - (2.5 * quit + 0.05)).abs() < 1e-6, "{on:?}");
+        assert!((on[1] as f64 - 0.625 * quit).abs() < 1e-6, "{on:?}");
+        assert_eq!(on[2], 1.0);
+        let off = view(0.0);
+        assert!((off[0] as f64 - (quit + 0.05)).abs() < 1e-6, "{off:?}");
+        assert!((off[1] as f64 - quit).abs() < 1e-6, "{off:?}");
+    }
 }

@@ -77,8 +77,6 @@ pub struct PassContext<'a> {
     pub firms: &'a [FirmView],
     /// Wage multipliers by skill.
     pub skill_wage: [f32; 3],
-    /// Monthly quit probability.
-    pub quit_rate: f32,
     /// Monthly probability of searching on the job.
     pub on_the_job_search: f32,
     /// Wage gain needed to switch.
@@ -108,8 +106,9 @@ pub struct PassContext<'a> {
 pub struct FirmView {
     /// Base wage (thousand RUB/month), before the skill multiplier.
     pub wage: f32,
-    /// Lay-off probability this month (1 for a closed firm).
-    pub layoff: f32,
+    /// Separation probability of its workers this month: the quit probability at its
+    /// relative wage plus its lay-off probability (1 for a closed firm).
+    pub separation: f32,
     /// Town of the workplace.
     pub town: u16,
     /// Wage-histogram bin of the wage paid to each skill, precomputed once a month so
@@ -780,7 +779,7 @@ fn keep_or_switch_job(
     let (i, town) = (p.i, p.town);
     // One draw decides separation and on-the-job search.
     let (u_quit, u_search) = p.rng.two_uniforms_f32();
-    if u_quit < ctx.quit_rate + ctx.firms[fi].layoff {
+    if u_quit < ctx.firms[fi].separation {
         c.employer[i] = None;
         c.months_unemployed[i] = 0;
         tc.separations += 1;

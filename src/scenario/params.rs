@@ -164,6 +164,8 @@ param_block! {
         entry_age: f64 = 18.0, [14.0, 25.0], "years", "Russian labour law; end of school";
         /// Monthly probability that an employed person quits or is separated for personal reasons.
         quit_rate: f64 = 0.010, [0.0, 0.5], "1/month", "Rosstat labour turnover: separations ~2%/month incl. layoffs";
+        /// Elasticity (absolute value) of the quit rate with respect to the firm's paid wage relative to the workforce-weighted mean paid wage of the firms in its town: a worker quits with probability `quit_rate x (w_firm / w_town)^(-e)`. 0 = quits ignore pay.
+        quit_wage_elasticity: f64 = 1.0, [0.0, 5.0], "elasticity", "monopsony: the firm's labour supply slopes up because separations fall with its relative wage (Manning 2003, Monopsony in Motion, ch. 4); quasi-experimental quit elasticities are 2-3 in all (Dube, Giuliano & Leonard 2019, AER 109), of which the job-to-job part comes from on-the-job search here; elasticities of separations to non-employment are estimated below those to other jobs (Manning 2003 ch. 4; Hirsch, Schank & Schnabel 2010, J. Labor Econ. 28); 1 is an assumption; free, prior [0.5, 2]";
         /// Matching-function efficiency A in M = A U^a V^(1-a) (monthly).
         matching_efficiency: f64 = 0.45, [0.0, 5.0], "1/month", "Petrongolo & Pissarides 2001 range; tuned to Russian job-finding rates";
         /// Matching-function elasticity a with respect to searchers.
