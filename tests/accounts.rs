@@ -53,6 +53,9 @@ start = 1993
 end = 1995
 sector = "metallurgy"
 multiplier = 0.4
+
+[firms]
+dividend_payout_share = 0.1
 "#;
     Scenario::from_toml(&text, Path::new("tiny_policies.toml")).expect("valid scenario")
 }
@@ -76,6 +79,7 @@ fn gross(f: &FirmFlows) -> f64 {
         + f.arrears_incurred
         + f.arrears_repaid
         + f.social_assets
+        + f.dividends
 }
 
 #[test]
@@ -125,7 +129,8 @@ fn firm_cash_changes_by_inflows_minus_outflows_every_month() {
                     && flows.arrears_incurred >= 0.0
                     && flows.arrears_repaid >= 0.0
                     && flows.social_assets >= 0.0
-                    && flows.social_assets_divested >= 0.0,
+                    && flows.social_assets_divested >= 0.0
+                    && flows.dividends >= 0.0,
                 "firm {}: a flow has the wrong sign {flows:?}",
                 f.name
             );
@@ -137,7 +142,7 @@ fn firm_cash_changes_by_inflows_minus_outflows_every_month() {
                 !produced
                     || close(
                         f.profit,
-                        flows.net() + flows.investment - flows.arrears_incurred
+                        flows.net() + flows.investment + flows.dividends - flows.arrears_incurred
                             + flows.arrears_repaid,
                         gross(flows) + f.profit.abs()
                     ),
@@ -152,6 +157,7 @@ fn firm_cash_changes_by_inflows_minus_outflows_every_month() {
             total.investment += flows.investment;
             total.social_assets += flows.social_assets;
             total.social_assets_divested += flows.social_assets_divested;
+            total.dividends += flows.dividends;
             checked += 1;
         }
     }
@@ -165,6 +171,7 @@ fn firm_cash_changes_by_inflows_minus_outflows_every_month() {
         ("investment", total.investment),
         ("social assets", total.social_assets),
         ("divested social assets", total.social_assets_divested),
+        ("dividends", total.dividends),
     ] {
         assert!(v > 0.0, "no {name} in the whole run");
     }

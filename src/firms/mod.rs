@@ -376,6 +376,8 @@ pub struct FirmFlows {
     /// Upkeep of the social assets the firm has handed over, paid by the municipal budget
     /// (not a flow of the firm's cash; recorded here for the town's tally).
     pub social_assets_divested: f64,
+    /// Dividends paid to the owners (outside the modelled towns) out of free cash.
+    pub dividends: f64,
 }
 
 impl FirmFlows {
@@ -389,6 +391,7 @@ impl FirmFlows {
             - self.profit_tax
             - self.investment
             - self.social_assets
+            - self.dividends
             + self.arrears_incurred
             - self.arrears_repaid
     }

@@ -120,6 +120,7 @@ pub fn step_firm(
     set_wage(f, &month, ctx);
     let (monthly_bill, protected) = adjust_workforce(f, &month, ctx.params, &mut rng);
     modernise(f, month.margin, monthly_bill, ctx, &mut rng);
+    pay_dividends(f, monthly_bill, ctx.params);
     let age_months = (ctx.month - f.born_month) as f64;
     match exit_after_losses(f, monthly_bill, protected, age_months, ctx.params) {
         FirmOutcome::Continue => paid,
@@ -527,6 +528,31 @@ fn modernise(
     }
 }
 
+/// Dividends: the cash a firm holds beyond its precautionary buffer
+/// (`dividend_buffer_months` of its wage bill) and the cost of its next modernisation
+/// stage is free cash flow (Jensen 1986; earnings are retained for investment first,
+/// Myers & Majluf 1984); `dividend_payout_share` of it goes to the owners each month,
+/// outside the modelled towns. The budget-funded public sector pays none. Without
+/// dividends an established firm keeps every profit of its good decades as cash and can
+/// finance years of losses out of it before its losses reach its credit line.
+fn pay_dividends(f: &mut Firm, monthly_bill: f64, p: &Firms) {
+    if p.dividend_payout_share <= 0.0 || f.sector == Sector::PublicSector {
+        return;
+    }
+    let next_stage = match f.modernisation {
+        0 => p.modernise_cost_1,
+        1 => p.modernise_cost_2,
+        2 => p.modernise_cost_3,
+        _ => 0.0,
+    };
+    let free = f.cash - (p.dividend_buffer_months + next_stage) * monthly_bill;
+    if free > 0.0 {
+        let paid = p.dividend_payout_share * free;
+        f.cash -= paid;
+        f.last_month.dividends = paid;
+    }
+}
+
 /// Exit after sustained losses. The public sector is budget-funded and does not go
 /// bankrupt; a protected giant keeps going. A young firm's credit line grows with its
 /// age (`young_firm_credit_months`): a new firm exits as soon as its founders' equity is
@@ -756,6 +782,67 @@ mod tests {
         f.capital *= 8.0;
         (f.vacancies, f.hires) = (60, 0);
         f
+    }
+
+    #[test]
+    fn dividends_pay_out_a_share_of_the_cash_above_the_buffer_and_the_next_stage() {
+        let p = Firms {
+            dividend_payout_share: 0.1,
+            dividend_buffer_months: 6.0,
+            ..Firms::default()
+        };
+        let bill = 10.0;
+        let mut f = firm(10);
+        (f.modernisation, f.cash) = (1, 20.0 * bill);
+        pay_dividends(&mut f, bill, &p);
+        // Kept: 6 months of buffer and 4 (`modernise_cost_2`) for the next stage.
+        let keep = (6.0 + p.modernise_cost_2) * bill;
+        let paid = 0.1 * (20.0 * bill - keep);
+        assert!((f.last_month.dividends - paid).abs() < 1e-9);
+        assert!((f.cash - (20.0 * bill - paid)).abs() < 1e-9);
+        // Below what it keeps, or off, or budget-funded: nothing.
+        let mut poor = firm(10);
+        (poor.modernisation, poor.cash) = (1, keep - 1.0);
+        pay_dividends(&mut poor, bill, &p);
+        assert_eq!(poor.last_month.dividends, 0.0);
+        let mut off = firm(10);
+        off.cash = 100.0 * bill;
+        pay_dividends(&mut off, bill, &Firms::default());
+        assert_eq!(off.last_month.dividends, 0.0);
+        let mut public = firm(10);
+        (public.sector, public.cash) = (Sector::PublicSector, 100.0 * bill);
+        pay_dividends(&mut public, bill, &p);
+        assert_eq!(public.last_month.dividends, 0.0);
+    }
+
+    /// An established firm that piled up profits as cash for decades used to finance
+    /// years of losses out of them (README, Plausibility checks: small local-services
+    /// firms at the wage floor in 2035); with dividends its cash is bounded and a loss
+    /// brings it to its credit line within the buffer's reach. This loss-maker, with
+    /// twenty years of its wage bill as cash, exits after 62 months without dividends and
+    /// after 23 at a payout share of 0.2.
+    #[test]
+    fn regression_a_cash_rich_loss_maker_lives_for_years_on_retained_profits() {
+        let months_to_exit = |payout: f64| {
+            let p = Firms {
+                idiosyncratic_volatility: 0.0,
+                dividend_payout_share: payout,
+                ..Firms::default()
+            };
+            let m = Markets::neutral();
+            let mut f = short_staffed_loss_maker();
+            f.born_month = -600;
+            f.modernisation = 3;
+            // Twenty years of retained profit, of the order of its yearly wage bill each.
+            f.cash = 20.0 * 12.0 * f.base_wage * f.workforce as f64;
+            (0..1200).find(|&step| run_from(&mut f, &m, &p, step) == FirmOutcome::Exited)
+        };
+        let (without, with) = (months_to_exit(0.0), months_to_exit(0.2));
+        let with = with.expect("with dividends the loss-maker exits");
+        assert!(
+            without.is_none_or(|w| w >= with + 36),
+            "exit after {without:?} months without dividends, {with} with"
+        );
     }
 
     #[test]

@@ -270,6 +270,10 @@ param_block! {
         modernise_probability: f64 = 0.01, [0.0, 1.0], "1/month", "assumption";
         /// Months of accumulated losses (in wage-bill months) after which an ordinary firm exits.
         exit_loss_months: f64 = 12.0, [0.0, 240.0], "months of wage bill", "assumption";
+        /// Share of its free cash (cash above `dividend_buffer_months` of wage bill plus the cost of its next modernisation stage) that a firm pays out to its owners each month, outside the modelled towns. 0 = off: every profit stays in the firm's cash for good.
+        dividend_payout_share: f64 = 0.0, [0.0, 1.0], "share/month", "free cash flow is paid out (Jensen 1986), earnings are retained for investment first (pecking order, Myers & Majluf 1984); without it an established firm's retained profits of decades finance years of losses; off (0) by default until the defaults are re-estimated with it (README, Plausibility checks); free, prior [0.02, 0.2]";
+        /// Precautionary cash a firm keeps before paying dividends, in months of its wage bill (on top of the cost of its next modernisation stage).
+        dividend_buffer_months: f64 = 6.0, [0.0, 240.0], "months of wage bill", "precautionary cash holdings (Opler, Pinkowitz, Stulz & Williamson 1999); assumption; free, prior [3, 12]";
         /// Losses (in wage-bill months) a giant with a social role absorbs before it sheds labour like other firms.
         social_loss_limit_months: f64 = 24.0, [0.0, 600.0], "months of wage bill", "seed 004: giants keep jobs at a commercial loss, up to a limit";
         /// Most a giant with a social role lays off per year, as a share of its workforce.
