@@ -290,6 +290,19 @@ mod tests {
     use crate::ids::TownId;
     use crate::scenario::Firms;
 
+    /// An open firm in town 0 with this workforce, base wage and pay ratio.
+    fn paying(workforce: u32, base_wage: f64, pay_ratio: f64) -> Firm {
+        let mut f = test_firm(
+            "f",
+            Sector::Metallurgy,
+            FirmKind::Giant,
+            10.0,
+            &Firms::default(),
+        );
+        (f.workforce, f.base_wage, f.pay_ratio) = (workforce, base_wage, pay_ratio);
+        f
+    }
+
     #[test]
     fn quits_rise_as_a_firm_pays_below_its_town_and_fall_above() {
         let q = |w| quit_probability(0.01, 1.0, w, 20.0);
@@ -304,20 +317,11 @@ mod tests {
 
     #[test]
     fn the_town_mean_wage_weighs_open_firms_by_their_workforce() {
-        let mut a = test_firm(
-            "a",
-            Sector::Metallurgy,
-            FirmKind::Giant,
-            10.0,
-            &Firms::default(),
-        );
-        let mut b = a.clone();
-        let mut closed = a.clone();
-        let mut elsewhere = a.clone();
-        (a.workforce, a.base_wage, a.pay_ratio) = (30, 10.0, 1.0);
-        (b.workforce, b.base_wage, b.pay_ratio) = (10, 40.0, 0.5);
-        (closed.workforce, closed.base_wage, closed.alive) = (100, 100.0, false);
-        (elsewhere.workforce, elsewhere.base_wage, elsewhere.town) = (5, 7.0, TownId(1));
+        let (a, b) = (paying(30, 10.0, 1.0), paying(10, 40.0, 0.5));
+        let mut closed = paying(100, 100.0, 1.0);
+        closed.alive = false;
+        let mut elsewhere = paying(5, 7.0, 1.0);
+        elsewhere.town = TownId(1);
         let mean = town_mean_paid_wages(&[a, b, closed, elsewhere], 3);
         // (30 x 10 + 10 x 20) / 40: the closed firm does not count, arrears do.
         assert!((mean[0] - 12.5).abs() < 1e-12);
@@ -334,18 +338,9 @@ mod tests {
                 quit_wage_elasticity: elasticity,
                 ..Labour::default()
             };
-            let mut low = test_firm(
-                "low",
-                Sector::Metallurgy,
-                FirmKind::Giant,
-                10.0,
-                &Firms::default(),
-            );
-            let mut high = low.clone();
-            let mut closed = low.clone();
-            (low.workforce, low.base_wage, low.pay_ratio) = (50, 10.0, 1.0);
-            (high.workforce, high.base_wage, high.pay_ratio) = (50, 40.0, 1.0);
+            let (mut low, high) = (paying(50, 10.0, 1.0), paying(50, 40.0, 1.0));
             low.layoff_probability = 0.05;
+            let mut closed = paying(0, 20.0, 1.0);
             closed.alive = false;
             let views = firm_views(&labour, [1.0; 3], &[low, high, closed], 1);
             views.iter().map(|f| f.separation).collect::<Vec<f32>>()
