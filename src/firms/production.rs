@@ -436,7 +436,7 @@ fn adjust_workforce(
         f.layoff_probability = share as f32;
         f.vacancies = 0;
     } else {
-        let gap = (f.target - labour) * p.hiring_speed * posting_share(f, protected, p);
+        let gap = vacancies_wanted(f, f.target - labour, protected, p);
         // Round stochastically so small firms still hire.
         f.vacancies = (gap.floor()
             + if rng.uniform() < gap.fract() {
@@ -463,6 +463,32 @@ pub fn seasonal_excess(target: f64, season: f64, peak: f64) -> f64 {
     }
 }
 
+/// Vacancies (before rounding) a firm short of `gap` workers posts this month.
+///
+/// By default `hiring_speed` of the gap times [`posting_share`]. With
+/// `vacancy_stock_months` on (> 0), free entry at the margin instead: the firm keeps at
+/// most `vacancy_stock_months` months of last month's hires open, plus one post (so a firm
+/// that hired nobody still advertises), and the hiring freeze still applies. Its vacancy
+/// stock then tracks its hiring flow: a firm whose posts do not fill withdraws them,
+/// and one whose posts fill fast advertises more (up to its gap) next month.
+fn vacancies_wanted(f: &Firm, gap: f64, protected: bool, p: &Firms) -> f64 {
+    if p.vacancy_stock_months > 0.0 {
+        let cap = p.vacancy_stock_months * f.hires as f64 + 1.0;
+        (gap * p.hiring_speed * freeze_share(f, protected, p)).min(cap)
+    } else {
+        gap * p.hiring_speed * posting_share(f, protected, p)
+    }
+}
+
+/// Share of its gap a firm losing money over the last year posts (the hiring freeze).
+fn freeze_share(f: &Firm, protected: bool, p: &Firms) -> f64 {
+    if f.profit_year < 0.0 && !protected {
+        p.loss_posting_share
+    } else {
+        1.0
+    }
+}
+
 /// Share of `hiring_speed` of its gap a firm posts as vacancies this month; reads last
 /// month's vacancies and hires (`f.vacancies`, `f.hires`).
 ///
@@ -476,11 +502,7 @@ pub fn seasonal_excess(target: f64, season: f64, peak: f64) -> f64 {
 ///   firm without vacancies last month posts in full and a small firm is not frozen by
 ///   one unfilled post.
 fn posting_share(f: &Firm, protected: bool, p: &Firms) -> f64 {
-    let freeze = if f.profit_year < 0.0 && !protected {
-        p.loss_posting_share
-    } else {
-        1.0
-    };
+    let freeze = freeze_share(f, protected, p);
     let yield_share = if p.vacancy_min_yield > 0.0 {
         let expected = (f.hires as f64 + p.vacancy_min_yield) / (f.vacancies as f64 + 1.0);
         (expected / p.vacancy_min_yield).min(1.0)
@@ -1172,6 +1194,41 @@ mod tests {
         assert_eq!(posting_share(&f, false, &off), 1.0);
         // The default threshold is on: the same firm posts less.
         assert!(posting_share(&f, false, &Firms::default()) < 1.0);
+    }
+
+    #[test]
+    fn vacancy_stock_months_caps_posts_at_months_of_last_months_hires() {
+        let p = Firms {
+            vacancy_stock_months: 3.0,
+            ..Firms::default()
+        };
+        let mut f = firm(100);
+        // A gap of 100 and 2 hires last month: at most 3 x 2 + 1 = 7 posts.
+        (f.vacancies, f.hires) = (40, 2);
+        assert_eq!(vacancies_wanted(&f, 100.0, false, &p), 7.0);
+        // A firm that hired nobody keeps one post; a small gap is posted in full.
+        f.hires = 0;
+        assert_eq!(vacancies_wanted(&f, 100.0, false, &p), 1.0);
+        f.hires = 30;
+        assert_eq!(vacancies_wanted(&f, 20.0, false, &p), 20.0);
+        // It replaces the proportional yield rule, which would post 0.08 of this gap...
+        (f.vacancies, f.hires) = (99, 2);
+        let rule = vacancies_wanted(&f, 100.0, false, &Firms::default());
+        assert!((rule - 100.0 * 2.3 / 100.0 / 0.3).abs() < 1e-9, "{rule}");
+        // ...but not the hiring freeze of a loss-maker.
+        let freeze = Firms {
+            loss_posting_share: 0.0,
+            ..p
+        };
+        f.profit_year = -1.0;
+        assert_eq!(vacancies_wanted(&f, 100.0, false, &freeze), 0.0);
+        // Off (the default) is the gap times the posting share.
+        let off = Firms::default();
+        assert_eq!(off.vacancy_stock_months, 0.0);
+        assert_eq!(
+            vacancies_wanted(&f, 100.0, false, &off),
+            100.0 * off.hiring_speed * posting_share(&f, false, &off)
+        );
     }
 
     #[test]
