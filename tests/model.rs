@@ -568,15 +568,18 @@ fn sheregesh_tourism_employment_peaks_in_winter() {
 /// Customer reallocation (docs/ODD.md 7.16): with it on, the customers of Tashtagol's
 /// closed local-services firms move to the survivors instead of waiting for start-ups that
 /// never fill the room, so the town keeps more local-services jobs in 2010. Measured with
-/// the short-staffed wage rule off, which on its own keeps most of these jobs (7.11): at
-/// 1:1 to 2010, 4,768 with reallocation against 3,279 without (with the rule on, 5,462
-/// against 5,101). Read back from towns.parquet.
+/// the short-staffed wage rules off (the keep-the-wage rule and wage posting, 7.11, and
+/// the vacancy cap, 7.12a, the last two off by default), which on their own keep most of
+/// these jobs: at 1:1 to 2010, 4,768 with reallocation against 3,279 without (7 December;
+/// with the keep-the-wage rule on, 5,462 against 5,101). Read back from towns.parquet.
 #[test]
 fn customer_reallocation_keeps_tashtagols_local_services_larger() {
     let jobs_2010 = |rate: f64| {
         let s = common::shipped_short_with("sheregesh", 2010, 1.0, |f| {
             f.firms.customer_reallocation_rate = rate;
             f.firms.short_staffed_cut_share = 1.0;
+            f.firms.unfilled_wage_raise = 0.0;
+            f.firms.vacancy_stock_months = 0.0;
         });
         monthly_series(&s, "Tashtagol", "emp_local_services")
             .get(&(2010, 12))
@@ -593,9 +596,14 @@ fn customer_reallocation_keeps_tashtagols_local_services_larger() {
 /// Share of Nizhny Tagil's firms (hub job pools excluded) that pay less than a third of
 /// the town's employment-weighted mean wage in December 2020, read back from
 /// firms.parquet of a run at scale 0.25 with `firms.short_staffed_cut_share` set.
-fn nizhny_tagil_firms_below_a_third_of_the_mean_wage(cut_share: f64) -> f64 {
+fn nizhny_tagil_firms_below_a_third_of_the_mean_wage(cut_share: f64, wage_posting: bool) -> f64 {
     let s = common::shipped_short_with("nizhny_tagil", 2020, 0.25, |f| {
         f.firms.short_staffed_cut_share = cut_share;
+        (f.firms.unfilled_wage_raise, f.firms.vacancy_stock_months) = if wage_posting {
+            (0.03, 4.0)
+        } else {
+            (0.0, 0.0)
+        };
     });
     let dir = tempfile::tempdir().unwrap();
     write_scenario_run(&s, s.params().seed(), dir.path());
@@ -636,9 +644,10 @@ fn nizhny_tagil_firms_below_a_third_of_the_mean_wage(cut_share: f64) -> f64 {
 /// Tagil's firms are below a third of the mean with the rule off and none with it on.
 #[test]
 fn regression_short_staffed_loss_makers_cut_their_wages_to_the_floor() {
+    // Without wage posting (7.11) and the vacancy cap (7.12a), both off by default.
     let (shipped, rule) = (
-        nizhny_tagil_firms_below_a_third_of_the_mean_wage(1.0),
-        nizhny_tagil_firms_below_a_third_of_the_mean_wage(0.0),
+        nizhny_tagil_firms_below_a_third_of_the_mean_wage(1.0, false),
+        nizhny_tagil_firms_below_a_third_of_the_mean_wage(0.0, false),
     );
     assert!(
         shipped > 0.08,
@@ -647,6 +656,13 @@ fn regression_short_staffed_loss_makers_cut_their_wages_to_the_floor() {
     assert!(
         rule < 0.02,
         "with the rule: {rule:.3} of the firms below a third"
+    );
+    // With wage posting and the vacancy cap on (7.11, 7.12a): a short-staffed firm raises
+    // its wage instead, and none falls to the floor either.
+    let posting = nizhny_tagil_firms_below_a_third_of_the_mean_wage(0.0, true);
+    assert!(
+        posting < 0.02,
+        "wage posting: {posting:.3} of the firms below a third"
     );
 }
 

@@ -147,6 +147,10 @@ struct MonthAccounts {
     profit: f64,
     /// Profit before tax over revenue (0 without revenue).
     margin: f64,
+    /// Revenue net of inputs that one more worker would bring this month (price times
+    /// effective productivity, less the inputs that output uses); what the worker is worth
+    /// to a firm short of staff, whose demand is not the binding constraint.
+    worker_value: f64,
 }
 
 /// Demand (market mix times the idiosyncratic factor), production and the accounts:
@@ -185,10 +189,10 @@ fn produce_and_account(
     let sold = (a * labour).min(demand);
     let revenue = price * sold;
     let wages = labour * f.base_wage;
-    let inputs = p.domestic_input_share
-        * sold
+    let input_per_unit = p.domestic_input_share
         * ctx.national.input_cost
         * (1.0 - f.import_share + f.import_share * ctx.national.import_cost);
+    let inputs = input_per_unit * sold;
     let pool = if f.cluster.is_some() {
         1.0 - ctx.clusters.pool_capital_discount * f.pool_share
     } else {
@@ -244,6 +248,7 @@ fn produce_and_account(
         labour,
         profit,
         margin,
+        worker_value: (price - input_per_unit) * a,
     }
 }
 
@@ -342,6 +347,13 @@ fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
     };
     let short_staffed =
         f.vacancies > 0 && (f.hires as f64) < p.wage_raise_fill_share * f.vacancies as f64;
+    if short_staffed
+        && p.unfilled_wage_raise > 0.0
+        && let Some(raise) = unfilled_raise(f, month, p)
+    {
+        f.base_wage *= 1.0 + raise.max(if gaining { p.wage_up } else { 0.0 });
+        return;
+    }
     if gaining {
         if short_staffed {
             f.base_wage *= 1.0 + p.wage_up;
@@ -377,6 +389,24 @@ fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
             f.base_wage = (f.base_wage * factor).max(p.wage_floor_krub);
         }
     }
+}
+
+/// The wage raise this month of a firm short of staff under wage posting (dynamic
+/// monopsony, Manning 2003 ch. 2-4): `unfilled_wage_raise` times the unfilled share of
+/// last month's posts, while the wage with payroll tax stays below `e / (1 + e)` of the
+/// marginal worker's value (`e` = `labour_supply_elasticity`, the monopsony markdown),
+/// whatever the firm's average margin: a firm whose capital was sized for more staff can
+/// lose money on average while the worker it lacks would more than pay for himself.
+/// `None` when the marginal worker does not pay at a higher wage.
+fn unfilled_raise(f: &Firm, month: &MonthAccounts, p: &Firms) -> Option<f64> {
+    let e = p.labour_supply_elasticity;
+    let ceiling = month.worker_value * e / (1.0 + e) / (1.0 + p.payroll_tax);
+    if f.vacancies == 0 || f.base_wage >= ceiling {
+        return None;
+    }
+    let unfilled = 1.0 - (f.hires as f64 / f.vacancies as f64).min(1.0);
+    let raise = p.unfilled_wage_raise * unfilled;
+    Some(raise.min(ceiling / f.base_wage - 1.0))
 }
 
 /// Target workforce from demand and margin; vacancies or lay-offs towards it. Returns
@@ -872,6 +902,7 @@ mod tests {
         let keep = Firms {
             idiosyncratic_volatility: 0.0,
             short_staffed_cut_share: 0.0,
+            unfilled_wage_raise: 0.0,
             ..Firms::default()
         };
         let m = Markets::neutral();
@@ -884,6 +915,7 @@ mod tests {
         let cut = Firms {
             idiosyncratic_volatility: 0.0,
             short_staffed_cut_share: 1.0,
+            unfilled_wage_raise: 0.0,
             ..Firms::default()
         };
         let mut g = short_staffed_loss_maker();
@@ -1154,9 +1186,12 @@ mod tests {
     /// 2010 unemployment sat at 13-15% in every default town (ODD 7.12a).
     #[test]
     fn regression_three_quarters_of_wanted_jobs_went_unadvertised() {
+        // The vacancy cap (7.12a) off: it limits posts by last month's hires, which this
+        // new firm has none of.
         let p = Firms {
             giant_volatility: 0.0,
             idiosyncratic_volatility: 0.0,
+            vacancy_stock_months: 0.0,
             ..Firms::default()
         };
         let mut f = firm(100);
@@ -1196,6 +1231,79 @@ mod tests {
         assert!(posting_share(&f, false, &Firms::default()) < 1.0);
     }
 
+    /// The accounts of a month in which one more worker would bring `worker_value`.
+    fn accounts_with_worker_value(worker_value: f64, margin: f64) -> MonthAccounts {
+        MonthAccounts {
+            normal_demand: 0.0,
+            demand_index: 1.0,
+            season: (1.0, 1.0),
+            seasonal: false,
+            productivity: 1.0,
+            labour: 40.0,
+            profit: margin,
+            margin,
+            worker_value,
+        }
+    }
+
+    #[test]
+    fn a_firm_that_cannot_fill_its_posts_raises_its_wage_by_the_unfilled_share() {
+        let p = Firms {
+            unfilled_wage_raise: 0.03,
+            labour_supply_elasticity: 2.0,
+            ..Firms::default()
+        };
+        let mut f = short_staffed_loss_maker();
+        f.base_wage = 10.0;
+        // The marginal worker is worth far more than the wage: 60 posts, none filled.
+        let rich = accounts_with_worker_value(100.0, -0.2);
+        assert_eq!(unfilled_raise(&f, &rich, &p), Some(0.03));
+        // 10 of 60 filled: five sixths of the raise.
+        f.hires = 10;
+        let raise = unfilled_raise(&f, &rich, &p).unwrap();
+        assert!((raise - 0.03 * 50.0 / 60.0).abs() < 1e-12, "{raise}");
+        // The raise stops at the monopsony markdown: the wage with payroll tax at
+        // e / (1 + e) of the worker's value.
+        let ceiling = 15.0 * 2.0 / 3.0 / (1.0 + p.payroll_tax);
+        let close = accounts_with_worker_value(15.0, -0.2);
+        f.base_wage = ceiling / 1.01;
+        let raise = unfilled_raise(&f, &close, &p).unwrap();
+        assert!((f.base_wage * (1.0 + raise) - ceiling).abs() < 1e-9);
+        // At or above the ceiling, or without posts, no raise.
+        f.base_wage = ceiling;
+        assert_eq!(unfilled_raise(&f, &close, &p), None);
+        f.base_wage = 10.0;
+        f.vacancies = 0;
+        assert_eq!(unfilled_raise(&f, &rich, &p), None);
+    }
+
+    #[test]
+    fn a_short_staffed_loss_maker_raises_its_wage_when_the_rule_is_on_and_keeps_it_when_off() {
+        let m = Markets::neutral();
+        let on = Firms {
+            idiosyncratic_volatility: 0.0,
+            short_staffed_cut_share: 0.0,
+            unfilled_wage_raise: 0.03,
+            ..Firms::default()
+        };
+        let mut f = short_staffed_loss_maker();
+        let w0 = f.base_wage;
+        run(&mut f, &m, &on, 1);
+        assert!(f.profit < 0.0, "the firm must lose money: {}", f.profit);
+        assert!(
+            (f.base_wage - w0 * 1.03).abs() < 1e-9,
+            "none of 60 posts filled: a 3% raise, got {} from {w0}",
+            f.base_wage
+        );
+        let off = Firms {
+            unfilled_wage_raise: 0.0,
+            ..on
+        };
+        let mut g = short_staffed_loss_maker();
+        run(&mut g, &m, &off, 1);
+        assert_eq!(g.base_wage, w0);
+    }
+
     #[test]
     fn vacancy_stock_months_caps_posts_at_months_of_last_months_hires() {
         let p = Firms {
@@ -1213,7 +1321,11 @@ mod tests {
         assert_eq!(vacancies_wanted(&f, 20.0, false, &p), 20.0);
         // It replaces the proportional yield rule, which would post 0.08 of this gap...
         (f.vacancies, f.hires) = (99, 2);
-        let rule = vacancies_wanted(&f, 100.0, false, &Firms::default());
+        let yield_rule = Firms {
+            vacancy_stock_months: 0.0,
+            ..Firms::default()
+        };
+        let rule = vacancies_wanted(&f, 100.0, false, &yield_rule);
         assert!((rule - 100.0 * 2.3 / 100.0 / 0.3).abs() < 1e-9, "{rule}");
         // ...but not the hiring freeze of a loss-maker.
         let freeze = Firms {
@@ -1222,9 +1334,11 @@ mod tests {
         };
         f.profit_year = -1.0;
         assert_eq!(vacancies_wanted(&f, 100.0, false, &freeze), 0.0);
-        // Off (the default) is the gap times the posting share.
-        let off = Firms::default();
-        assert_eq!(off.vacancy_stock_months, 0.0);
+        // Off (0) is the gap times the posting share.
+        let off = Firms {
+            vacancy_stock_months: 0.0,
+            ..Firms::default()
+        };
         assert_eq!(
             vacancies_wanted(&f, 100.0, false, &off),
             100.0 * off.hiring_speed * posting_share(&f, false, &off)
