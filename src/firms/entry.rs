@@ -579,6 +579,7 @@ mod tests {
             fitness: vec![[fit; Sector::COUNT]],
             sector_fitness: [fit; Sector::COUNT],
             selection_mean: vec![[fit; Sector::COUNT]],
+            fill_rate: Vec::new(),
         }
     }
 

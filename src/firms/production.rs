@@ -349,7 +349,7 @@ fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
         f.vacancies > 0 && (f.hires as f64) < p.wage_raise_fill_share * f.vacancies as f64;
     if short_staffed
         && p.unfilled_wage_raise > 0.0
-        && let Some(raise) = unfilled_raise(f, month, p)
+        && let Some(raise) = unfilled_raise(f, month, ctx.shares.town_fill_rate(f.town.index()), p)
     {
         f.base_wage *= 1.0 + raise.max(if gaining { p.wage_up } else { 0.0 });
         return;
@@ -392,20 +392,31 @@ fn set_wage(f: &mut Firm, month: &MonthAccounts, ctx: &FirmContext<'_>) {
 }
 
 /// The wage raise this month of a firm short of staff under wage posting (dynamic
-/// monopsony, Manning 2003 ch. 2-4): `unfilled_wage_raise` times the unfilled share of
-/// last month's posts, while the wage with payroll tax stays below `e / (1 + e)` of the
-/// marginal worker's value (`e` = `labour_supply_elasticity`, the monopsony markdown),
-/// whatever the firm's average margin: a firm whose capital was sized for more staff can
-/// lose money on average while the worker it lacks would more than pay for himself.
-/// `None` when the marginal worker does not pay at a higher wage.
-fn unfilled_raise(f: &Firm, month: &MonthAccounts, p: &Firms) -> Option<f64> {
+/// monopsony, Manning 2003 ch. 2-4): `unfilled_wage_raise` times the share by which the
+/// firm's vacancy yield of last month falls short of its town's, `town_fill` (a firm pays
+/// more when it recruits worse than its competitors, so a slack market where every firm's
+/// posts fill slowly does not ratchet all wages up), while the wage with payroll tax stays
+/// below `e / (1 + e)` of the marginal worker's value (`e` = `labour_supply_elasticity`,
+/// the monopsony markdown), whatever the firm's average margin: a firm whose capital was
+/// sized for more staff can lose money on average while the worker it lacks would more
+/// than pay for himself. The firm's yield is smoothed towards the town's by one vacancy,
+/// `(hires + q) / (vacancies + 1)`, so one unfilled post of a small firm is weak evidence.
+/// `None` when the marginal worker does not pay at a higher wage or the town hired nobody.
+fn unfilled_raise(
+    f: &Firm,
+    month: &MonthAccounts,
+    town_fill: Option<f64>,
+    p: &Firms,
+) -> Option<f64> {
     let e = p.labour_supply_elasticity;
     let ceiling = month.worker_value * e / (1.0 + e) / (1.0 + p.payroll_tax);
+    let q = town_fill.filter(|&q| q > 0.0)?;
     if f.vacancies == 0 || f.base_wage >= ceiling {
         return None;
     }
-    let unfilled = 1.0 - (f.hires as f64 / f.vacancies as f64).min(1.0);
-    let raise = p.unfilled_wage_raise * unfilled;
+    let own = (f.hires as f64 + q) / (f.vacancies as f64 + 1.0);
+    let shortfall = (1.0 - own / q).max(0.0);
+    let raise = p.unfilled_wage_raise * shortfall;
     Some(raise.min(ceiling / f.base_wage - 1.0))
 }
 
@@ -1014,10 +1025,20 @@ mod tests {
 
     /// One month of `f` at `step` under markets `m`.
     fn run_from(f: &mut Firm, m: &Markets, p: &Firms, step: u32) -> FirmOutcome {
+        run_in(f, m, &MarketShares::default(), p, step)
+    }
+
+    /// One month of `f` at `step` under markets `m` and market shares `shares`.
+    fn run_in(
+        f: &mut Firm,
+        m: &Markets,
+        shares: &MarketShares,
+        p: &Firms,
+        step: u32,
+    ) -> FirmOutcome {
         let nat = NationalLevers::default();
         let towns = vec![TownLevers::default()];
         let c = Clusters::default();
-        let shares = MarketShares::default();
         let ctx = FirmContext {
             seed: 1,
             step,
@@ -1025,7 +1046,7 @@ mod tests {
             params: p,
             clusters: &c,
             markets: m,
-            shares: &shares,
+            shares,
             national: &nat,
             towns: &towns,
         };
@@ -1247,7 +1268,7 @@ mod tests {
     }
 
     #[test]
-    fn a_firm_that_cannot_fill_its_posts_raises_its_wage_by_the_unfilled_share() {
+    fn a_firm_that_recruits_worse_than_its_town_raises_its_wage_by_the_shortfall() {
         let p = Firms {
             unfilled_wage_raise: 0.03,
             labour_supply_elasticity: 2.0,
@@ -1255,26 +1276,48 @@ mod tests {
         };
         let mut f = short_staffed_loss_maker();
         f.base_wage = 10.0;
-        // The marginal worker is worth far more than the wage: 60 posts, none filled.
+        // The marginal worker is worth far more than the wage; 59 posts, none filled, in a
+        // town whose firms filled half their posts: yield (0 + 0.5) / 60, a shortfall of
+        // 1 - 1/60 from the town's.
+        f.vacancies = 59;
         let rich = accounts_with_worker_value(100.0, -0.2);
-        assert_eq!(unfilled_raise(&f, &rich, &p), Some(0.03));
-        // 10 of 60 filled: five sixths of the raise.
-        f.hires = 10;
-        let raise = unfilled_raise(&f, &rich, &p).unwrap();
-        assert!((raise - 0.03 * 50.0 / 60.0).abs() < 1e-12, "{raise}");
+        let raise = unfilled_raise(&f, &rich, Some(0.5), &p).unwrap();
+        assert!((raise - 0.03 * (1.0 - 1.0 / 60.0)).abs() < 1e-12, "{raise}");
+        // 14 of 59 filled, against the town's half: (14 + 0.5) / 60 = 0.2417, a shortfall
+        // of 0.5167.
+        f.hires = 14;
+        let raise = unfilled_raise(&f, &rich, Some(0.5), &p).unwrap();
+        assert!(
+            (raise - 0.03 * (1.0 - 14.5 / 30.0)).abs() < 1e-12,
+            "{raise}"
+        );
+        // The same firm in a town that fills as slowly as it does: no raise. In a town
+        // that hired nobody (or had no posts), none either.
+        assert_eq!(
+            unfilled_raise(&f, &rich, Some(14.0 / 59.0 - 0.01), &p),
+            Some(0.0)
+        );
+        assert_eq!(unfilled_raise(&f, &rich, Some(0.0), &p), None);
+        assert_eq!(unfilled_raise(&f, &rich, None, &p), None);
+        // One unfilled post of a small firm is weak evidence: (0 + 0.5) / 2, half the raise.
+        (f.vacancies, f.hires) = (1, 0);
+        let raise = unfilled_raise(&f, &rich, Some(0.5), &p).unwrap();
+        assert!((raise - 0.015).abs() < 1e-12, "{raise}");
         // The raise stops at the monopsony markdown: the wage with payroll tax at
         // e / (1 + e) of the worker's value.
+        f.vacancies = 59;
+        f.hires = 0;
         let ceiling = 15.0 * 2.0 / 3.0 / (1.0 + p.payroll_tax);
         let close = accounts_with_worker_value(15.0, -0.2);
         f.base_wage = ceiling / 1.01;
-        let raise = unfilled_raise(&f, &close, &p).unwrap();
+        let raise = unfilled_raise(&f, &close, Some(0.5), &p).unwrap();
         assert!((f.base_wage * (1.0 + raise) - ceiling).abs() < 1e-9);
         // At or above the ceiling, or without posts, no raise.
         f.base_wage = ceiling;
-        assert_eq!(unfilled_raise(&f, &close, &p), None);
+        assert_eq!(unfilled_raise(&f, &close, Some(0.5), &p), None);
         f.base_wage = 10.0;
         f.vacancies = 0;
-        assert_eq!(unfilled_raise(&f, &rich, &p), None);
+        assert_eq!(unfilled_raise(&f, &rich, Some(0.5), &p), None);
     }
 
     #[test]
@@ -1286,13 +1329,20 @@ mod tests {
             unfilled_wage_raise: 0.03,
             ..Firms::default()
         };
+        // Its town's firms filled half their posts; it filled none of its 59.
+        let town = MarketShares {
+            fill_rate: vec![0.5],
+            ..MarketShares::default()
+        };
         let mut f = short_staffed_loss_maker();
+        f.vacancies = 59;
         let w0 = f.base_wage;
-        run(&mut f, &m, &on, 1);
+        run_in(&mut f, &m, &town, &on, 0);
         assert!(f.profit < 0.0, "the firm must lose money: {}", f.profit);
+        let raise = 0.03 * (1.0 - 1.0 / 60.0);
         assert!(
-            (f.base_wage - w0 * 1.03).abs() < 1e-9,
-            "none of 60 posts filled: a 3% raise, got {} from {w0}",
+            (f.base_wage - w0 * (1.0 + raise)).abs() < 1e-9,
+            "none of 59 posts filled: a raise of {raise}, got {} from {w0}",
             f.base_wage
         );
         let off = Firms {
@@ -1300,7 +1350,8 @@ mod tests {
             ..on
         };
         let mut g = short_staffed_loss_maker();
-        run(&mut g, &m, &off, 1);
+        g.vacancies = 59;
+        run_in(&mut g, &m, &town, &off, 0);
         assert_eq!(g.base_wage, w0);
     }
 
@@ -1479,6 +1530,7 @@ mod tests {
             fitness: vec![[median; Sector::COUNT]],
             sector_fitness: [median; Sector::COUNT],
             selection_mean: vec![[median; Sector::COUNT]],
+            fill_rate: Vec::new(),
         };
         assert_eq!(selection_drift(&f, &shares, &p), 0.0);
         f.productivity *= 1.2f64.exp();

@@ -251,6 +251,10 @@ pub struct MarketShares {
     /// Claim-weighted mean fitness of the firms selection acts on ([`selected`]) by town
     /// and sector (`NaN` without such firms): the reference of the replicator dynamics.
     pub selection_mean: Vec<[f64; Sector::COUNT]>,
+    /// Each town's vacancy yield of last month: its firms' hires over their vacancies
+    /// (hub pools excluded; `NaN` in a town without vacancies). The reference of wage
+    /// posting ([`crate::firms::production`], docs/ODD.md 7.11).
+    pub fill_rate: Vec<f64>,
 }
 
 /// Whether selection moves a firm's market share: not giants or firms with a social role
@@ -307,6 +311,7 @@ impl Default for MarketShares {
             fitness: Vec::new(),
             sector_fitness: [f64::NAN; Sector::COUNT],
             selection_mean: Vec::new(),
+            fill_rate: Vec::new(),
         }
     }
 }
@@ -335,8 +340,11 @@ impl MarketShares {
         let mut groups: Vec<Vec<f64>> = vec![Vec::new(); n * Sector::COUNT];
         let mut by_sector: Vec<Vec<f64>> = vec![Vec::new(); Sector::COUNT];
         let mut weighted = vec![[(0.0, 0.0); Sector::COUNT]; n];
+        let mut flows = vec![(0u64, 0u64); n];
         for f in firms.iter().filter(|f| in_market(f)) {
             let (t, s) = (f.town.index(), f.sector.index());
+            flows[t].0 += f.hires as u64;
+            flows[t].1 += f.vacancies as u64;
             claims[t][s] += claim(f);
             if selected(f) {
                 weighted[t][s].0 += claim(f) * fitness(f);
@@ -362,7 +370,15 @@ impl MarketShares {
             fitness: fit,
             sector_fitness,
             selection_mean,
+            fill_rate: (flows.iter())
+                .map(|&(h, v)| if v > 0 { h as f64 / v as f64 } else { f64::NAN })
+                .collect(),
         }
+    }
+
+    /// The town's vacancy yield of last month (hires per vacancy), if it had vacancies.
+    pub fn town_fill_rate(&self, town: usize) -> Option<f64> {
+        self.fill_rate.get(town).copied().filter(|q| q.is_finite())
     }
 
     /// Crowding factor of a town's sector market with `extra` claims added:
