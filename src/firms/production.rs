@@ -414,7 +414,7 @@ fn unfilled_raise(
     if f.vacancies == 0 || f.base_wage >= ceiling {
         return None;
     }
-    let own = (f.hires as f64 + q) / (f.vacancies as f64 + 1.0);
+    let own = smoothed_yield(f, q);
     let shortfall = (1.0 - own / q).max(0.0);
     let raise = p.unfilled_wage_raise * shortfall;
     Some(raise.min(ceiling / f.base_wage - 1.0))
@@ -545,12 +545,20 @@ fn freeze_share(f: &Firm, protected: bool, p: &Firms) -> f64 {
 fn posting_share(f: &Firm, protected: bool, p: &Firms) -> f64 {
     let freeze = freeze_share(f, protected, p);
     let yield_share = if p.vacancy_min_yield > 0.0 {
-        let expected = (f.hires as f64 + p.vacancy_min_yield) / (f.vacancies as f64 + 1.0);
+        let expected = smoothed_yield(f, p.vacancy_min_yield);
         (expected / p.vacancy_min_yield).min(1.0)
     } else {
         1.0
     };
     freeze * yield_share
+}
+
+/// A firm's vacancy yield of last month (hires per vacancy) smoothed towards `prior` by one
+/// vacancy, `(hires + prior) / (vacancies + 1)`: a firm without vacancies has the prior,
+/// and one unfilled post of a small firm is weak evidence against it.
+#[inline]
+fn smoothed_yield(f: &Firm, prior: f64) -> f64 {
+    (f.hires as f64 + prior) / (f.vacancies as f64 + 1.0)
 }
 
 /// Modernisation ladder: cheap steps first, when profitable and liquid.
